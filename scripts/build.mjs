@@ -1,0 +1,55 @@
+// One build for the whole repository: tsc for the runtime package (so
+// `import "burr-ts"` resolves from the root through the npm workspace), esbuild
+// for everything VS Code loads (extension, language server, debug adapter,
+// webview bundles).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, copyFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const args = new Set(process.argv.slice(2));
+const production = args.has("--production");
+
+function buildRuntime() {
+  const tsc = require.resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(root, "runtime/tsconfig.json")], { stdio: "inherit" });
+}
+
+const nodeBundles = [
+  { entry: "extension/src/extension.ts", out: "dist/extension.js", external: ["vscode", "better-sqlite3", "pg-native"] }, // pg is bundled: the .vsix ships no node_modules
+  { entry: "server/src/server.ts", out: "dist/server.js", external: ["better-sqlite3", "pg", "pg-native"] },
+  { entry: "extension/src/debug/debugAdapter.ts", out: "dist/debugAdapter.js", external: ["vscode", "better-sqlite3", "pg", "pg-native"] },
+  { entry: "extension/src/runs/sqliteWorker.ts", out: "dist/sqliteWorker.js", external: ["better-sqlite3", "pg", "pg-native"] },
+];
+const browserBundles = [
+  { entry: "webview/src/graph/main.ts", out: "dist/webview/graph.js" },
+  { entry: "webview/src/runs/main.ts", out: "dist/webview/runs.js" },
+  { entry: "webview/src/layout/worker.ts", out: "dist/webview/layoutWorker.js" },
+];
+
+async function buildBundles() {
+  const esbuild = await import("esbuild");
+  const common = { bundle: true, sourcemap: !production, minify: production, logLevel: "warning", absWorkingDir: root };
+  const jobs = [];
+  for (const b of nodeBundles) {
+    if (!existsSync(join(root, b.entry))) continue;
+    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "node", format: "cjs", target: "node20", external: b.external, mainFields: ["module", "main"] }));
+  }
+  for (const b of browserBundles) {
+    if (!existsSync(join(root, b.entry))) continue;
+    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022" }));
+  }
+  await Promise.all(jobs);
+  mkdirSync(join(root, "dist/webview"), { recursive: true });
+  for (const f of ["webview/src/graph/graph.css", "webview/src/runs/runs.css"]) {
+    if (existsSync(join(root, f))) copyFileSync(join(root, f), join(root, "dist/webview", f.split("/").pop()));
+  }
+  // sql.js's WebAssembly, loaded by the Tracked Runs SQLite source (the .vsix has no node_modules).
+  copyFileSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(root, "dist/sql-wasm.wasm"));
+}
+
+buildRuntime();
+if (!args.has("--runtime-only")) await buildBundles();
