@@ -1,0 +1,186 @@
+// Actions: the function API (`action(spec, fn)`), the two-phase class API
+// (`class X extends Action { run; update }`) and what they share (declared
+// reads/writes/inputs, `.bind`, the definition site).
+import { State } from "../state/state.js";
+import { ConfigurationError, InvalidActionResultError } from "../errors.js";
+import type { Tracer } from "../application/tracer.js";
+import { captureSite, type SourceSite } from "./source.js";
+
+export type Inputs = Record<string, unknown>;
+export type ActionResult = Record<string, unknown>;
+
+/** The third argument of every action function: who is running it, and its tracer. */
+export interface ActionContext {
+  readonly appId: string;
+  readonly partitionKey: string | null;
+  readonly sequenceId: number;
+  /** The name the action has in this app. */
+  readonly action: string;
+  readonly tracer: Tracer;
+}
+
+export interface ActionSpec {
+  reads?: readonly string[];
+  writes?: readonly string[];
+  /** Inputs the caller must pass (through `inputs` of step/run, or `.bind`). */
+  inputs?: readonly string[];
+  /** Inputs that may be omitted; give the default in the function's destructuring. */
+  optionalInputs?: readonly string[];
+  /** Usable in halt lists as "@tag:<name>". */
+  tags?: readonly string[];
+}
+
+/** What executing an action produced, before the runtime checks it. */
+export interface ActionOutcome {
+  result: ActionResult;
+  state: State;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+function isThenable<T>(v: unknown): v is PromiseLike<T> {
+  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+}
+
+/** Anything the builder accepts as an action. */
+export abstract class ActionBase {
+  abstract readonly reads: readonly string[];
+  abstract readonly writes: readonly string[];
+  inputs: readonly string[] = [];
+  optionalInputs: readonly string[] = [];
+  tags: readonly string[] = [];
+  /** True for streaming actions: `streamResult` yields their partial results. */
+  get streaming(): boolean {
+    return false;
+  }
+  /** Inputs pre-filled by `.bind`. */
+  boundInputs: Readonly<Inputs> = EMPTY_INPUTS;
+  /** Where the action was defined (for the graph model, the debugger and the UI). */
+  readonly site: SourceSite = captureSite();
+
+  /** A copy of this action with some inputs pre-filled; they are no longer asked of the caller. */
+  bind(values: Inputs): this {
+    const names = Object.keys(values);
+    const copy = Object.create(this) as this;
+    copy.boundInputs = { ...this.boundInputs, ...values };
+    copy.inputs = this.inputs.filter((i) => !names.includes(i));
+    copy.optionalInputs = this.optionalInputs.filter((i) => !names.includes(i));
+    return copy;
+  }
+
+  /**
+   * Runs the action on `state` (a read-checked view) and returns the result and
+   * the new state; sync when the action is sync.
+   * @internal
+   */
+  abstract execute(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionOutcome>;
+
+  toString(): string {
+    return `${this.reads.join(", ")} -> ${this.writes.join(", ")}`;
+  }
+}
+
+export const EMPTY_INPUTS: Readonly<Inputs> = Object.freeze({});
+
+/**
+ * Burr's two-phase class API: `run` computes a result, `update` folds it into
+ * state. `run` may be async; `update` is sync.
+ */
+export abstract class Action extends ActionBase {
+  abstract run(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionResult>;
+  abstract update(result: ActionResult, state: State): State;
+
+  execute(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionOutcome> {
+    const result = this.run(state, inputs, ctx);
+    if (isThenable<ActionResult>(result)) {
+      return Promise.resolve(result).then((r) => this.finish(r, state));
+    }
+    return this.finish(result, state);
+  }
+
+  private finish(result: ActionResult, state: State): ActionOutcome {
+    if (result === null || typeof result !== "object" || Array.isArray(result)) {
+      throw new InvalidActionResultError(`run() must return a plain object as its result, got ${describe(result)}`);
+    }
+    const next = this.update(result, state);
+    if (!(next instanceof State)) {
+      throw new InvalidActionResultError(`update() must return a State, got ${describe(next)}`);
+    }
+    return { result, state: next };
+  }
+}
+
+/** What a function action returns: `[result, state]`, or just the new state. */
+export type FunctionActionReturn = readonly [ActionResult, State] | State;
+
+export type ActionFn<I extends Inputs = Inputs> = (
+  state: State,
+  inputs: I,
+  ctx: ActionContext,
+) => MaybePromise<FunctionActionReturn>;
+
+export class FunctionAction<I extends Inputs = Inputs> extends ActionBase {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+
+  constructor(
+    spec: ActionSpec,
+    readonly fn: ActionFn<I>,
+  ) {
+    super();
+    checkSpec(spec);
+    this.reads = spec.reads ?? [];
+    this.writes = spec.writes ?? [];
+    this.inputs = spec.inputs ?? [];
+    this.optionalInputs = spec.optionalInputs ?? [];
+    this.tags = spec.tags ?? [];
+  }
+
+  override bind(values: Partial<I>): this {
+    return super.bind(values as Inputs);
+  }
+
+  execute(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionOutcome> {
+    const out = this.fn(state, inputs as I, ctx);
+    if (isThenable<FunctionActionReturn>(out)) return Promise.resolve(out).then(normalizeReturn);
+    return normalizeReturn(out);
+  }
+}
+
+export function normalizeReturn(out: FunctionActionReturn): ActionOutcome {
+  if (out instanceof State) return { result: {}, state: out };
+  if (Array.isArray(out) && out.length === 2 && out[1] instanceof State) {
+    const result = out[0];
+    if (result === null || typeof result !== "object" || Array.isArray(result)) {
+      throw new InvalidActionResultError(`An action's result must be a plain object, got ${describe(result)}`);
+    }
+    return { result, state: out[1] };
+  }
+  throw new InvalidActionResultError(
+    `An action must return [result, state] or a State, got ${describe(out)}. Return e.g. [{ answer }, state.update({ answer })]`,
+  );
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === "object") return `an object of class ${(v as object).constructor?.name ?? "Object"}`;
+  return typeof v;
+}
+
+export function checkSpec(spec: ActionSpec): void {
+  if (spec === null || typeof spec !== "object") {
+    throw new ConfigurationError(`An action spec must be an object like { reads: [...], writes: [...] }, got ${describe(spec)}`);
+  }
+  for (const field of ["reads", "writes", "inputs", "optionalInputs", "tags"] as const) {
+    const v = spec[field];
+    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) {
+      throw new ConfigurationError(`An action spec's "${field}" must be an array of strings`, { key: field });
+    }
+  }
+  for (const input of [...(spec.inputs ?? []), ...(spec.optionalInputs ?? [])]) {
+    if (input.startsWith("__")) {
+      throw new ConfigurationError(`Input "${input}" starts with "__", which Burr reserves; rename it`, { key: input });
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The typed front of the function API. `action(spec, fn)` infers the declared
+// keys from `spec`, so inside `fn` reading a key not in `reads`, or writing one
+// not in `writes`, is a compile error. `action.withState<S>()` also types the
+// values from the app's state type S.
+import type { ActionState } from "../state/typed.js";
+import type { State } from "../state/state.js";
+import type { StateKey, StateValues } from "../state/types.js";
+import {
+  FunctionAction,
+  type ActionContext,
+  type ActionFn,
+  type ActionResult,
+  type ActionSpec,
+  type Inputs,
+} from "./action.js";
+import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } from "./streaming.js";
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** A spec whose reads/writes are the literal key lists (inferred without `as const`). */
+export interface KeyedSpec<R extends string, W extends string> extends Omit<ActionSpec, "reads" | "writes"> {
+  reads?: readonly R[];
+  writes?: readonly W[];
+}
+
+/** What an action function may return: the view it was given (or derived), or any State. */
+export type ActionReturn<V> = readonly [ActionResult, V | State] | V | State;
+
+/** Keys of an untyped action: any value, but only the declared keys. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped apps read values as `any`, as in Burr
+type Untyped<K extends string> = { [P in K]: any };
+
+export type TypedActionFn<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>, I extends Inputs> = (
+  state: ActionState<S, R, W>,
+  inputs: I,
+  ctx: ActionContext,
+) => MaybePromise<ActionReturn<ActionState<S, R, W>>>;
+
+export type TypedStreamingFn<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>, I extends Inputs> = (
+  state: ActionState<S, R, W>,
+  inputs: I,
+  ctx: ActionContext,
+) =>
+  | AsyncGenerator<PartialResult, ActionReturn<ActionState<S, R, W>>, undefined>
+  | Generator<PartialResult, ActionReturn<ActionState<S, R, W>>, undefined>;
+
+/** Defines actions over a state type S: keys and values are checked. */
+export interface TypedActionFactory<S extends StateValues> {
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
+    spec: KeyedSpec<R, W>,
+    fn: TypedActionFn<S, R, W, I>,
+  ): FunctionAction<I>;
+}
+
+export interface TypedStreamingFactory<S extends StateValues> {
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
+    spec: KeyedSpec<R, W>,
+    fn: TypedStreamingFn<S, R, W, I>,
+  ): FunctionStreamingAction<I>;
+}
+
+export interface ActionFunction {
+  /**
+   * Defines an action from `(state, inputs, ctx) => [result, state] | state`
+   * (sync or async). `spec` declares the keys it reads and writes and the
+   * inputs it needs; only those keys are usable on `state`.
+   */
+  <const R extends string = never, const W extends string = never, I extends Inputs = Inputs>(
+    spec: KeyedSpec<R, W>,
+    fn: TypedActionFn<Untyped<R | W>, R, W, I>,
+  ): FunctionAction<I>;
+  /** A factory of actions over the state type S: `const a = action.withState<MyState>(); a({ reads: [...] }, fn)`. */
+  withState<S extends StateValues>(): TypedActionFactory<S>;
+}
+
+export interface StreamingActionFunction {
+  /**
+   * Defines a streaming action from a generator function: `yield` partial
+   * results, `return [result, state]` at the end.
+   */
+  <const R extends string = never, const W extends string = never, I extends Inputs = Inputs>(
+    spec: KeyedSpec<R, W>,
+    fn: TypedStreamingFn<Untyped<R | W>, R, W, I>,
+  ): FunctionStreamingAction<I>;
+  withState<S extends StateValues>(): TypedStreamingFactory<S>;
+}
+
+function defineAction(spec: ActionSpec, fn: unknown): FunctionAction<Inputs> {
+  return new FunctionAction<Inputs>(spec, fn as ActionFn<Inputs>);
+}
+
+function defineStreaming(spec: ActionSpec, fn: unknown): FunctionStreamingAction<Inputs> {
+  return new FunctionStreamingAction<Inputs>(spec, fn as StreamingActionFn<Inputs>);
+}
+
+// One function at run time; the types differ only in what they check.
+export const action = Object.assign(defineAction, { withState: () => defineAction }) as unknown as ActionFunction;
+
+export const streamingAction = Object.assign(defineStreaming, { withState: () => defineStreaming }) as unknown as StreamingActionFunction;

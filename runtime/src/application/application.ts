@@ -1,0 +1,327 @@
+// The public Application: step, iterate, run, streamResult, and what a
+// running app exposes (state, ids, graph, visualize). One async API; a sync
+// action costs no extra await inside run/iterate.
+import type { Inputs } from "../actions/action.js";
+import type { GateTarget, StepGate } from "../debug/gate.js";
+import { ConfigurationError } from "../errors.js";
+import type { ApplicationExecuteCallArgs } from "../lifecycle/hooks.js";
+import type { StateSaver } from "../persistence/types.js";
+import { toDot, toMermaid } from "../graph/visualize.js";
+import type { State } from "../state/state.js";
+import type { StateValues } from "../state/types.js";
+import { checkUserInputs, resolveInputs } from "./checks.js";
+import { StepEngine, isThenable, type EngineConfig, type StepResult } from "./engine.js";
+import { compileHalts } from "./halt.js";
+import { startStream, type StreamingResultContainer } from "./streaming.js";
+
+export interface RunOptions {
+  /** Stop before running any of these actions (names or "@tag:<name>"). */
+  haltBefore?: readonly string[];
+  /** Stop after running any of these actions. */
+  haltAfter?: readonly string[];
+  /** Offered to every step; each action receives only the inputs it declares. */
+  inputs?: Inputs;
+}
+
+export interface RunResult<S extends StateValues = StateValues> {
+  /** The action that ran last, or the one halted before; null if nothing ran. */
+  action: string | null;
+  /** Its result; null when halted before an action or nothing ran. */
+  result: Record<string, unknown> | null;
+  state: State<S>;
+}
+
+export interface AppPointer {
+  appId: string;
+  partitionKey: string | null;
+  sequenceId: number | null;
+}
+
+export interface ApplicationConfig<S extends StateValues> extends EngineConfig<S> {
+  gate: StepGate | null;
+  /** Awaited before the first call: persister initialization, async create hooks. */
+  ready: Promise<void> | null;
+  parent: AppPointer | null;
+  spawningParent: AppPointer | null;
+  /** The persisters given to withStatePersister, for rewinds. */
+  savers: readonly StateSaver[];
+}
+
+type ExecuteMethod = ApplicationExecuteCallArgs["method"];
+
+export class Application<S extends StateValues = StateValues> extends StepEngine<S> implements GateTarget {
+  /** The app this one was forked from (initializeFrom with forkFrom…), if any. */
+  readonly parent: AppPointer | null;
+  /** The app whose step spawned this one (sub-applications), if any. */
+  readonly spawningParent: AppPointer | null;
+  private readonly gate: StepGate | null;
+  private readonly savers: readonly StateSaver[];
+  private ready: Promise<void> | null;
+  private readonly hasExecuteHooks: boolean;
+  /** Bumped by rewind, so a step in progress knows to choose again. */
+  private rewinds = 0;
+
+  /** @internal Made by ApplicationBuilder.build(). */
+  constructor(config: ApplicationConfig<S>) {
+    super(config);
+    this.gate = config.gate;
+    this.savers = config.savers;
+    this.ready = config.ready;
+    this.parent = config.parent;
+    this.spawningParent = config.spawningParent;
+    this.hasExecuteHooks = this.hooks.has("preApplicationExecuteCall") || this.hooks.has("postApplicationExecuteCall");
+  }
+
+  /** The graph as Mermaid or Graphviz DOT text. */
+  visualize(format: "mermaid" | "dot" = "mermaid"): string {
+    if (format === "dot") return toDot(this.graph);
+    if (format === "mermaid") return toMermaid(this.graph);
+    throw new ConfigurationError(`visualize: format must be "mermaid" or "dot", got "${String(format)}"`, { appId: this.uid });
+  }
+
+  /** Runs one action. Resolves to null when no transition applies (the app has ended). */
+  async step(opts: { inputs?: Inputs } = {}): Promise<StepResult<S> | null> {
+    if (this.ready !== null) await this.awaitReady();
+    checkUserInputs(opts.inputs, this.uid);
+    if (!this.hasExecuteHooks) return this.stepAny(opts.inputs);
+    await this.executeHook("preApplicationExecuteCall", "step", null);
+    try {
+      const r = await this.stepAny(opts.inputs);
+      await this.executeHook("postApplicationExecuteCall", "step", null);
+      return r;
+    } catch (e) {
+      await this.executeHook("postApplicationExecuteCall", "step", e as Error);
+      throw e;
+    }
+  }
+
+  /** Steps until a halt condition holds or the app ends; yields every step. Returns what run() would. */
+  async *iterate(opts: RunOptions = {}): AsyncGenerator<StepResult<S>, RunResult<S>, undefined> {
+    if (this.ready !== null) await this.awaitReady();
+    const halts = compileHalts(opts, this.actions, this.uid);
+    checkUserInputs(opts.inputs, this.uid);
+    if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "iterate", null);
+    let last: StepResult<S> | null = null;
+    let failure: Error | null = null;
+    try {
+      for (;;) {
+        let r = this.stepAny(opts.inputs);
+        if (isThenable(r)) r = await r;
+        if (r === null) break;
+        last = r;
+        yield r;
+        if (halts.before.length !== 0) {
+          const next = this.nextAction();
+          if (next !== null && halts.before.includes(next)) return { action: next, result: null, state: this._state };
+        }
+        if (halts.after.includes(r.action)) break;
+      }
+      return last ? { action: last.action, result: last.result, state: last.state } : { action: null, result: null, state: this._state };
+    } catch (e) {
+      failure = e as Error;
+      throw e;
+    } finally {
+      if (this.hasExecuteHooks) await this.executeHook("postApplicationExecuteCall", "iterate", failure);
+    }
+  }
+
+  /**
+   * Steps until a halt condition holds or the app ends. The loop repeats
+   * iterate()'s on purpose: going through an async generator would cost every
+   * step of a sync app an extra await (measured by `npm run bench`).
+   */
+  async run(opts: RunOptions = {}): Promise<RunResult<S>> {
+    if (this.ready !== null) await this.awaitReady();
+    const halts = compileHalts(opts, this.actions, this.uid);
+    const inputs = opts.inputs;
+    checkUserInputs(inputs, this.uid);
+    if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "run", null);
+    let failure: Error | null = null;
+    try {
+      let last: StepResult<S> | null = null;
+      for (;;) {
+        let r = this.stepAny(inputs);
+        if (isThenable(r)) r = await r;
+        if (r === null) break;
+        last = r;
+        if (halts.before.length !== 0) {
+          const next = this.nextAction();
+          if (next !== null && halts.before.includes(next)) return { action: next, result: null, state: this._state };
+        }
+        if (halts.after.includes(r.action)) break;
+      }
+      return last ? { action: last.action, result: last.result, state: last.state } : { action: null, result: null, state: this._state };
+    } catch (e) {
+      failure = e as Error;
+      throw e;
+    } finally {
+      if (this.hasExecuteHooks) await this.executeHook("postApplicationExecuteCall", "run", failure);
+    }
+  }
+
+  /**
+   * Runs until the next action is in haltAfter (or haltBefore), then streams
+   * that action: `for await` over the container yields its partial results and
+   * `await container.get()` gives the final { result, state }.
+   */
+  async streamResult(opts: RunOptions & { haltAfter: readonly string[] }): Promise<{
+    action: string;
+    container: StreamingResultContainer<S>;
+  }> {
+    if (this.ready !== null) await this.awaitReady();
+    const halts = compileHalts(opts, this.actions, this.uid);
+    checkUserInputs(opts.inputs, this.uid);
+    if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "streamResult", null);
+    try {
+      for (;;) {
+        let next = this.nextAction();
+        while (next !== null && !halts.after.includes(next) && !halts.before.includes(next)) {
+          let r = this.stepAny(opts.inputs);
+          if (isThenable(r)) r = await r;
+          next = this.nextAction();
+        }
+        if (next === null) {
+          throw new ConfigurationError(
+            "streamResult: the app ended before reaching an action in haltAfter/haltBefore; check the transitions or the halt lists",
+            { appId: this.uid, partitionKey: this.partitionKey },
+          );
+        }
+        const compiled = this.compiled.get(next)!;
+        const haltedBefore = halts.before.includes(next);
+        const inputs = haltedBefore ? {} : resolveInputs(compiled, opts.inputs, this.uid, this.partitionKey);
+        if (this.gate !== null && !haltedBefore) {
+          // Ask the debugger before the stream exists: a rewind while paused here
+          // must run from the rewound step, not stream the action chosen before it.
+          const rewindsBefore = this.rewinds;
+          await this.gate.beforeStep(this, { sequenceId: this.nextSequenceId, action: next, inputs, state: this._state });
+          if (this.rewinds !== rewindsBefore) continue;
+        }
+        const container = startStream(this, compiled, inputs, haltedBefore, (failure) =>
+          this.hasExecuteHooks ? this.executeHook("postApplicationExecuteCall", "streamResult", failure) : undefined,
+        );
+        return { action: next, container };
+      }
+    } catch (e) {
+      if (this.hasExecuteHooks) await this.executeHook("postApplicationExecuteCall", "streamResult", e as Error);
+      throw e;
+    }
+  }
+
+  /** Replaces the state the next step reads (Burr's update_state); the next action is chosen again. */
+  updateState(state: State<S>): void {
+    this.setState(state, true);
+  }
+
+  /** The next step runs the entrypoint again (Burr's reset_to_entrypoint); state and sequence ids stay. */
+  resetToEntrypoint(): void {
+    this.resetPosition(this._state, this.graph.entrypoint, this.nextSequenceId);
+  }
+
+  // ---- GateTarget: what the debugger may do between steps ----
+
+  replaceState(state: State): void {
+    this.setState(state as State<S>);
+  }
+
+  rewind(to: { state: State; nextAction: string | null; nextSequenceId: number }): void {
+    this.rewinds++;
+    this.resetPosition(to.state as State<S>, to.nextAction, to.nextSequenceId);
+  }
+
+  /**
+   * Makes the app's persisters follow a rewind: a new branch whose last step
+   * is `toSequenceId` (-1: before the first step), so the next save continues
+   * there and nothing saved before is lost.
+   */
+  async rewindPersisters(toSequenceId: number): Promise<void> {
+    for (const saver of this.savers) {
+      if (typeof saver.rewind !== "function") {
+        throw new ConfigurationError(
+          "This app's persister cannot rewind (it has no rewind()); its next save would collide with a saved step. Use a burr-ts persister, or do not rewind",
+          { appId: this.uid, partitionKey: this.partitionKey },
+        );
+      }
+    }
+    for (const saver of this.savers) await saver.rewind!({ partitionKey: this.partitionKey, appId: this.uid, toSequenceId });
+  }
+
+  /** @internal The debugger gate, if attached. */
+  get debugGate(): StepGate | null {
+    return this.gate;
+  }
+
+  // ---- internals ----
+
+  private stepAny(inputs: Inputs | undefined): StepResult<S> | null | Promise<StepResult<S> | null> {
+    return this.gate === null ? this.stepOnce(inputs) : this.stepGated(this.gate, inputs);
+  }
+
+  /** A step with the debugger attached: the gate sees it before and after, and may rewind or retry. */
+  private async stepGated(gate: StepGate, inputs: Inputs | undefined): Promise<StepResult<S> | null> {
+    for (;;) {
+      const name = this.nextAction();
+      if (name === null) return null;
+      const compiled = this.compiled.get(name)!;
+      const seq = this.nextSequenceId;
+      const stepInputs = resolveInputs(compiled, inputs, this.uid, this.partitionKey);
+      const rewindsBefore = this.rewinds;
+      await gate.beforeStep(this, { sequenceId: seq, action: name, inputs: stepInputs, state: this._state });
+      if (this.rewinds !== rewindsBefore) continue; // the debugger moved the app: choose again
+      const before = this._state; // the gate may have edited it
+      try {
+        const r = await this.runPrepared(compiled, seq, stepInputs, before);
+        let next: { to: string; transitionIndex: number } | null = null;
+        try {
+          const to = this.nextAction();
+          if (to !== null) next = { to, transitionIndex: this.nextTransition };
+        } catch {
+          next = null; // a failing condition surfaces on the next step, as without a debugger
+        }
+        await gate.afterStep(this, {
+          sequenceId: seq,
+          action: name,
+          inputs: stepInputs,
+          state: before,
+          result: r.result,
+          changes: this.changesOf(before, r.state),
+          next,
+          exception: null,
+          stateAfter: r.state,
+        });
+        return r;
+      } catch (e) {
+        const verdict = await gate.afterStep(this, {
+          sequenceId: seq,
+          action: name,
+          inputs: stepInputs,
+          state: before,
+          result: null,
+          next: null,
+          exception: e as Error,
+          stateAfter: this._state,
+        });
+        if (verdict === "retry") continue;
+        throw e;
+      }
+    }
+  }
+
+  private async awaitReady(): Promise<void> {
+    const ready = this.ready;
+    this.ready = null;
+    await ready;
+  }
+
+  /** @internal */
+  executeHook(
+    point: "preApplicationExecuteCall" | "postApplicationExecuteCall",
+    method: ExecuteMethod,
+    exception: Error | null,
+  ): void | Promise<void> {
+    return this.hooks.call(
+      point,
+      { appId: this.uid, partitionKey: this.partitionKey, method, state: this._state, exception },
+      { appId: this.uid, partitionKey: this.partitionKey },
+    );
+  }
+}

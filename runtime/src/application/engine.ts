@@ -1,0 +1,347 @@
+// The step machinery under Application: choose the next action, run it with
+// read/write checks and hooks, commit or keep the old state on failure. A step
+// whose action and hooks are sync runs without a single await; the first
+// promise met switches the rest of that step to async.
+import type { ActionBase, ActionContext, ActionOutcome, ActionResult, Inputs } from "../actions/action.js";
+import type { Condition } from "../conditions/index.js";
+import { ActionError, BurrError } from "../errors.js";
+import type { GraphModel } from "../graph/model.js";
+import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
+import type { HookRunner } from "../lifecycle/runner.js";
+import { State, diffStates } from "../state/state.js";
+import type { StateValues } from "../state/types.js";
+import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
+import type { Transition } from "./graph.js";
+import { StepTracer, type Tracer } from "./tracer.js";
+
+export interface StepResult<S extends StateValues = StateValues> {
+  /** The name of the action that ran. */
+  action: string;
+  result: ActionResult;
+  state: State<S>;
+}
+
+interface CompiledTransition {
+  to: string;
+  condition: Condition;
+  /** Index into graph.transitions. */
+  index: number;
+}
+
+/** Everything the builder hands the application. */
+export interface EngineConfig<S extends StateValues> {
+  appId: string;
+  partitionKey: string | null;
+  actions: ReadonlyMap<string, ActionBase>;
+  transitions: readonly Transition[];
+  graph: GraphModel;
+  state: State<S>;
+  /** The action to run first. */
+  next: string | null;
+  /** When resuming: the action whose transitions choose the next one (overrides `next`). */
+  priorAction: string | null;
+  /** The sequence id of the last step already taken (null for a fresh app). */
+  lastSequenceId: number | null;
+  hooks: HookRunner;
+}
+
+export function isThenable<T>(v: unknown): v is PromiseLike<T> {
+  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+}
+
+/** The context object an action receives; the tracer is made on first use. */
+class StepContext implements ActionContext {
+  private tracerInstance: StepTracer | null = null;
+  constructor(
+    private readonly hooks: HookRunner,
+    readonly appId: string,
+    readonly partitionKey: string | null,
+    readonly sequenceId: number,
+    readonly action: string,
+  ) {}
+  /** @internal The app's hooks, for child applications that cascade them. */
+  get childHooks(): readonly LifecycleHooks[] {
+    return this.hooks.hooks;
+  }
+  get tracer(): Tracer {
+    return (this.tracerInstance ??= new StepTracer(this.hooks, this.appId, this.partitionKey, this.sequenceId, this.action));
+  }
+  flush(): Promise<void> | undefined {
+    return this.tracerInstance?.flush();
+  }
+}
+
+export abstract class StepEngine<S extends StateValues = StateValues> {
+  readonly uid: string;
+  readonly partitionKey: string | null;
+  readonly graph: GraphModel;
+  /** @internal */ readonly hooks: HookRunner;
+  /** @internal */ readonly actions: ReadonlyMap<string, ActionBase>;
+  /** @internal */ readonly compiled: ReadonlyMap<string, CompiledAction>;
+  private readonly transitionsFrom: ReadonlyMap<string, readonly CompiledTransition[]>;
+  /** @internal */ _state: State<S>;
+  private lastSeq: number | null;
+  private nextSeq: number;
+  private priorAction: string | null;
+  private nextName: string | null = null;
+  private nextKnown: boolean;
+  /** @internal Index (into graph.transitions) of the transition that chose the next action. */
+  nextTransition = -1;
+  private readonly hasPre: boolean;
+  private readonly hasPost: boolean;
+
+  protected constructor(config: EngineConfig<S>) {
+    this.uid = config.appId;
+    this.partitionKey = config.partitionKey;
+    this.graph = config.graph;
+    this.hooks = config.hooks;
+    this.actions = config.actions;
+    const compiled = new Map<string, CompiledAction>();
+    for (const [name, act] of config.actions) compiled.set(name, compileAction(name, act));
+    this.compiled = compiled;
+    const from = new Map<string, CompiledTransition[]>();
+    config.transitions.forEach((t, index) => {
+      let list = from.get(t.from);
+      if (!list) from.set(t.from, (list = []));
+      list.push({ to: t.to, condition: t.condition, index });
+    });
+    this.transitionsFrom = from;
+    this._state = config.state;
+    this.lastSeq = config.lastSequenceId;
+    this.nextSeq = config.lastSequenceId === null ? 0 : config.lastSequenceId + 1;
+    this.priorAction = config.priorAction;
+    this.nextKnown = config.priorAction === null;
+    if (this.nextKnown) this.nextName = config.next;
+    this.hasPre = this.hooks.has("preRunStep");
+    this.hasPost = this.hooks.has("postRunStep");
+  }
+
+  get state(): State<S> {
+    return this._state;
+  }
+
+  /** The sequence id of the last step taken; null before the first step. */
+  get sequenceId(): number | null {
+    return this.lastSeq;
+  }
+
+  /** The sequence id the next step will get. */
+  get nextSequenceId(): number {
+    return this.nextSeq;
+  }
+
+  /** The action the next step will run, or null when no transition applies (the app has ended). */
+  nextAction(): string | null {
+    if (this.nextKnown) return this.nextName;
+    let next: string | null = null;
+    this.nextTransition = -1;
+    const list = this.priorAction === null ? undefined : this.transitionsFrom.get(this.priorAction);
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        if (list[i].condition.run(this._state)) {
+          next = list[i].to;
+          this.nextTransition = list[i].index;
+          break;
+        }
+      }
+    }
+    this.nextName = next;
+    this.nextKnown = true;
+    return next;
+  }
+
+  /** @internal Replace state; the chosen next action stays unless `chooseAgain` (then the last action's transitions decide anew). */
+  protected setState(state: State<S>, chooseAgain = false): void {
+    this._state = state;
+    if (chooseAgain && this.priorAction !== null) this.nextKnown = false;
+  }
+
+  /** @internal Put the app back at an earlier point: state, next action and sequence id. */
+  protected resetPosition(state: State<S>, nextAction: string | null, nextSequenceId: number): void {
+    this._state = state;
+    this.nextName = nextAction;
+    this.nextKnown = true;
+    this.nextTransition = -1;
+    this.priorAction = null;
+    this.nextSeq = nextSequenceId;
+    this.lastSeq = nextSequenceId === 0 ? null : nextSequenceId - 1;
+  }
+
+  /**
+   * @internal One step: returns the step's result, null when the app has ended,
+   * or a promise of either when something in the step was async.
+   */
+  stepOnce(inputs: Inputs | undefined): StepResult<S> | null | Promise<StepResult<S> | null> {
+    const name = this.nextAction();
+    if (name === null) return null;
+    const compiled = this.compiled.get(name)!;
+    const stepInputs = resolveInputs(compiled, inputs, this.uid, this.partitionKey);
+    return this.runPrepared(compiled, this.nextSeq, stepInputs, this._state);
+  }
+
+  /** @internal Runs a chosen action: pre hooks, the action, checks, commit, post hooks. */
+  runPrepared(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    if (this.hasPre) {
+      const pre = this.hooks.call(
+        "preRunStep",
+        { appId: this.uid, partitionKey: this.partitionKey, sequenceId: seq, action: compiled.name, state: before, inputs },
+        { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
+      );
+      if (pre) return pre.then(() => this.execute(compiled, seq, inputs, before));
+    }
+    return this.execute(compiled, seq, inputs, before);
+  }
+
+  /** @internal */
+  beginStep(compiled: CompiledAction, seq: number): StepContext {
+    // The sequence id is used once the action starts, even if it fails (as in Burr).
+    this.lastSeq = seq;
+    this.nextSeq = seq + 1;
+    return new StepContext(this.hooks, this.uid, this.partitionKey, seq, compiled.name);
+  }
+
+  private execute(compiled: CompiledAction, seq: number, inputs: Inputs, before: State<S>): StepResult<S> | Promise<StepResult<S>> {
+    const ctx = this.beginStep(compiled, seq);
+    const view = readCheckedView(before, compiled, ctx);
+    let out: ActionOutcome | PromiseLike<ActionOutcome>;
+    try {
+      out = compiled.action.execute(view, inputs, ctx);
+    } catch (e) {
+      return this.failStep(compiled, seq, inputs, before, e);
+    }
+    if (isThenable<ActionOutcome>(out)) {
+      return Promise.resolve(out).then(
+        (o) => this.completeStep(compiled, seq, inputs, before, view, o, ctx),
+        (e: unknown) => this.failStep(compiled, seq, inputs, before, e),
+      );
+    }
+    return this.completeStep(compiled, seq, inputs, before, view, out, ctx);
+  }
+
+  /** @internal Checks the outcome, commits it and runs the post-step hooks. */
+  completeStep(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+    view: State,
+    out: ActionOutcome,
+    ctx: StepContext,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    // An action that returns its input view unchanged returns the state it was given.
+    const after = (out.state === view ? before : out.state) as State<S>;
+    try {
+      checkWrites(before, after, compiled, ctx);
+    } catch (e) {
+      return this.failStep(compiled, seq, inputs, before, e);
+    }
+    const pending = ctx.flush();
+    if (pending) {
+      return pending.then(
+        () => this.commit(compiled, seq, inputs, before, after, out.result),
+        (e: unknown) => this.failStep(compiled, seq, inputs, before, e),
+      );
+    }
+    return this.commit(compiled, seq, inputs, before, after, out.result);
+  }
+
+  private commit(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+    after: State<S>,
+    result: ActionResult,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    this._state = after;
+    this.priorAction = compiled.name;
+    this.nextKnown = false;
+    const stepResult: StepResult<S> = { action: compiled.name, result, state: after };
+    this.lastChanges = undefined;
+    if (this.hasPost) {
+      const changes = this.changesOf(before, after);
+      const post = this.hooks.call(
+        "postRunStep",
+        {
+          appId: this.uid,
+          partitionKey: this.partitionKey,
+          sequenceId: seq,
+          action: compiled.name,
+          state: after,
+          changes,
+          inputs,
+          result,
+          exception: null,
+        },
+        { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
+      );
+      if (post) return post.then(() => stepResult);
+    }
+    return stepResult;
+  }
+
+  /** @internal The changes of the last committed step, computed at most once. */
+  lastChanges: StepChanges | undefined;
+  /** @internal */
+  changesOf(before: State<S>, after: State<S>): StepChanges {
+    return (this.lastChanges ??= diffStates(before, after));
+  }
+
+  /** @internal An action (or a check of its outcome) failed: state stays `before`; post hooks hear of it; rethrow. */
+  failStep(compiled: CompiledAction, seq: number, inputs: Inputs, before: State<S>, e: unknown): never | Promise<never> {
+    const error = this.asStepError(e, compiled.name, seq);
+    if (!this.hasPost) throw error;
+    let post: void | Promise<void>;
+    try {
+      post = this.hooks.call(
+        "postRunStep",
+        {
+          appId: this.uid,
+          partitionKey: this.partitionKey,
+          sequenceId: seq,
+          action: compiled.name,
+          state: before,
+          inputs,
+          result: null,
+          exception: error,
+        },
+        { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
+      );
+    } catch (hookError) {
+      throw attachHookFailure(error, hookError);
+    }
+    if (post) {
+      return post.then(
+        () => {
+          throw error;
+        },
+        (hookError: unknown) => {
+          throw attachHookFailure(error, hookError);
+        },
+      );
+    }
+    throw error;
+  }
+
+  private asStepError(e: unknown, action: string, sequenceId: number): Error {
+    // Checks made for this very step already carry its app, action and sequence id.
+    if (e instanceof BurrError && e.action === action && e.sequenceId === sequenceId && e.appId === this.uid) return e;
+    return new ActionError(e, { appId: this.uid, partitionKey: this.partitionKey, action, sequenceId });
+  }
+}
+
+// The step's own error is what the caller needs; a hook that failed while
+// reporting it is attached and named in the message, not dropped.
+function attachHookFailure(error: Error, hookError: unknown): Error {
+  const hookMessage = hookError instanceof Error ? hookError.message : String(hookError);
+  error.message += `\n(also: while reporting this failure, ${hookMessage})`;
+  (error as Error & { hookError?: unknown }).hookError = hookError;
+  return error;
+}
+
+export type { StepContext, CompiledAction };

@@ -1,0 +1,14 @@
+export { Application } from "./application.js";
+export type { ApplicationConfig, AppPointer, RunOptions, RunResult } from "./application.js";
+export { ApplicationBuilder } from "./builder.js";
+export type { LocalTrackerOptions } from "./builder.js";
+export type { StepResult } from "./engine.js";
+export { Graph, GraphBuilder } from "./graph.js";
+export type { Transition, TransitionSpec } from "./graph.js";
+export type { InitializeFromOptions } from "./initialize.js";
+export { PersisterHook } from "./persisterHook.js";
+export { StreamingResultContainer } from "./streaming.js";
+export type { StreamFinal } from "./streaming.js";
+export type { Span, Tracer } from "./tracer.js";
+export { MapActions, MapStates, ParallelAction, RunnableGraph, mapActions, mapStates } from "./parallel.js";
+export type { SubTarget } from "./parallel.js";

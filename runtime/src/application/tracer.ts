@@ -1,0 +1,127 @@
+// Spans and attributes inside an action (Burr's __tracer). Nesting follows the
+// async call tree through AsyncLocalStorage, so `tracer.span` inside a span's
+// callback nests even when called on the outer tracer, and concurrent spans
+// do not get mixed up. Span uids follow Burr: "<sequenceId>:<i>.<j>.<k>".
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { HookRunner } from "../lifecycle/runner.js";
+import type { SpanInfo } from "../lifecycle/hooks.js";
+
+export interface Span {
+  readonly name: string;
+  readonly uid: string;
+  /** Logs attributes on this span (through the doLogAttribute hooks). */
+  logAttributes(attributes: Record<string, unknown>): void;
+  /** Opens a child span. */
+  span<T>(name: string, fn: (span: Span) => T | Promise<T>): Promise<T>;
+}
+
+export interface Tracer {
+  /** Opens a span around `fn`; nested calls nest. */
+  span<T>(name: string, fn: (span: Span) => T | Promise<T>): Promise<T>;
+  /** Logs attributes on the current span, or on the action itself outside any span. */
+  logAttributes(attributes: Record<string, unknown>): void;
+}
+
+interface OpenSpan {
+  tracer: StepTracer;
+  info: SpanInfo;
+  path: number[];
+  childCount: number;
+}
+
+const current = new AsyncLocalStorage<OpenSpan>();
+
+class ActiveSpan implements Span {
+  constructor(private readonly open: OpenSpan) {}
+  get name(): string {
+    return this.open.info.name;
+  }
+  get uid(): string {
+    return this.open.info.uid;
+  }
+  logAttributes(attributes: Record<string, unknown>): void {
+    this.open.tracer.emitAttributes(attributes, this.open.info);
+  }
+  span<T>(name: string, fn: (span: Span) => T | Promise<T>): Promise<T> {
+    return this.open.tracer.openSpan(name, this.open, fn);
+  }
+}
+
+export class StepTracer implements Tracer {
+  private topLevelCount = 0;
+  private attributeIndex = 0;
+  private pending: Promise<void>[] | null = null;
+
+  constructor(
+    private readonly hooks: HookRunner,
+    private readonly appId: string,
+    private readonly partitionKey: string | null,
+    readonly sequenceId: number,
+    readonly action: string,
+  ) {}
+
+  span<T>(name: string, fn: (span: Span) => T | Promise<T>): Promise<T> {
+    const parent = current.getStore();
+    return this.openSpan(name, parent && parent.tracer === this ? parent : null, fn);
+  }
+
+  logAttributes(attributes: Record<string, unknown>): void {
+    const open = current.getStore();
+    this.emitAttributes(attributes, open && open.tracer === this ? open.info : null);
+  }
+
+  async openSpan<T>(name: string, parent: OpenSpan | null, fn: (span: Span) => T | Promise<T>): Promise<T> {
+    const index = parent ? parent.childCount++ : this.topLevelCount++;
+    const path = parent ? [...parent.path, index] : [index];
+    const info: SpanInfo = {
+      name,
+      uid: `${this.sequenceId}:${path.join(".")}`,
+      parentUid: parent ? parent.info.uid : null,
+      depth: path.length - 1,
+      sequenceId: this.sequenceId,
+      action: this.action,
+    };
+    const open: OpenSpan = { tracer: this, info, path, childCount: 0 };
+    const ctx = { appId: this.appId, partitionKey: this.partitionKey, action: this.action, sequenceId: this.sequenceId };
+    await this.hooks.call("preStartSpan", { appId: this.appId, partitionKey: this.partitionKey, span: info, startTime: new Date() }, ctx);
+    try {
+      return await current.run(open, () => fn(new ActiveSpan(open)));
+    } finally {
+      await this.hooks.call("postEndSpan", { appId: this.appId, partitionKey: this.partitionKey, span: info, endTime: new Date() }, ctx);
+    }
+  }
+
+  emitAttributes(attributes: Record<string, unknown>, span: SpanInfo | null): void {
+    if (!this.hooks.has("doLogAttribute")) return;
+    const ctx = { appId: this.appId, partitionKey: this.partitionKey, action: this.action, sequenceId: this.sequenceId };
+    for (const key of Object.keys(attributes)) {
+      const r = this.hooks.call(
+        "doLogAttribute",
+        {
+          appId: this.appId,
+          partitionKey: this.partitionKey,
+          span,
+          sequenceId: this.sequenceId,
+          action: this.action,
+          key,
+          value: attributes[key],
+          attributeIndex: this.attributeIndex++,
+        },
+        ctx,
+      );
+      if (r) {
+        // Kept and awaited before the step completes, so a failing async hook surfaces from the step.
+        r.catch(() => undefined);
+        (this.pending ??= []).push(r);
+      }
+    }
+  }
+
+  /** Waits for attribute hooks that were async; undefined when there were none. */
+  flush(): Promise<void> | undefined {
+    const pending = this.pending;
+    if (!pending) return undefined;
+    this.pending = null;
+    return Promise.all(pending).then(() => undefined);
+  }
+}

@@ -1,0 +1,129 @@
+// Transition conditions: a predicate over state, the keys it tests and its
+// display text (the text graphs, trackers and the language server show).
+//
+// Canonical display text (the language server reproduces it statically):
+//   when({ b: 2, a: "x" })  → a="x", b=2        (keys sorted, values as JSON)
+//   expr("  n >= 3 ")       → n >= 3            (the source, trimmed)
+//   always                  → default
+//   c.not()                 → not <c>
+//   a.and(b) / a.or(b)      → <a> and <b> / <a> or <b>
+// where <c> is c's text, parenthesized when it contains a space.
+import type { State } from "../state/state.js";
+import { ConditionKeyError, ExprSyntaxError } from "./errors.js";
+import { compileExpr } from "./compile.js";
+import { keysOf, parseExpr } from "./parse.js";
+import { valuesEqual, valueText } from "./values.js";
+
+/** Anything a condition can test: a State, or a view of one. */
+export type ConditionState = Pick<State, "has" | "get" | "keys">;
+
+type Resolver = (state: ConditionState) => boolean;
+
+export class Condition {
+  /** The state keys this condition tests; each must be present when it runs. */
+  readonly keys: readonly string[];
+
+  constructor(
+    keys: readonly string[],
+    /** Decides, given a state whose keys were checked to be present. */
+    private readonly resolver: Resolver,
+    /** Display text. */
+    readonly name: string,
+  ) {
+    this.keys = Object.freeze([...new Set(keys)]);
+  }
+
+  /** True when the transition should be taken; throws ConditionKeyError for a missing key. */
+  run(state: ConditionState): boolean {
+    const { keys } = this;
+    for (let i = 0; i < keys.length; i++) {
+      if (!state.has(keys[i])) throw new ConditionKeyError(this.name, keys[i], state.keys());
+    }
+    return this.resolver(state);
+  }
+
+  /** True for `always` (Burr's `default`). */
+  get isDefault(): boolean {
+    return this === always;
+  }
+
+  not(): Condition {
+    const inner = this.resolver;
+    return new Condition(this.keys, (state) => !inner(state), `not ${wrap(this.name)}`);
+  }
+
+  and(other: Condition): Condition {
+    const left = this.resolver;
+    const right = other.resolver;
+    return new Condition([...this.keys, ...other.keys], (state) => left(state) && right(state), `${wrap(this.name)} and ${wrap(other.name)}`);
+  }
+
+  or(other: Condition): Condition {
+    const left = this.resolver;
+    const right = other.resolver;
+    return new Condition([...this.keys, ...other.keys], (state) => left(state) || right(state), `${wrap(this.name)} or ${wrap(other.name)}`);
+  }
+
+  static when(values: Record<string, unknown>): Condition {
+    return when(values);
+  }
+
+  static expr(source: string): Condition {
+    return expr(source);
+  }
+
+  /** A condition on one key compared with a value: `Condition.lt("count", 10)` → "count < 10". */
+  static lt(key: string, value: number | string): Condition {
+    return compareKey(key, "<", value);
+  }
+  static lte(key: string, value: number | string): Condition {
+    return compareKey(key, "<=", value);
+  }
+  static gt(key: string, value: number | string): Condition {
+    return compareKey(key, ">", value);
+  }
+  static gte(key: string, value: number | string): Condition {
+    return compareKey(key, ">=", value);
+  }
+}
+
+function wrap(name: string): string {
+  return name.includes(" ") ? `(${name})` : name;
+}
+
+/** Holds when every key equals its value (deep equality for arrays and objects). */
+export function when(values: Record<string, unknown>): Condition {
+  const keys = Object.keys(values).sort();
+  if (keys.length === 0) {
+    throw new ExprSyntaxError("when({})", 6, "at least one key: when({ key: value })", "an empty object");
+  }
+  const expected = keys.map((key) => values[key]);
+  const name = keys.map((key, i) => `${key}=${valueText(expected[i])}`).join(", ");
+  return new Condition(keys, (state) => keys.every((key, i) => valuesEqual(state.get(key), expected[i])), name);
+}
+
+/**
+ * A condition written as text: comparisons (== != < <= > >=), and/or/not
+ * (or && || !), parentheses, numbers, strings, true/false/null and state keys
+ * (with .property paths). Parsed once, here; never evaluated with eval.
+ */
+export function expr(source: string): Condition {
+  const tree = parseExpr(source);
+  return new Condition(keysOf(tree), compileExpr(tree, source), source.trim());
+}
+
+/** A condition from a function; `keys` lists the state keys it reads (checked present before it runs). */
+export function condition(
+  test: (state: ConditionState) => boolean,
+  options: { keys: readonly string[]; name?: string },
+): Condition {
+  const name = options.name ?? (test.name !== "" ? test.name : `condition(${options.keys.join(", ")})`);
+  return new Condition(options.keys, (state) => Boolean(test(state)), name);
+}
+
+function compareKey(key: string, op: "<" | "<=" | ">" | ">=", value: number | string): Condition {
+  return expr(`${key} ${op} ${JSON.stringify(value)}`);
+}
+
+/** Always holds: Burr's `default`, used for transitions without a condition. */
+export const always: Condition = new Condition([], () => true, "default");

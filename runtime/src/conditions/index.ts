@@ -1,0 +1,3 @@
+export { Condition, always, condition, expr, when } from "./condition.js";
+export type { ConditionState } from "./condition.js";
+export { ConditionKeyError, ConditionTypeError, ExprSyntaxError } from "./errors.js";

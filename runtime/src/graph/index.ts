@@ -1,0 +1,13 @@
+export type {
+  ActionModel,
+  GraphModel,
+  GraphProblem,
+  ProblemCode,
+  SourcePosition,
+  SourceRange,
+  TransitionModel,
+} from "./model.js";
+export { editDistance, validateGraph } from "./validate.js";
+export type { ValidateOptions } from "./validate.js";
+export { toDot, toMermaid } from "./visualize.js";
+export type { VisualizeOptions } from "./visualize.js";

@@ -1,0 +1,124 @@
+// Checks a value as it enters state: it must survive JSON (persisters and
+// trackers store state as JSON). Only the new value is walked; large objects
+// already admitted are remembered (a WeakSet entry costs more than re-walking a
+// small one), so re-adding shared parts stays cheap. Admitted arrays and plain
+// objects are frozen, so state cannot change behind its back.
+import { UnserializableValueError } from "./errors.js";
+
+const admitted = new WeakSet<object>();
+// Containers with at least this many nodes inside are remembered as admitted.
+const REMEMBER_FROM_NODES = 32;
+
+/** Throws UnserializableValueError naming the key, the path and the fix. */
+export function admitValue(key: string, value: unknown, operation: string): void {
+  if (value === undefined) {
+    throw new UnserializableValueError(
+      `State.${operation}: key "${key}" was given undefined, which state cannot store (it does not survive JSON). ` +
+        `Use null for "no value", or remove the key with wipe({ delete: ["${key}"] }).`,
+      key,
+      key,
+    );
+  }
+  // Primitives and flat records (a chat message), the common cases, need no Walk.
+  if (typeof value === "string" || typeof value === "boolean") return;
+  if (isFlatRecordOfScalars(value)) return;
+  new Walk(key, operation).visit(value);
+}
+
+/** True (and freezes it) for a plain object whose fields are all strings, booleans, finite numbers or null. */
+function isFlatRecordOfScalars(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const record = value as Record<string, unknown>;
+  for (const name of Object.keys(record)) {
+    const field = record[name];
+    const type = typeof field;
+    if (type === "string" || type === "boolean" || field === null || field === undefined) continue;
+    if (type === "number" && Number.isFinite(field)) continue;
+    return false;
+  }
+  Object.freeze(record);
+  return true;
+}
+
+/** One check of one value; `trail` holds the path segments, joined only on failure. */
+class Walk {
+  private readonly ancestors: object[] = [];
+  private readonly trail: (string | number)[] = [];
+
+  constructor(
+    private readonly key: string,
+    private readonly operation: string,
+  ) {}
+
+  /** Returns how many nodes the value holds (for deciding what to remember). */
+  visit(value: unknown): number {
+    switch (typeof value) {
+      case "string":
+      case "boolean":
+        return 1;
+      case "number":
+        if (!Number.isFinite(value)) this.fail(String(value), "it becomes null in JSON; store a finite number or null");
+        return 1;
+      case "undefined":
+        // Only reached inside arrays; object properties holding undefined are skipped below.
+        return this.fail("undefined inside an array", "it becomes null in JSON; use null");
+      case "bigint":
+        return this.fail("a bigint", "JSON has no bigint; store it as a string (value.toString())");
+      case "function":
+        return this.fail("a function", "keep functions out of state: bind them to the action or pass them as inputs");
+      case "symbol":
+        return this.fail("a symbol", "store a string instead");
+    }
+    if (value === null) return 1;
+    const object = value as object;
+    // Everything admitted is frozen, so an unfrozen object skips the WeakSet lookup.
+    if (Object.isFrozen(object) && admitted.has(object)) return 1;
+    if (this.ancestors.includes(object)) {
+      this.fail("a cycle (the value contains itself)", "store a tree: JSON cannot represent cycles");
+    }
+    this.ancestors.push(object);
+    let nodes = 1;
+    if (Array.isArray(object)) {
+      for (let i = 0; i < object.length; i++) {
+        this.trail.push(i);
+        nodes += this.visit(object[i]);
+        this.trail.pop();
+      }
+    } else {
+      const proto: unknown = Object.getPrototypeOf(object);
+      if (proto !== Object.prototype && proto !== null) {
+        this.fail(
+          describeInstance(object),
+          "convert it to a plain object or array (e.g. a Date to date.toISOString(), a Map to Object.fromEntries(map))",
+        );
+      }
+      const record = object as Record<string, unknown>;
+      for (const name of Object.keys(record)) {
+        const field = record[name];
+        if (field === undefined) continue;
+        this.trail.push(name);
+        nodes += this.visit(field);
+        this.trail.pop();
+      }
+    }
+    this.ancestors.pop();
+    Object.freeze(object);
+    if (nodes >= REMEMBER_FROM_NODES) admitted.add(object);
+    return nodes;
+  }
+
+  private fail(what: string, fix: string): never {
+    const path = this.key + this.trail.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
+    throw new UnserializableValueError(
+      `State.${this.operation}: key "${this.key}" cannot be stored: ${path} is ${what}; ${fix}.`,
+      this.key,
+      path,
+    );
+  }
+}
+
+function describeInstance(object: object): string {
+  const ctor = (object as { constructor?: { name?: unknown } }).constructor;
+  const name = typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "a class";
+  return `an instance of ${name}`;
+}

@@ -1,0 +1,17 @@
+export { State, diffStates } from "./state.js";
+export { stateStorageStats } from "./vector.js";
+export { StateError, StateKeyError, UnserializableValueError } from "./errors.js";
+export { asActionState, fromActionState } from "./typed.js";
+export type { ActionState, KeysOf } from "./typed.js";
+export type {
+  AppendInput,
+  ElementOf,
+  ExtendInput,
+  IncrementInput,
+  Merged,
+  ReadValue,
+  StateKey,
+  StateValues,
+  UpdateInput,
+  WipeInput,
+} from "./types.js";
