@@ -1,0 +1,62 @@
+// How a step's state becomes a stored row: a full snapshot (the serialized
+// state) or a delta (what the step changed), and back.
+import { State } from "../state/state.js";
+import type { StepChanges } from "../lifecycle/hooks.js";
+
+export type PlainState = Record<string, unknown>;
+export type RowKind = "full" | "delta";
+
+/** The stored form of a delta: short keys, empty parts left out. */
+interface StoredDelta {
+  s?: Record<string, unknown>;
+  a?: Record<string, unknown[]>;
+  d?: string[];
+}
+
+export function stateToPlain(state: State): PlainState {
+  return state.serialize() as PlainState;
+}
+
+export function plainToState(plain: PlainState): State {
+  return State.deserialize(plain);
+}
+
+export function encodeDelta(changes: StepChanges): string {
+  const d: StoredDelta = {};
+  if (changes.set && Object.keys(changes.set).length) d.s = changes.set;
+  if (changes.appended && Object.keys(changes.appended).length) d.a = changes.appended;
+  if (changes.deleted && changes.deleted.length) d.d = changes.deleted;
+  return JSON.stringify(d);
+}
+
+export function decodeDelta(text: string | StoredDelta): StepChanges {
+  const d: StoredDelta = typeof text === "string" ? (JSON.parse(text) as StoredDelta) : text;
+  return { set: d.s ?? {}, appended: d.a ?? {}, deleted: d.d ?? [] };
+}
+
+/** Applies one step's changes in place (the caller owns `target`). */
+export function applyChanges(target: PlainState, changes: StepChanges): void {
+  for (const [key, value] of Object.entries(changes.set)) target[key] = value;
+  for (const [key, items] of Object.entries(changes.appended)) {
+    const current = target[key];
+    if (Array.isArray(current)) current.push(...items);
+    else target[key] = [...items];
+  }
+  for (const key of changes.deleted) delete target[key];
+}
+
+/** Rebuilds a full state from a snapshot row and the delta rows after it, oldest first. */
+export function replay(rows: Array<{ kind: RowKind; state: string | object }>): PlainState {
+  if (!rows.length || rows[0].kind !== "full") throw new Error("replay needs a full snapshot first");
+  const first = rows[0].state;
+  const plain = (typeof first === "string" ? JSON.parse(first) : structuredClone(first)) as PlainState;
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i];
+    if (row.kind === "full") {
+      const s = row.state;
+      Object.keys(plain).forEach((k) => delete plain[k]);
+      Object.assign(plain, typeof s === "string" ? JSON.parse(s) : structuredClone(s));
+    } else applyChanges(plain, decodeDelta(row.state as string | StoredDelta));
+  }
+  return plain;
+}

@@ -1,0 +1,6 @@
+// Local tracker (Burr's run format) and the reader of tracking directories.
+export { LocalTrackingClient, type LocalTrackingOptions } from "./client.js";
+export { TrackingReader } from "./reader.js";
+export { stateAt } from "./logParser.js";
+export { graphToBurr, burrToGraph } from "./graphJson.js";
+export type { AppRun, AppStatus, AppSummary, ChildPointer, RunPointer, ProjectSummary, ReadAppOptions, SpanRecord, StepRecord, StreamRecord } from "./types.js";
