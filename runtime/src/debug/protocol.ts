@@ -1,0 +1,194 @@
+// The wire protocol between the burr debug adapter and the debug gate inside a
+// running program: newline-delimited JSON over a loopback TCP socket. The
+// program connects; its first line must be `hello` with the one-time token.
+// The gate reports; the adapter decides. Pure types plus framing, no Node APIs
+// beyond strings, so both sides share this one file.
+import type { GraphModel } from "../graph/model.js";
+
+/** Environment variables the adapter sets on the program it launches. */
+export const DEBUG_PORT_ENV = "BURR_DEBUG_PORT";
+export const DEBUG_TOKEN_ENV = "BURR_DEBUG_TOKEN";
+export const PROTOCOL_VERSION = 1;
+
+/** A JSON-safe rendering of any runtime value (see wire.ts). */
+export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
+
+/** A position in an app's path: a step already taken, or the one about to run. */
+export interface StepSummary {
+  appId: string;
+  /** Index into the gate's path of steps for this app (0 = first step taken). */
+  index: number;
+  sequenceId: number;
+  action: string;
+}
+
+// ── program (gate) → adapter ───────────────────────────────────────────────
+
+export interface HelloMessage {
+  type: "hello";
+  token: string;
+  version: number;
+  pid: number;
+}
+
+/** A new application was built (one gate per app). */
+export interface AppMessage {
+  type: "app";
+  appId: string;
+  partitionKey: string | null;
+  graph: GraphModel;
+}
+
+/** The gate waits before a step until the adapter sends `resume`. */
+export interface BeforeStepMessage {
+  type: "beforeStep";
+  step: StepSummary;
+}
+
+/** A step finished; no reply is awaited. */
+export interface SteppedMessage {
+  type: "stepped";
+  step: StepSummary;
+  /** The transition taken next; null when the app ends here. */
+  next: { to: string; transitionIndex: number } | null;
+}
+
+/** A step threw; the gate waits for `resume` (the state before the step is kept). */
+export interface FailedMessage {
+  type: "failed";
+  step: StepSummary;
+  error: { name: string; message: string; stack: string | null };
+}
+
+export interface ResponseMessage {
+  type: "response";
+  id: number;
+  ok: boolean;
+  body?: ResponseBody;
+  /** Set when ok is false: what went wrong and what to do. */
+  error?: string;
+}
+
+export type ResponseBody = FrameData | EvaluateResult | RewindResult | SetValueResult;
+
+export type GateMessage = HelloMessage | AppMessage | BeforeStepMessage | SteppedMessage | FailedMessage | ResponseMessage;
+
+// ── adapter → program ──────────────────────────────────────────────────────
+
+/** Answer to `hello`: accepted, or refused with a reason (then the socket closes). */
+export interface WelcomeMessage {
+  type: "welcome";
+  accepted: boolean;
+  reason?: string;
+}
+
+/** Let the waiting step run (or, after a failure, retry it / let the error propagate). */
+export interface ResumeMessage {
+  type: "resume";
+  appId: string;
+  /** After a failure: run the step again from the current (edited or rewound) state. */
+  retry?: boolean;
+}
+
+interface RequestBase {
+  id: number;
+  appId: string;
+}
+
+/** Values of one frame: index = a step taken, or the pending step's index. */
+export interface FrameRequest extends RequestBase {
+  type: "frame";
+  index: number;
+}
+
+export interface FrameData {
+  kind: "frame";
+  state: WireValue;
+  inputs: WireValue;
+  result: WireValue | null;
+  /** What the step changed, when it ran. */
+  changes: WireValue | null;
+  error: string | null;
+}
+
+/** Evaluate an expression (a state key path, or the runtime's `expr` language) over a frame's state. */
+export interface EvaluateRequest extends RequestBase {
+  type: "evaluate";
+  index: number;
+  expression: string;
+}
+
+export interface EvaluateResult {
+  kind: "evaluate";
+  value: WireValue;
+}
+
+/** Rewind the app to the step at `index` (it becomes the step about to run). */
+export interface RewindRequest extends RequestBase {
+  type: "rewind";
+  index: number;
+}
+
+export interface RewindResult {
+  kind: "rewind";
+  step: StepSummary;
+}
+
+/** Set a value in the pending step's state: path[0] is the state key. */
+export interface SetValueRequest extends RequestBase {
+  type: "setValue";
+  path: (string | number)[];
+  value: WireValue;
+}
+
+export interface SetValueResult {
+  kind: "setValue";
+  value: WireValue;
+}
+
+export type AdapterRequest = FrameRequest | EvaluateRequest | RewindRequest | SetValueRequest;
+export type AdapterMessage = WelcomeMessage | ResumeMessage | AdapterRequest;
+
+// ── framing ────────────────────────────────────────────────────────────────
+
+export function encodeMessage(message: GateMessage | AdapterMessage): string {
+  return JSON.stringify(message) + "\n";
+}
+
+/** Splits a byte stream into JSON lines; a line that is not JSON is reported, not thrown. */
+export class LineDecoder {
+  private buffer = "";
+
+  constructor(
+    private readonly onMessage: (message: unknown) => void,
+    private readonly onBadLine: (line: string, error: Error) => void,
+  ) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    let newline = this.buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.trim()) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch (err) {
+          this.onBadLine(line, err as Error);
+          parsed = undefined;
+        }
+        if (parsed !== undefined) this.onMessage(parsed);
+      }
+      newline = this.buffer.indexOf("\n");
+    }
+  }
+}
+
+export function isGateMessage(value: unknown): value is GateMessage {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}
+
+export function isAdapterMessage(value: unknown): value is AdapterMessage {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}

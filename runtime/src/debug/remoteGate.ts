@@ -1,0 +1,214 @@
+// The StepGate of one application when the debug adapter launched the
+// program. It keeps the path of steps taken (states are immutable, so keeping
+// them costs no copies), reports each step, and waits where the adapter says.
+// It never decides when to stop: the adapter does.
+import type { State } from "../state/state.js";
+import type { AfterStepInfo, BeforeStepInfo, GateTarget, StepGate } from "./gate.js";
+import type { DebugConnection } from "./connection.js";
+import type { AdapterRequest, GateMessage, ResumeMessage, StepSummary, WireValue } from "./protocol.js";
+import { readKeyPath, setAtPath, toWire } from "./wire.js";
+import { evaluateOverState } from "./evaluate.js";
+
+interface TakenStep {
+  sequenceId: number;
+  action: string;
+  inputs: Record<string, unknown>;
+  stateBefore: State;
+  result: Record<string, unknown> | null;
+  changes: unknown;
+  error: string | null;
+}
+
+interface PendingStep {
+  sequenceId: number;
+  action: string;
+  inputs: Record<string, unknown>;
+  state: State;
+  error: string | null;
+}
+
+export class RemoteGate implements StepGate {
+  private target: GateTarget | null = null;
+  private readonly path: TakenStep[] = [];
+  private pending: PendingStep | null = null;
+  private announced = false;
+  private wake: ((message: ResumeMessage | null) => void) | null = null;
+  /** Set while waiting when the debugger rewound or edited after a failure. */
+  private moved = false;
+  /**
+   * After a rewind or a retry the application chooses its step again and
+   * calls beforeStep for the very step the user already stopped at: let it pass.
+   */
+  private passThrough: { sequenceId: number | null; action: string } | null = null;
+
+  constructor(private readonly connection: DebugConnection) {}
+
+  async beforeStep(target: GateTarget, info: BeforeStepInfo): Promise<void> {
+    if (!(await this.attach(target))) return;
+    const pass = this.passThrough;
+    this.passThrough = null;
+    if (pass && (pass.sequenceId === null || pass.sequenceId === info.sequenceId) && pass.action === info.action) {
+      if (this.pending) Object.assign(this.pending, { sequenceId: info.sequenceId, state: info.state, inputs: info.inputs, error: null });
+      return;
+    }
+    this.pending = { sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: null };
+    await this.waitFor({ type: "beforeStep", step: this.summary() });
+    this.passAfterMove();
+  }
+
+  private passAfterMove(): void {
+    if (this.moved && this.pending) this.passThrough = { sequenceId: this.pending.sequenceId, action: this.pending.action };
+    this.moved = false;
+  }
+
+  async afterStep(target: GateTarget, info: AfterStepInfo): Promise<"continue" | "retry"> {
+    if (!(await this.attach(target))) return "continue";
+    if (info.exception) {
+      const error = info.exception;
+      this.pending = { sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: error.stack ?? String(error) };
+      const reply = await this.waitFor({
+        type: "failed",
+        step: this.summary(),
+        error: { name: error.name, message: error.message, stack: error.stack ?? null },
+      });
+      if (reply?.retry) {
+        // A failed step used up its sequence id, so the retry comes back with the next one.
+        this.moved = false;
+        this.passThrough = { sequenceId: null, action: this.pending.action };
+        return "retry";
+      }
+      this.moved = false;
+      this.record(info, error.stack ?? String(error));
+      return "continue";
+    }
+    const step = this.summary();
+    this.record(info, null);
+    this.connection.send({ type: "stepped", step, next: info.next });
+    return "continue";
+  }
+
+  private record(info: AfterStepInfo, error: string | null): void {
+    this.path.push({
+      sequenceId: info.sequenceId,
+      action: info.action,
+      inputs: info.inputs,
+      stateBefore: this.pending?.state ?? info.state,
+      result: info.result,
+      changes: info.changes ?? null,
+      error,
+    });
+    this.pending = null;
+  }
+
+  private async attach(target: GateTarget): Promise<boolean> {
+    this.target = target;
+    if (!(await this.connection.whenReady()) || !this.connection.isOpen) return false;
+    if (!this.announced) {
+      this.announced = true;
+      this.connection.register(target.uid, {
+        onRequest: (request) => this.answer(request),
+        onResume: (message) => this.resume(message),
+        onClosed: () => this.resume(null),
+      });
+      this.connection.send({ type: "app", appId: target.uid, partitionKey: target.partitionKey, graph: target.graph });
+    }
+    return true;
+  }
+
+  private summary(): StepSummary {
+    const pending = this.pending;
+    if (!pending) throw new Error("burr-ts debugger: no step is waiting");
+    return { appId: this.appId(), index: this.path.length, sequenceId: pending.sequenceId, action: pending.action };
+  }
+
+  private appId(): string {
+    return this.target?.uid ?? "";
+  }
+
+  private waitFor(message: GateMessage): Promise<ResumeMessage | null> {
+    if (!this.connection.isOpen) return Promise.resolve(null);
+    this.connection.hold();
+    return new Promise<ResumeMessage | null>((resolve) => {
+      this.wake = (reply) => {
+        this.wake = null;
+        this.connection.release();
+        resolve(reply);
+      };
+      this.connection.send(message);
+    });
+  }
+
+  private resume(message: ResumeMessage | null): void {
+    this.wake?.(message);
+  }
+
+  private async answer(request: AdapterRequest): Promise<GateMessage> {
+    const ok = (body: NonNullable<Extract<GateMessage, { type: "response" }>["body"]>): GateMessage => ({ type: "response", id: request.id, ok: true, body });
+    switch (request.type) {
+      case "frame": {
+        const frame = this.frameAt(request.index);
+        return ok({
+          kind: "frame",
+          state: toWire(frame.state.getAll()),
+          inputs: toWire(frame.inputs),
+          result: frame.result === null ? null : toWire(frame.result),
+          changes: frame.changes === null ? null : toWire(frame.changes),
+          error: frame.error,
+        });
+      }
+      case "evaluate": {
+        const state = this.frameAt(request.index).state;
+        return ok({ kind: "evaluate", value: toWire(evaluateOverState(state, request.expression)) });
+      }
+      case "rewind":
+        return ok({ kind: "rewind", step: await this.rewind(request.index) });
+      case "setValue":
+        return ok({ kind: "setValue", value: this.setValue(request.path, request.value) });
+    }
+  }
+
+  private frameAt(index: number): { state: State; inputs: unknown; result: unknown; changes: unknown; error: string | null } {
+    if (index === this.path.length && this.pending) {
+      const p = this.pending;
+      return { state: p.state, inputs: p.inputs, result: null, changes: null, error: p.error };
+    }
+    const step = this.path[index];
+    if (!step) throw new Error(`app "${this.appId()}" has no step at index ${index} (it has taken ${this.path.length})`);
+    return { state: step.stateBefore, inputs: step.inputs, result: step.result, changes: step.changes, error: step.error };
+  }
+
+  private async rewind(index: number): Promise<StepSummary> {
+    const target = this.requireWaiting("rewind");
+    if (index === this.path.length && this.pending) return this.summary();
+    const step = this.path[index];
+    if (!step) throw new Error(`cannot rewind app "${this.appId()}" to step index ${index}: it has taken ${this.path.length} steps`);
+    // Persisters first: if they refuse, the app is left as it was.
+    await target.rewindPersisters?.(step.sequenceId - 1);
+    target.rewind({ state: step.stateBefore, nextAction: step.action, nextSequenceId: step.sequenceId });
+    this.path.length = index;
+    this.pending = { sequenceId: step.sequenceId, action: step.action, inputs: step.inputs, state: step.stateBefore, error: null };
+    this.moved = true;
+    return this.summary();
+  }
+
+  private setValue(path: (string | number)[], value: WireValue): WireValue {
+    const target = this.requireWaiting("edit state");
+    const pending = this.pending as PendingStep;
+    const key = path[0];
+    if (typeof key !== "string") throw new Error("a state edit must start with a state key");
+    const current = readKeyPath(pending.state.getAll(), key);
+    if (!current.found) throw new Error(`app "${this.appId()}" has no state key "${key}" before action "${pending.action}"`);
+    const updated = setAtPath(current.value, path.slice(1), value);
+    const next = pending.state.update({ [key]: updated });
+    target.replaceState(next);
+    pending.state = next;
+    return toWire(value);
+  }
+
+  private requireWaiting(what: string): GateTarget {
+    if (!this.wake || !this.pending || !this.target) {
+      throw new Error(`cannot ${what} in app "${this.appId()}" while it runs: pause it first`);
+    }
+    return this.target;
+  }
+}

@@ -1,0 +1,96 @@
+// Turns any value the program holds into JSON the adapter can show, and
+// applies an edit at a path without mutating what the app already holds.
+import type { WireValue } from "./protocol.js";
+
+/** JSON-safe copy: Dates become ISO text, Maps objects, Sets arrays, cycles and functions a description. */
+export function toWire(value: unknown, seen: Set<object> = new Set()): WireValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "boolean":
+    case "string":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "function":
+      return `[function ${value.name || "anonymous"}]`;
+    case "symbol":
+      return value.toString();
+    default:
+      break;
+  }
+  const obj = value as object;
+  if (seen.has(obj)) return "[circular]";
+  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
+  if (obj instanceof Error) return { name: obj.name, message: obj.message };
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) return obj.map((item) => toWire(item, seen));
+    if (obj instanceof Set) return [...obj].map((item) => toWire(item, seen));
+    if (obj instanceof Map) {
+      const out: Record<string, WireValue> = {};
+      for (const [k, v] of obj) out[String(k)] = toWire(v, seen);
+      return out;
+    }
+    if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} of ${obj.byteLength} bytes]`;
+    const out: Record<string, WireValue> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = toWire(v, seen);
+    return out;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+/** A copy of `root` with `value` at `path` (arrays and objects along the path are copied, the rest shared). */
+export function setAtPath(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  if (Array.isArray(root)) {
+    const index = typeof head === "number" ? head : Number(head);
+    if (!Number.isInteger(index) || index < 0 || index >= root.length) {
+      throw new Error(`index ${String(head)} is outside the list (length ${root.length})`);
+    }
+    const copy = root.slice();
+    copy[index] = setAtPath(root[index], rest, value);
+    return copy;
+  }
+  if (root !== null && typeof root === "object") {
+    const key = String(head);
+    if (!(key in root)) throw new Error(`there is no key "${key}" here`);
+    return { ...(root as Record<string, unknown>), [key]: setAtPath((root as Record<string, unknown>)[key], rest, value) };
+  }
+  throw new Error(`cannot set "${String(head)}" inside a ${root === null ? "null" : typeof root} value`);
+}
+
+/** Reads `a.b[0].c` style paths; returns `found: false` when any part is missing. */
+export function readKeyPath(root: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
+  const parts = parseKeyPath(path);
+  if (!parts) return { found: false, value: undefined };
+  let current: unknown = root;
+  for (const part of parts) {
+    if (current === null || typeof current !== "object") return { found: false, value: undefined };
+    if (current instanceof Map) {
+      if (!current.has(part)) return { found: false, value: undefined };
+      current = current.get(part);
+      continue;
+    }
+    if (!(String(part) in current)) return { found: false, value: undefined };
+    current = (current as Record<string, unknown>)[String(part)];
+  }
+  return { found: true, value: current };
+}
+
+/** `chatHistory[0].content` → ["chatHistory", 0, "content"]; null when it is not a plain path. */
+export function parseKeyPath(path: string): (string | number)[] | null {
+  const trimmed = path.trim();
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\]|\["[^"]*"\])*$/.test(trimmed)) return null;
+  const parts: (string | number)[] = [];
+  const re = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\["([^"]*)"\]/g;
+  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
+    if (m[1] !== undefined) parts.push(m[1]);
+    else if (m[2] !== undefined) parts.push(Number(m[2]));
+    else parts.push(m[3]);
+  }
+  return parts;
+}
