@@ -1,0 +1,53 @@
+// Code-level checks of one action declaration: its body against its reads and writes.
+import type { ActionDef, AnalysisProblem, NameList, ProblemFix } from "./types.js";
+
+export function actionName(def: ActionDef): string {
+  const local = def.id.slice(def.id.lastIndexOf("#") + 1);
+  const inline = /^inline:([^@]*)@/.exec(local);
+  return inline ? inline[1]! : local;
+}
+
+function addFix(list: NameList, key: string, field: string): ProblemFix {
+  const newText = list.missingProperty ? `${list.missingProperty}: ["${key}"], ` : `${list.separator}"${key}"`;
+  return { title: `Add "${key}" to ${field}`, range: list.insertAt, newText };
+}
+
+export function checkAction(def: ActionDef): AnalysisProblem[] {
+  const problems: AnalysisProblem[] = [];
+  const access = def.access;
+  if (!access) return problems;
+  const name = actionName(def);
+  if (def.reads?.complete) {
+    const declared = new Set(def.reads.items.map((r) => r.name));
+    for (const r of access.reads) {
+      if (declared.has(r.name)) continue;
+      problems.push({
+        code: "undeclared-read", severity: "error", range: r.range, action: name, key: r.name,
+        message: `Action "${name}" reads state key "${r.name}" but does not declare it: add "${r.name}" to its reads.`,
+        fix: addFix(def.reads, r.name, "reads"),
+      });
+    }
+  }
+  if (def.writes?.complete) {
+    const declared = new Set(def.writes.items.map((w) => w.name));
+    for (const w of access.writes) {
+      if (declared.has(w.name)) continue;
+      problems.push({
+        code: "undeclared-write", severity: "error", range: w.range, action: name, key: w.name,
+        message: `Action "${name}" writes state key "${w.name}" but does not declare it: add "${w.name}" to its writes.`,
+        fix: addFix(def.writes, w.name, "writes"),
+      });
+    }
+    if (access.writesComplete) {
+      const written = new Set(access.writes.map((w) => w.name));
+      for (const w of def.writes.items) {
+        if (written.has(w.name)) continue;
+        problems.push({
+          code: "unused-write", severity: "warning", range: w.range, action: name, key: w.name,
+          message: `Action "${name}" declares write "${w.name}" but never writes it: write it in the body or remove it from writes.`,
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,149 @@
+// Parses one builder method chain (`x.withActions(...).withTransitions(...)`)
+// into steps. Resolving the chain's root (a variable, a helper's return value,
+// another module) is done by the callers.
+import { ts } from "ts-morph";
+import { actionFromCall } from "./actions.js";
+import { readCondition } from "./conditions.js";
+import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwrap, type FileCtx } from "./syntax.js";
+import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } from "./types.js";
+
+export type ChainStep =
+  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; range: SourceRange }
+  | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; range: SourceRange }
+  | { method: "withEntrypoint"; entrypoint: NameRef | null; range: SourceRange }
+  | { method: "withState"; keys: string[] | null; range: SourceRange }
+  /** State comes from a persister; the entrypoint is defaultEntrypoint when nothing was saved. */
+  | { method: "initializeFrom"; defaultEntrypoint: NameRef | null; range: SourceRange }
+  /** initializeFrom, withGraph and unknown methods: may set actions, state or entrypoint we cannot see. */
+  | { method: "opaque"; name: string; range: SourceRange }
+  | { method: "other"; name: string; range: SourceRange };
+
+export type ChainRoot =
+  | { kind: "builder" }
+  | { kind: "variable"; name: string; pos: number }
+  | { kind: "call"; name: string; pos: number }
+  | { kind: "memberCall"; namespace: string; name: string }
+  | { kind: "unknown" };
+
+export interface ChainSyntax {
+  root: ChainRoot;
+  steps: ChainStep[];
+  /** The whole expression, first node to last call. */
+  range: SourceRange;
+}
+
+/** Builder methods that affect neither the graph nor the state the analysis needs. */
+const HARMLESS = new Set(["withTracker", "withHooks", "withIdentifiers", "withName", "withStatePersister", "withDebugGate", "withSpawningParent", "withSpanCallbacks", "withParallelExecutor"]);
+
+export function parseChain(ctx: FileCtx, expression: ts.Expression, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainSyntax {
+  const steps: ChainStep[] = [];
+  let e = unwrap(expression);
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+    steps.unshift(parseStep(ctx, e, e.expression.name.text, resolveObject));
+    e = unwrap(e.expression.expression);
+  }
+  return { root: rootOf(ctx, e), steps, range: nodeRange(ctx, expression) };
+}
+
+function rootOf(ctx: FileCtx, e: ts.Expression): ChainRoot {
+  if (ts.isNewExpression(e)) {
+    const c = e.expression;
+    const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : null;
+    return name === "ApplicationBuilder" ? { kind: "builder" } : { kind: "unknown" };
+  }
+  if (ts.isIdentifier(e)) return { kind: "variable", name: e.text, pos: e.getStart(ctx.sf) };
+  if (ts.isCallExpression(e)) {
+    const c = e.expression;
+    if (ts.isIdentifier(c)) return { kind: "call", name: c.text, pos: c.getStart(ctx.sf) };
+    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression)) return { kind: "memberCall", namespace: c.expression.text, name: c.name.text };
+  }
+  return { kind: "unknown" };
+}
+
+function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainStep {
+  const range = nodeRange(ctx, call.expression.kind === ts.SyntaxKind.PropertyAccessExpression ? (call.expression as ts.PropertyAccessExpression).name : call);
+  const arg0 = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  switch (method) {
+    case "withActions": {
+      let obj = arg0 && ts.isObjectLiteralExpression(arg0) ? arg0 : null;
+      if (!obj && arg0 && ts.isIdentifier(arg0)) obj = resolveObject(arg0);
+      if (!obj || call.arguments.length !== 1) return { method, entries: [], complete: false, range };
+      return { method, ...actionEntries(ctx, obj), range };
+    }
+    case "withTransitions": {
+      const transitions: TransitionSyntax[] = [];
+      let complete = true;
+      for (const a of call.arguments) {
+        const t = transition(ctx, unwrap(a));
+        if (t) transitions.push(t);
+        else complete = false;
+      }
+      return { method, transitions, complete, range };
+    }
+    case "withEntrypoint":
+      return { method, entrypoint: arg0 && isStringLike(arg0) ? stringRef(ctx, arg0) : null, range };
+    case "withState": {
+      // withState({ ... }) or withState(new State({ ... }))
+      const literal = arg0 && ts.isNewExpression(arg0) && arg0.arguments?.[0] ? unwrap(arg0.arguments[0]) : arg0;
+      if (!literal || !ts.isObjectLiteralExpression(literal)) return { method, keys: null, range };
+      const { keys, complete } = objectKeys(ctx, literal);
+      return { method, keys: complete ? keys.map((k) => k.name) : null, range };
+    }
+    case "initializeFrom": {
+      const opts = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
+      const def = opts && ts.isObjectLiteralExpression(opts) ? objProp(opts, "defaultEntrypoint") : undefined;
+      return { method, defaultEntrypoint: def && isStringLike(def) ? stringRef(ctx, def) : null, range };
+    }
+    default:
+      return HARMLESS.has(method) ? { method: "other", name: method, range } : { method: "opaque", name: method, range };
+  }
+}
+
+function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression): { entries: ActionEntry[]; complete: boolean } {
+  const entries: ActionEntry[] = [];
+  let complete = true;
+  for (const p of obj.properties) {
+    if (ts.isShorthandPropertyAssignment(p)) {
+      entries.push({ name: p.name.text, keyKind: "shorthand", range: nodeRange(ctx, p.name), ref: { kind: "local", name: p.name.text, boundInputs: [] } });
+    } else if (ts.isPropertyAssignment(p)) {
+      const name = propName(p.name);
+      if (name === null) { complete = false; continue; }
+      const keyRange = ts.isStringLiteral(p.name) ? stringRef(ctx, p.name).range : nodeRange(ctx, p.name);
+      entries.push({ name, keyKind: ts.isIdentifier(p.name) ? "identifier" : "string", range: keyRange, ref: actionRef(ctx, p.initializer, keyRange, name) });
+    } else complete = false;
+  }
+  return { entries, complete };
+}
+
+function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, name: string): ActionRef | null {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return { kind: "local", name: e.text, boundInputs: [] };
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) return { kind: "member", namespace: e.expression.text, name: e.name.text, boundInputs: [] };
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return { kind: "classNew", className: e.expression.text, boundInputs: [] };
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "bind") {
+    const inner = actionRef(ctx, e.expression.expression, keyRange, name);
+    const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+    if (!inner || !arg || !ts.isObjectLiteralExpression(arg)) return null;
+    const { keys, complete } = objectKeys(ctx, arg);
+    if (!complete) return null;
+    return { ...inner, boundInputs: [...inner.boundInputs, ...keys.map((k) => k.name)] };
+  }
+  const def = actionFromCall(ctx, e, `${ctx.path}#inline:${name}@${e.getStart(ctx.sf)}`, keyRange);
+  if (def) return { kind: "inline", def, boundInputs: [] };
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) return { kind: "call", name: e.expression.text, boundInputs: [] };
+  return null;
+}
+
+function transition(ctx: FileCtx, node: ts.Expression): TransitionSyntax | null {
+  if (!ts.isArrayLiteralExpression(node) || node.elements.length < 2 || node.elements.length > 3) return null;
+  const [fromNode, toNode, condNode] = node.elements.map((x) => unwrap(x as ts.Expression));
+  if (!toNode || !isStringLike(toNode) || !fromNode) return null;
+  let from: NameRef[];
+  if (isStringLike(fromNode)) from = [stringRef(ctx, fromNode)];
+  else if (ts.isArrayLiteralExpression(fromNode) && fromNode.elements.every(isStringLike)) {
+    from = fromNode.elements.map((x) => stringRef(ctx, x as ts.StringLiteral));
+  } else return null;
+  if (node.elements.some((x) => ts.isSpreadElement(x))) return null;
+  const cond = readCondition(ctx, condNode);
+  return { from, to: stringRef(ctx, toNode), condition: cond.text, keys: cond.keys, always: cond.always, range: nodeRange(ctx, node) };
+}

@@ -1,0 +1,303 @@
+// Everything one file says on its own: imports/exports, action declarations,
+// builder chains (resolved as far as this file allows) and run calls. Cached
+// per file version; cross-file resolution happens in link.ts.
+import { ts } from "ts-morph";
+import { actionFromCall, actionFromClass } from "./actions.js";
+import { parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
+import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
+import type { ActionDef, NameRef, RunCall, SourceRange } from "./types.js";
+
+export type ResolvedRoot = { kind: "builder" } | { kind: "import"; module: string; name: string } | { kind: "unknown" };
+
+export interface ResolvedChain {
+  root: ResolvedRoot;
+  steps: ChainStep[];
+}
+
+export interface AppSite {
+  name: string;
+  range: SourceRange;
+  chain: ResolvedChain;
+  runs: RunCall[];
+}
+
+export interface FileFacts {
+  path: string;
+  uri: string;
+  /** local name → where it comes from ("default", "*" or the imported name). */
+  imports: Map<string, { module: string; name: string }>;
+  /** exported name → local name. */
+  exports: Map<string, string>;
+  reexports: { module: string; names: Map<string, string> | "all" }[];
+  /** Action declarations by local variable or class name. */
+  actions: Map<string, ActionDef>;
+  /** Actions written inline in withActions. */
+  inlineActions: ActionDef[];
+  /** Functions that return an action (`function aiResponseWith(model) { return action(...) }`), by name. */
+  actionFunctions: Map<string, ActionDef>;
+  /** Functions that return a builder chain, by name. */
+  chainFunctions: Map<string, ResolvedChain>;
+  apps: AppSite[];
+}
+
+const RUN_METHODS = new Set(["run", "step", "iterate", "streamResult"]);
+const MAX_DEPTH = 6;
+
+export function extractFacts(ctx: FileCtx): FileFacts {
+  const facts: FileFacts = {
+    path: ctx.path, uri: ctx.uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(),
+    inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [],
+  };
+  ctx.factories = factoryAliases(ctx.sf);
+  const variables = new Map<string, ts.VariableDeclaration[]>();
+  const functions = new Map<string, ts.FunctionLikeDeclaration>();
+  const statementChains: { name: string; pos: number; chain: ChainSyntax }[] = [];
+  const buildCalls: ts.CallExpression[] = [];
+  const runCalls: { variable: string; call: ts.CallExpression; method: RunCall["method"] }[] = [];
+
+  readModuleShape(ctx.sf, facts);
+  walk(ctx.sf, (n) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
+      const list = variables.get(n.name.text) ?? [];
+      list.push(n);
+      variables.set(n.name.text, list);
+      if (n.initializer) {
+        const init = unwrap(n.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) functions.set(n.name.text, init);
+        const name = n.name;
+        const def = reuseFor(ctx, n, () => actionFromCall(ctx, init, `${ctx.path}#${name.text}`, nodeRange(ctx, name)));
+        if (def) {
+          facts.actions.set(n.name.text, def);
+          return false; // the body holds no builders or run calls worth the walk
+        }
+      }
+    } else if (ts.isFunctionDeclaration(n) && n.name && n.body) {
+      functions.set(n.name.text, n);
+    } else if ((ts.isClassDeclaration(n) || ts.isClassExpression(n)) && n.name) {
+      const name = n.name;
+      const def = reuseFor(ctx, n, () => actionFromClass(ctx, n, `${ctx.path}#${name.text}`));
+      if (def) {
+        facts.actions.set(n.name.text, def);
+        return false;
+      }
+    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const method = n.expression.name.text;
+      const target = unwrap(n.expression.expression);
+      if (method === "build" && n.arguments.length === 0) buildCalls.push(n);
+      else if (RUN_METHODS.has(method) && ts.isIdentifier(target)) runCalls.push({ variable: target.text, call: n, method: method as RunCall["method"] });
+    }
+    // b.withX(...) as a statement, or b = b.withX(...): steps added to builder variable b.
+    if (ts.isExpressionStatement(n)) {
+      let e = unwrap(n.expression);
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(e.left)) e = unwrap(e.right);
+      if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+        const chain = parseChain(ctx, e, resolveObject);
+        if (chain.root.kind === "variable" && chain.steps.length > 0) statementChains.push({ name: chain.root.name, pos: n.getStart(ctx.sf), chain });
+      }
+    }
+  });
+
+  function resolveObject(id: ts.Identifier): ts.ObjectLiteralExpression | null {
+    const decl = lastBefore(variables.get(id.text), id.getStart(ctx.sf));
+    const init = decl?.initializer ? unwrap(decl.initializer) : undefined;
+    return init && ts.isObjectLiteralExpression(init) ? init : null;
+  }
+
+  function returnedExpression(fn: ts.FunctionLikeDeclaration): ts.Expression | null {
+    if (!fn.body) return null;
+    if (!ts.isBlock(fn.body)) return fn.body;
+    const returns = fn.body.statements.filter(ts.isReturnStatement);
+    return returns.length === 1 && returns[0]!.expression ? returns[0]!.expression : null;
+  }
+
+  /**
+   * `cond ? configure(builder) : builder`: the branch we can follow, plus an
+   * opaque step, since the other branch may change anything.
+   */
+  function resolveExpr(expression: ts.Expression, depth: number): ResolvedChain {
+    const e = unwrap(expression);
+    if (!ts.isConditionalExpression(e)) return resolve(parseChain(ctx, e, resolveObject), depth);
+    const branches = [resolveExpr(e.whenTrue, depth + 1), resolveExpr(e.whenFalse, depth + 1)].filter((b) => b.root.kind !== "unknown");
+    if (branches.length === 0) return { root: { kind: "unknown" }, steps: [] };
+    return { root: branches[0]!.root, steps: [...branches[0]!.steps, { method: "opaque", name: "conditional", range: nodeRange(ctx, e) }] };
+  }
+
+  function resolve(chain: ChainSyntax, depth: number): ResolvedChain {
+    const unknown: ResolvedChain = { root: { kind: "unknown" }, steps: chain.steps };
+    if (depth > MAX_DEPTH) return unknown;
+    const root = chain.root;
+    if (root.kind === "builder") return { root, steps: chain.steps };
+    if (root.kind === "memberCall") {
+      const imp = facts.imports.get(root.namespace);
+      return imp?.name === "*" ? { root: { kind: "import", module: imp.module, name: root.name }, steps: chain.steps } : unknown;
+    }
+    if (root.kind === "call") {
+      const fn = functions.get(root.name);
+      if (fn) {
+        const ret = returnedExpression(fn);
+        if (!ret) return unknown;
+        const inner = resolveExpr(ret, depth + 1);
+        return { root: inner.root, steps: [...inner.steps, ...chain.steps] };
+      }
+      const imp = facts.imports.get(root.name);
+      return imp ? { root: { kind: "import", module: imp.module, name: imp.name }, steps: chain.steps } : unknown;
+    }
+    if (root.kind === "variable") {
+      const decl = lastBefore(variables.get(root.name), root.pos);
+      if (!decl?.initializer) return unknown;
+      const inner = resolveExpr(decl.initializer, depth + 1);
+      const between = statementChains
+        .filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos)
+        .flatMap((s) => s.chain.steps);
+      return { root: inner.root, steps: [...inner.steps, ...between, ...chain.steps] };
+    }
+    return unknown;
+  }
+
+  for (const [name, fn] of functions) {
+    const ret = returnedExpression(fn);
+    if (!ret) continue;
+    const nameNode = ts.isFunctionDeclaration(fn) && fn.name ? fn.name : fn.parent && ts.isVariableDeclaration(fn.parent) ? fn.parent.name : fn;
+    const made = reuseFor(ctx, fn, () => actionFromCall(ctx, ret, `${ctx.path}#${name}()`, nodeRange(ctx, nameNode)));
+    if (made) {
+      facts.actionFunctions.set(name, made);
+      continue;
+    }
+    const inner = unwrap(ret);
+    // Only helpers whose result is a builder (not one that ends in .build()).
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "build") continue;
+    const chain = resolveExpr(ret, 1);
+    if (chain.root.kind !== "unknown") facts.chainFunctions.set(name, chain);
+  }
+
+  // A run call belongs to an app only when its variable is that app's binding, in scope
+  // there; a parameter of the same name could hold any app: say nothing.
+  const sites = buildCalls.map((call) => ({ call, ...appName(ctx, call, variables) }));
+  const runsOf = (bindings: ts.Identifier[]): RunCall[] =>
+    runCalls
+      .filter((r) => bindings.some((b) => b.text === r.variable && inScope(b, r.call)))
+      .map((r) => readRun(ctx, r.call, r.method));
+
+  for (const { call, name, bindings } of sites) {
+    const chain = resolve(parseChain(ctx, (call.expression as ts.PropertyAccessExpression).expression, resolveObject), 0);
+    if (chain.root.kind === "unknown") continue;
+    facts.apps.push({ name, range: nodeRange(ctx, call), chain, runs: runsOf(bindings) });
+  }
+  for (const chain of [...facts.apps.map((a) => a.chain), ...facts.chainFunctions.values()]) {
+    for (const step of chain.steps) {
+      if (step.method !== "withActions") continue;
+      for (const e of step.entries) if (e.ref?.kind === "inline" && !facts.inlineActions.includes(e.ref.def)) facts.inlineActions.push(e.ref.def);
+    }
+  }
+  return facts;
+}
+
+/** `const chatAction = action.withState<S>()`: names that make actions like `action` does. */
+function factoryAliases(sf: ts.SourceFile): Map<string, "function" | "streaming"> {
+  const out = new Map<string, "function" | "streaming">();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      const init = d.initializer ? unwrap(d.initializer) : undefined;
+      if (!ts.isIdentifier(d.name) || !init || !ts.isCallExpression(init) || !ts.isPropertyAccessExpression(init.expression)) continue;
+      if (init.expression.name.text !== "withState" || !ts.isIdentifier(init.expression.expression)) continue;
+      const base = init.expression.expression.text;
+      if (base === "action") out.set(d.name.text, "function");
+      else if (base === "streamingAction") out.set(d.name.text, "streaming");
+    }
+  }
+  return out;
+}
+
+function lastBefore(decls: ts.VariableDeclaration[] | undefined, pos: number): ts.VariableDeclaration | undefined {
+  let best: ts.VariableDeclaration | undefined;
+  for (const d of decls ?? []) if (d.getStart() < pos && (!best || d.getStart() > best.getStart())) best = d;
+  return best;
+}
+
+/** The app's display name and the variables that hold it (for run calls). */
+/** True when `use` sees the variable declared by `binding` (same or inner scope, after it, not shadowed by a parameter). */
+function inScope(binding: ts.Identifier, use: ts.Node): boolean {
+  const decl = binding.parent;
+  const scope = ts.findAncestor(decl, (n) => ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n));
+  if (!scope || use.pos < decl.end || use.end > scope.end || use.pos < scope.pos) return false;
+  for (let n: ts.Node | undefined = use.parent; n && n !== scope; n = n.parent) {
+    if (ts.isFunctionLike(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === binding.text)) return false;
+  }
+  return true;
+}
+
+function appName(ctx: FileCtx, build: ts.CallExpression, variables: Map<string, ts.VariableDeclaration[]>): { name: string; bindings: ts.Identifier[] } {
+  let node: ts.Node = build;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, bindings: [parent.name] };
+  // Returned from a helper: the variables initialised by calling it hold the app.
+  const fn = ts.findAncestor(build, (a) => ts.isFunctionDeclaration(a) || ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+  let fnName: string | null = null;
+  if (fn && ts.isFunctionDeclaration(fn) && fn.name) fnName = fn.name.text;
+  else if (fn && fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) fnName = fn.parent.name.text;
+  if (fnName) {
+    const bindings: ts.Identifier[] = [];
+    for (const decls of variables.values()) {
+      for (const d of decls) {
+        const init = d.initializer ? unwrap(d.initializer) : undefined;
+        if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === fnName && ts.isIdentifier(d.name)) bindings.push(d.name);
+      }
+    }
+    return { name: fnName, bindings };
+  }
+  const line = ctx.sf.getLineAndCharacterOfPosition(build.getStart(ctx.sf)).line + 1;
+  return { name: `app@${line}`, bindings: [] };
+}
+
+function readRun(ctx: FileCtx, call: ts.CallExpression, method: RunCall["method"]): RunCall {
+  const range = nodeRange(ctx, (call.expression as ts.PropertyAccessExpression).name);
+  const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  if (!arg) return { method, haltBefore: [], haltAfter: [], inputs: [], range };
+  if (!ts.isObjectLiteralExpression(arg)) return { method, haltBefore: [], haltAfter: [], inputs: null, range };
+  const names = (key: string): NameRef[] => stringArray(ctx, objProp(arg, key))?.items ?? [];
+  const inputsNode = objProp(arg, "inputs");
+  let inputs: string[] | null = [];
+  if (inputsNode) {
+    const obj = unwrap(inputsNode);
+    if (ts.isObjectLiteralExpression(obj)) {
+      const { keys, complete } = objectKeys(ctx, obj);
+      inputs = complete ? keys.map((k) => k.name) : null;
+    } else inputs = null;
+  }
+  const spread = arg.properties.some((p) => ts.isSpreadAssignment(p));
+  return { method, haltBefore: names("haltBefore"), haltAfter: names("haltAfter"), inputs: spread ? null : inputs, range };
+}
+
+function readModuleShape(sf: ts.SourceFile, facts: FileFacts): void {
+  const isExported = (n: ts.Node): boolean =>
+    ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const isDefault = (n: ts.Node): boolean =>
+    ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && isStringLike(st.moduleSpecifier) && st.importClause) {
+      const module = st.moduleSpecifier.text;
+      const clause = st.importClause;
+      if (clause.name) facts.imports.set(clause.name.text, { module, name: "default" });
+      const b = clause.namedBindings;
+      if (b && ts.isNamespaceImport(b)) facts.imports.set(b.name.text, { module, name: "*" });
+      if (b && ts.isNamedImports(b)) for (const el of b.elements) facts.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+    } else if (ts.isExportDeclaration(st)) {
+      const module = st.moduleSpecifier && isStringLike(st.moduleSpecifier) ? st.moduleSpecifier.text : null;
+      const clause = st.exportClause;
+      if (module) {
+        if (!clause) facts.reexports.push({ module, names: "all" });
+        else if (ts.isNamedExports(clause)) facts.reexports.push({ module, names: new Map(clause.elements.map((el) => [el.name.text, (el.propertyName ?? el.name).text])) });
+      } else if (clause && ts.isNamedExports(clause)) {
+        for (const el of clause.elements) facts.exports.set(el.name.text, (el.propertyName ?? el.name).text);
+      }
+    } else if (ts.isExportAssignment(st) && ts.isIdentifier(st.expression)) {
+      facts.exports.set("default", st.expression.text);
+    } else if (ts.isVariableStatement(st) && isExported(st)) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) facts.exports.set(d.name.text, d.name.text);
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name && isExported(st)) {
+      facts.exports.set(isDefault(st) ? "default" : st.name.text, st.name.text);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// The Burr language server: LSP wiring only. Analysis lives in ./analysis
+// (no LSP), features in ./features (pure functions of an analysis).
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType, DidChangeWatchedFilesNotification, type InitializeResult } from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { validateGraph } from "../../runtime/src/graph/validate.js";
+import { Session, uriToPath } from "./session.js";
+import { codeActions } from "./features/codeActions.js";
+import { completion } from "./features/completion.js";
+import { graphResult } from "./features/graph.js";
+import { hover } from "./features/hover.js";
+import { definition, prepareRename, references, rename } from "./features/navigation.js";
+import { codeLenses, documentSymbols } from "./features/symbols.js";
+import { GraphRequestMethod, type GraphRequestParams, type GraphRequestResult } from "./protocol.js";
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const session = new Session(connection, documents, (graph, options) => validateGraph(graph, options));
+let roots: string[] = [];
+let canWatchFiles = false;
+
+connection.onInitialize((params): InitializeResult => {
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  roots = folders.map(uriToPath).filter((p): p is string => p !== null);
+  canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      completionProvider: { triggerCharacters: ['"', "'", "`"] },
+      codeActionProvider: { codeActionKinds: ["quickfix"] },
+      documentSymbolProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: "burr-ts language server", version: "0.1.0" },
+  };
+});
+
+connection.onInitialized(() => {
+  // Files changed outside the editor (git checkout, codegen) must reach the analysis too.
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}" }] });
+  }
+  session.scan(roots).catch((err: unknown) => connection.console.error(`burr: workspace scan failed: ${String(err)}`));
+});
+
+documents.onDidOpen((e) => session.documentChanged(e.document));
+documents.onDidChangeContent((e) => session.documentChanged(e.document));
+documents.onDidClose((e) => session.documentClosed(e.document));
+connection.onDidChangeWatchedFiles((p) => session.diskChanged(p.changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted }))));
+
+/** Runs a feature on a document's analysis; a failure answers "nothing" rather than breaking the editor. */
+function withAnalysis<T>(uri: string, fallback: T, f: (a: NonNullable<ReturnType<Session["analysis"]>>) => T): T {
+  try {
+    const a = session.analysis(uri);
+    return a ? f(a) : fallback;
+  } catch (err) {
+    connection.console.error(`burr: request failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+    return fallback;
+  }
+}
+
+connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, p.position)));
+connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (a) => definition(a, p.position)));
+connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a) => references(a, p.position, p.context.includeDeclaration)));
+connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, p.position)));
+connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, p.position, p.newName)));
+connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, session.sourceFile(p.textDocument.uri), p.position)));
+connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [], () => codeActions(session.problems(p.textDocument.uri), p)));
+connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a) => documentSymbols(a)));
+connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (a) => codeLenses(a)));
+connection.onRequest(GraphRequestMethod, (p: GraphRequestParams): GraphRequestResult => withAnalysis(p.uri, { apps: [] }, (a) => graphResult(a)));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,250 @@
+// Keeps the analysis host in step with the editor and the disk, and publishes
+// diagnostics and graph changes. The only place URIs become paths.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Connection, TextDocuments } from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { AnalysisHost } from "./analysis/host.js";
+import type { GraphValidator } from "./analysis/appChecks.js";
+import type { AnalysisProblem, FileAnalysis } from "./analysis/types.js";
+import { toDiagnostics } from "./features/diagnostics.js";
+import { graphResult } from "./features/graph.js";
+import { GraphChangedNotificationMethod, type GraphChangedParams } from "./protocol.js";
+
+const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", "build", ".vscode-test", "coverage"]);
+const MAX_FILE_BYTES = 2_000_000;
+const MAX_FILES = 20_000;
+/** Above this size (about 8,000 lines) a document is analysed after a pause in typing. */
+const HUGE_FILE_CHARS = 400_000;
+const HUGE_FILE_DELAY_MS = 300;
+/** Files importing a changed one are re-checked after typing pauses. */
+const DEPENDENTS_DELAY_MS = 150;
+
+export function uriToPath(uri: string): string | null {
+  if (!uri.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+function readSmallFile(path: string): string | null {
+  try {
+    return statSync(path).size > MAX_FILE_BYTES ? null : readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+export class Session {
+  readonly host: AnalysisHost;
+  private readonly analyses = new Map<string, FileAnalysis>();
+  private readonly published = new Map<string, string>();
+  private readonly graphs = new Map<string, string>();
+  private readonly pending = new Set<string>();
+  /** For each analysed file: the other files in which its apps found problems. */
+  private readonly foreignTargets = new Map<string, Set<string>>();
+  private dependentsTimer: NodeJS.Timeout | null = null;
+  private readonly changedSinceDependents = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    validate: GraphValidator,
+  ) {
+    this.host = new AnalysisHost(validate, { load: readSmallFile });
+  }
+
+  /** Reads every source file under the workspace roots, then checks those that use burr-ts. */
+  async scan(roots: string[]): Promise<void> {
+    const files: string[] = [];
+    const visit = (dir: string): void => {
+      let entries: import("node:fs").Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (files.length >= MAX_FILES) return;
+        if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) visit(join(dir, e.name)); }
+        else if (e.isFile() && SOURCE_FILE.test(e.name) && !e.name.endsWith(".d.ts")) files.push(join(dir, e.name));
+      }
+    };
+    for (const r of roots) visit(r);
+    for (const f of files) {
+      if (this.documents.get(pathToFileURL(f).href)) continue; // the editor's text wins
+      this.readFromDisk(f);
+    }
+    let n = 0;
+    for (const f of files) {
+      if (!this.host.mentionsBurr(f)) continue;
+      this.refresh(f);
+      // Let requests in between files of a large workspace.
+      if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private readFromDisk(path: string): boolean {
+    try {
+      if (statSync(path).size > MAX_FILE_BYTES) return false;
+      this.host.noteFile(path, readFileSync(path, "utf8"));
+      return true;
+    } catch {
+      this.host.removeFile(path);
+      return false;
+    }
+  }
+
+  /**
+   * An open document was opened or changed: analyse it on the next tick
+   * (coalescing a burst of changes) and always publish, so the editor sees
+   * the result of every edit; files importing it follow after a pause.
+   */
+  documentChanged(doc: TextDocument): void {
+    const path = uriToPath(doc.uri);
+    if (!path) return;
+    this.host.setFile(path, doc.getText());
+    this.analyses.delete(path);
+    if (!this.pending.has(path)) {
+      this.pending.add(path);
+      const run = (): void => {
+        this.pending.delete(path);
+        this.refresh(path, true);
+        this.scheduleDependents(path);
+      };
+      // Ordinary files: at once (a burst of changes in one read still coalesces). Huge files
+      // cost more per analysis, so typing in them waits for a pause, as tsserver does.
+      if (doc.getText().length > HUGE_FILE_CHARS) setTimeout(run, HUGE_FILE_DELAY_MS);
+      else setImmediate(run);
+    }
+  }
+
+  documentClosed(doc: TextDocument): void {
+    const path = uriToPath(doc.uri);
+    if (!path) return;
+    this.readFromDisk(path); // a file deleted while open is forgotten here
+    this.analyses.delete(path);
+    if (this.host.hasFile(path)) this.refresh(path);
+    else this.clear(doc.uri);
+    this.scheduleDependents(path);
+  }
+
+  /** workspace/didChangeWatchedFiles: files changed on disk that are not open in the editor. */
+  diskChanged(changes: { uri: string; deleted: boolean }[]): void {
+    for (const c of changes) {
+      const path = uriToPath(c.uri);
+      if (!path || !SOURCE_FILE.test(path) || this.documents.get(c.uri)) continue;
+      this.analyses.delete(path);
+      if (c.deleted) {
+        this.host.removeFile(path);
+        this.clear(c.uri);
+      } else if (this.readFromDisk(path) && this.host.mentionsBurr(path)) {
+        this.refresh(path);
+      }
+      this.scheduleDependents(path);
+    }
+  }
+
+  private scheduleDependents(path: string): void {
+    this.changedSinceDependents.add(path);
+    if (this.dependentsTimer) clearTimeout(this.dependentsTimer);
+    this.dependentsTimer = setTimeout(() => {
+      this.dependentsTimer = null;
+      const changed = [...this.changedSinceDependents];
+      this.changedSinceDependents.clear();
+      // The changed files too: a later change elsewhere may have changed what they import (published only if different).
+      const todo = new Set(changed.flatMap((p) => this.host.dependents(p)));
+      for (const p of todo) { this.analyses.delete(p); this.refresh(p); }
+    }, DEPENDENTS_DELAY_MS);
+  }
+
+  /** The current analysis of a document (computed now if stale). */
+  analysis(uri: string): FileAnalysis | null {
+    const path = uriToPath(uri);
+    if (!path) return null;
+    const cached = this.analyses.get(path);
+    if (cached) return cached;
+    const doc = this.documents.get(uri);
+    if (doc) this.host.setFile(path, doc.getText());
+    else if (!this.host.hasFile(path)) this.readFromDisk(path);
+    const a = this.host.analyse(path);
+    this.analyses.set(path, a);
+    return a;
+  }
+
+  sourceFile(uri: string) {
+    const path = uriToPath(uri);
+    return path ? this.host.sourceFile(path) : null;
+  }
+
+  private refresh(path: string, force = false): void {
+    const uri = pathToFileURL(path).href;
+    const a = this.analyseInto(path);
+    const before = this.foreignTargets.get(uri);
+    this.publish(uri, a, force);
+    // Problems this file's apps found in other files (a helper module's transitions) show there.
+    for (const target of new Set([...(before ?? []), ...(this.foreignTargets.get(uri) ?? [])])) {
+      const targetPath = uriToPath(target);
+      if (targetPath && target !== uri) this.publish(target, this.analyses.get(targetPath) ?? this.analyseInto(targetPath), false);
+    }
+  }
+
+  private analyseInto(path: string): FileAnalysis {
+    const uri = pathToFileURL(path).href;
+    const a = this.host.analyse(path);
+    this.analyses.set(path, a);
+    this.foreignTargets.set(uri, new Set(a.problems.map((p) => p.range.file).filter((f) => f !== uri)));
+    return a;
+  }
+
+  /** A file's own problems and those that apps built in other files found in it. */
+  problems(uri: string): AnalysisProblem[] {
+    const path = uriToPath(uri);
+    const own = this.analysis(uri)?.problems ?? [];
+    if (!path) return own;
+    // Importers not analysed yet (early in a workspace scan) are analysed now, so the answer does not depend on timing.
+    for (const dep of this.host.dependents(path)) {
+      if (dep !== path && !this.analyses.has(dep) && this.host.mentionsBurr(dep)) this.analyseInto(dep);
+    }
+    const foreign: AnalysisProblem[] = [];
+    for (const [source, targets] of this.foreignTargets) {
+      const sourcePath = source === uri ? null : uriToPath(source);
+      if (!sourcePath || !targets.has(uri)) continue;
+      for (const p of this.analyses.get(sourcePath)?.problems ?? []) if (p.range.file === uri) foreign.push(p);
+    }
+    return [...own, ...foreign];
+  }
+
+  private publish(uri: string, a: FileAnalysis, force: boolean): void {
+    const diagnostics = toDiagnostics(uri, this.problems(uri));
+    const json = JSON.stringify(diagnostics);
+    if (force || this.published.get(uri) !== json) {
+      this.published.set(uri, json);
+      // The version tells the client which text of an open document these diagnostics are for.
+      const version = this.documents.get(uri)?.version;
+      void this.connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
+    }
+    const graph = JSON.stringify(graphResult(a));
+    const before = this.graphs.get(uri);
+    if (before !== graph) {
+      this.graphs.set(uri, graph);
+      if (before !== undefined || a.apps.length > 0) {
+        const params: GraphChangedParams = { uri };
+        void this.connection.sendNotification(GraphChangedNotificationMethod, params);
+      }
+    }
+  }
+
+  private clear(uri: string): void {
+    this.published.set(uri, "[]");
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (this.graphs.get(uri) !== undefined) {
+      this.graphs.delete(uri);
+      void this.connection.sendNotification(GraphChangedNotificationMethod, { uri } satisfies GraphChangedParams);
+    }
+  }
+}

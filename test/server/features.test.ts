@@ -1,0 +1,187 @@
+// Hover, navigation, rename, completion, quick fixes, symbols, code lenses and
+// burr/graph, over real LSP against dist/server.js.
+import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
+import type { CodeAction, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, WorkspaceEdit } from "vscode-languageserver-protocol";
+import type { GraphRequestResult } from "../../server/src/protocol.js";
+import { ensureServerBuilt, LspClient } from "./support/client.js";
+import { fixturePath, fixturesDir, fixtureText } from "./support/fixtures.js";
+import { applyEdits, lineOf, positionOf } from "./support/text.js";
+
+const uriOf = (fixture: string): string => pathToFileURL(fixturePath(fixture)).href;
+
+describe("language server features (over LSP)", function () {
+  this.timeout(60_000);
+  let client: LspClient;
+  const clean = fixtureText("clean-app.ts");
+  const cleanUri = uriOf("clean-app.ts");
+  let version = 1;
+
+  before(async () => {
+    await ensureServerBuilt();
+    client = await LspClient.start(fixturesDir);
+    await client.open(cleanUri, clean);
+  });
+  after(async () => client?.stop());
+
+  const at = (uri: string, text: string, needle: string, offset = 1, nth = 0) => ({ textDocument: { uri }, position: positionOf(text, needle, offset, nth) });
+
+  it("hover on an action name shows its reads, writes, inputs and transitions in and out", async () => {
+    const hover = await client.request<Hover>("textDocument/hover", at(cleanUri, clean, `["safetyCheck", "unsafeResponse"`, 3));
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /action\*\* `safetyCheck` in app `app`/);
+    assert.match(value, /reads: `prompt`/);
+    assert.match(value, /writes: `safe`/);
+    assert.match(value, /in: `humanInput`/);
+    assert.match(value, /out: `unsafeResponse` when `safe=false`, `aiResponse` when `safe=true`/);
+    const entry = await client.request<Hover>("textDocument/hover", at(cleanUri, clean, `.withEntrypoint("humanInput")`, 18));
+    assert.match((entry.contents as { value: string }).value, /inputs: `prompt`[\s\S]*\(entrypoint\)|\(entrypoint\)[\s\S]*inputs: `prompt`/);
+  });
+
+  it("go to definition from a string naming an action, in the same file and across modules", async () => {
+    const local = await client.request<Location[]>("textDocument/definition", at(cleanUri, clean, `haltAfter: ["aiResponse"`, 13));
+    assert.equal(local.length, 1);
+    assert.equal(local[0]!.uri, cleanUri);
+    assert.equal(local[0]!.range.start.line, lineOf(clean, "const aiResponse"));
+
+    const cross = fixtureText("cross-file.ts");
+    await client.open(uriOf("cross-file.ts"), cross);
+    const remote = await client.request<Location[]>("textDocument/definition", at(uriOf("cross-file.ts"), cross, `["askUser", "answer"]`, 13));
+    const qa = fixtureText("modules/qa-actions.ts");
+    assert.equal(remote[0]!.uri, uriOf("modules/qa-actions.ts"));
+    assert.equal(remote[0]!.range.start.line, lineOf(qa, "const answerImpl"));
+  });
+
+  it("finds every reference to an action: withActions key, transitions, entrypoint, declaration", async () => {
+    const refs = await client.request<Location[]>("textDocument/references", { ...at(cleanUri, clean, `.withEntrypoint("humanInput")`, 18), context: { includeDeclaration: true } });
+    const lines = refs.map((r) => r.range.start.line).sort((a, b) => a - b);
+    assert.deepEqual(lines, [
+      lineOf(clean, "const humanInput"),
+      lineOf(clean, ".withActions("),
+      lineOf(clean, `["humanInput", "safetyCheck"]`),
+      lineOf(clean, `[["unsafeResponse", "aiResponse"], "humanInput"]`),
+      lineOf(clean, ".withEntrypoint("),
+    ]);
+  });
+
+  it("renames an action across the app and the result still checks clean", async () => {
+    const params = at(cleanUri, clean, `["humanInput", "safetyCheck"]`, 3);
+    const prep = await client.request<{ placeholder: string }>("textDocument/prepareRename", params);
+    assert.equal(prep.placeholder, "humanInput");
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { ...params, newName: "greet" });
+    const renamed = applyEdits(clean, edit.changes![cleanUri]!);
+    assert.match(renamed, /withActions\(\{ greet: humanInput, safetyCheck/);
+    assert.match(renamed, /\["greet", "safetyCheck"\]/);
+    assert.match(renamed, /\[\["unsafeResponse", "aiResponse"\], "greet"\]/);
+    assert.match(renamed, /withEntrypoint\("greet"\)/);
+    assert.deepEqual(await client.change(cleanUri, renamed, ++version), []);
+    assert.deepEqual(await client.change(cleanUri, clean, ++version), []);
+  });
+
+  it("completes action names in transitions, entrypoint and halt lists, and state keys in reads and state.get", async () => {
+    const labels = (r: CompletionItem[] | CompletionList): string[] => (Array.isArray(r) ? r : r.items).map((i) => i.label).sort();
+    const actions = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `.withEntrypoint("humanInput")`, 17));
+    assert.deepEqual(labels(actions), ["aiResponse", "humanInput", "safetyCheck", "unsafeResponse"]);
+    const halt = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `haltAfter: ["aiResponse"`, 13));
+    assert.equal(labels(halt).length, 4);
+    const keys = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `state.get("prompt")).includes`, 11));
+    assert.deepEqual(labels(keys), ["chatHistory", "prompt", "response", "safe"]);
+    const reads = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `reads: ["prompt"]`, 10));
+    assert.ok(labels(reads).includes("chatHistory"));
+    const none = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `content: prompt`, 3));
+    assert.deepEqual(labels(none), []);
+  });
+
+  it("quick fix adds an undeclared key to reads, and the fixed file checks clean of it", async () => {
+    const uri = uriOf("undeclared-read.ts");
+    const text = fixtureText("undeclared-read.ts");
+    const diagnostics = await client.open(uri, text);
+    const first = diagnostics.find((d) => d.range.start.line === lineOf(text, `state.get("maxWords")`))!;
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: first.range, context: { diagnostics: [first] } });
+    assert.equal(actions[0]!.title, `Add "maxWords" to reads`);
+    const fixed = applyEdits(text, actions[0]!.edit!.changes![uri]!);
+    assert.match(fixed, /reads: \["text", "maxWords"\]/);
+    const after = await client.change(uri, fixed, 2);
+    assert.deepEqual(after.map((d: Diagnostic) => d.code), ["undeclared-read"], "only the other undeclared read is left");
+  });
+
+  it("quick fix corrects a near-miss action name", async () => {
+    const uri = uriOf("unknown-action.ts");
+    const text = fixtureText("unknown-action.ts");
+    const diagnostics = await client.open(uri, text);
+    const results = await Promise.all(diagnostics.map((d) =>
+      client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })));
+    const titles = results.flat().map((a) => a.title).sort();
+    assert.deepEqual(titles, [`Change to "start"`, `Change to "step"`, `Change to "step"`]);
+    let fixed = text;
+    for (const a of results.flat()) fixed = applyEdits(fixed, a.edit!.changes![uri]!);
+    assert.deepEqual(await client.change(uri, fixed, 2), []);
+  });
+
+  it("lists apps with their actions, and action declarations, as document symbols", async () => {
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: cleanUri } });
+    const app = symbols.find((s) => s.detail === "burr app")!;
+    assert.equal(app.name, "app");
+    assert.deepEqual(app.children!.map((c) => c.name), ["humanInput", "safetyCheck", "aiResponse", "unsafeResponse"]);
+    assert.deepEqual(symbols.filter((s) => s.detail?.includes("action")).map((s) => s.name).sort(), ["aiResponse", "humanInput", "safetyCheck", "unsafeResponse"]);
+  });
+
+  it("puts Show graph and Debug code lenses above each app, with [uri, appId]", async () => {
+    const lenses = await client.request<CodeLens[]>("textDocument/codeLens", { textDocument: { uri: cleanUri } });
+    assert.deepEqual(lenses.map((l) => l.command!.command), ["burr.showGraph", "burr.debugApp"]);
+    const graph = await client.request<GraphRequestResult>("burr/graph", { uri: cleanUri });
+    for (const l of lenses) {
+      assert.deepEqual(l.command!.arguments, [cleanUri, graph.apps[0]!.id]);
+      assert.equal(l.range.start.line, lineOf(clean, "new ApplicationBuilder()"));
+    }
+  });
+
+  it("burr/graph returns each app's graph model with source ranges", async () => {
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri: cleanUri });
+    assert.equal(apps.length, 1);
+    const { graph, uri, name, problems } = apps[0]!;
+    assert.equal(uri, cleanUri);
+    assert.equal(name, "app");
+    assert.deepEqual(problems, []);
+    assert.equal(graph.entrypoint, "humanInput");
+    assert.deepEqual(graph.actions.map((a) => [a.name, a.reads, a.writes, a.inputs]), [
+      ["humanInput", [], ["prompt", "chatHistory"], ["prompt"]],
+      ["safetyCheck", ["prompt"], ["safe"], []],
+      ["aiResponse", ["prompt", "chatHistory"], ["response", "chatHistory"], []],
+      ["unsafeResponse", [], ["response"], []],
+    ]);
+    assert.deepEqual(graph.transitions.map((t) => `${t.from}->${t.to}:${t.condition}`), [
+      "humanInput->safetyCheck:default", "safetyCheck->unsafeResponse:safe=false", "safetyCheck->aiResponse:safe=true",
+      "unsafeResponse->humanInput:default", "aiResponse->humanInput:default",
+    ]);
+    assert.equal(graph.actions[1]!.source!.file, cleanUri);
+    assert.equal(graph.actions[1]!.source!.start.line, lineOf(clean, "const safetyCheck"));
+    assert.equal(graph.transitions[1]!.source!.start.line, lineOf(clean, `["safetyCheck", "unsafeResponse"`));
+    const cross = await client.request<GraphRequestResult>("burr/graph", { uri: uriOf("cross-file.ts") });
+    assert.deepEqual(cross.apps.map((a) => a.name), ["app", "helped"]);
+    assert.equal(cross.apps[1]!.problems.find((p) => p.code === "unknown-action")?.suggestion, "reply");
+  });
+
+  it("follows typed action factories and functions that return actions into the graph", async () => {
+    const uri = uriOf("typed-factories.ts");
+    await client.open(uri, fixtureText("typed-factories.ts"));
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+    const app = apps.find((a) => a.name === "app")!;
+    assert.deepEqual(app.graph.actions.map((a) => [a.name, a.reads, a.writes, a.streaming]), [
+      ["check", ["prompt"], ["safe"], false],
+      ["respond", ["prompt"], ["response", "mood"], false],
+      ["stream", ["prompt"], ["response"], true],
+    ]);
+    assert.equal(apps.find((a) => a.name === "resumed")!.graph.entrypoint, "chek");
+  });
+
+  it("notifies burr/graphChanged when a document's graph changes", async () => {
+    const changed = client.nextGraphChanged(cleanUri);
+    const edited = clean.replace(`["safetyCheck", "aiResponse", when({ safe: true })],`, `["safetyCheck", "aiResponse", when({ safe: true })],\n    ["aiResponse", "aiResponse", when({ safe: false })],`);
+    await client.change(cleanUri, edited, ++version);
+    await changed;
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri: cleanUri });
+    assert.ok(apps[0]!.graph.transitions.some((t) => t.from === "aiResponse" && t.to === "aiResponse"));
+    await client.change(cleanUri, clean, ++version);
+  });
+});

@@ -1,0 +1,97 @@
+// Seeded fuzzing of the analysis, in-process: random truncations and
+// mutations of every fixture and example file. The analysis must never throw
+// (internal errors are rethrown here, not swallowed as in the server) and
+// each case must finish well within a second.
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { AnalysisHost } from "../../server/src/analysis/host.js";
+import { validateGraph } from "../../runtime/src/graph/validate.js";
+import { repoRoot } from "./support/client.js";
+import { allFixtures, fixturePath } from "./support/fixtures.js";
+
+const CASES = 5_000;
+const SEED = 0xb077;
+
+/** mulberry32: small, fast, deterministic. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOKENS = ["(", ")", "{", "}", "[", "]", '"', "'", "`", ",", ".", "...", "=>", "state", "state.get(", ".withActions(", ".withTransitions(", "[[", "action(", "new ", "ApplicationBuilder", ".build()", "when({", "expr(", ".not()", "class X extends Action {", "reads:", "writes: [", "inputs", "haltAfter: [", "import ", "export ", "*/", "/*", "//", "\n", "${", "as const", "async function*", "yield", ";", "await"];
+
+function mutate(text: string, r: () => number): string {
+  const at = Math.floor(r() * (text.length + 1));
+  const len = Math.floor(r() * 40);
+  switch (Math.floor(r() * 6)) {
+    case 0: return text.slice(0, at); // truncation
+    case 1: return text.slice(0, at) + text.slice(at + len); // deletion
+    case 2: return text.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + text.slice(at); // insertion
+    case 3: { // duplicate a span elsewhere
+      const from = Math.floor(r() * text.length);
+      return text.slice(0, at) + text.slice(from, from + len) + text.slice(at);
+    }
+    case 4: { // swap two characters
+      const b = Math.floor(r() * text.length);
+      const chars = [...text];
+      [chars[at], chars[b]] = [chars[b] ?? "", chars[at] ?? ""];
+      return chars.join("");
+    }
+    default: { // several mutations at once
+      let t = text;
+      for (let i = 0; i < 3; i++) t = mutate(t, r);
+      return t;
+    }
+  }
+}
+
+function exampleFiles(): string[] {
+  const dir = join(repoRoot, "examples");
+  const out: string[] = [];
+  const visit = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) { if (f !== "node_modules") visit(p); } else if (/\.ts$/.test(f)) out.push(p);
+    }
+  };
+  if (existsSync(dir)) visit(dir);
+  return out;
+}
+
+describe("analysis fuzz (seeded)", function () {
+  this.timeout(120_000);
+
+  it(`never throws on ${CASES} truncations and mutations of the fixtures and examples`, () => {
+    const sources = [...allFixtures().map(fixturePath), ...exampleFiles()];
+    const host = new AnalysisHost((g, o) => validateGraph(g, o), { rethrow: true });
+    const originals = sources.map((p) => ({ path: p, text: readFileSync(p, "utf8") }));
+    for (const o of originals) host.setFile(o.path, o.text);
+    const r = rng(SEED);
+    let slowest = 0;
+    let problems = 0;
+    for (let i = 0; i < CASES; i++) {
+      const source = originals[Math.floor(r() * originals.length)]!;
+      const text = mutate(source.text, r);
+      const started = performance.now();
+      try {
+        host.setFile(source.path, text);
+        problems += host.analyse(source.path).problems.length;
+      } catch (err) {
+        assert.fail(`case ${i} (seed ${SEED}) on ${source.path} threw: ${err instanceof Error ? err.stack : String(err)}\n--- text ---\n${text}`);
+      }
+      slowest = Math.max(slowest, performance.now() - started);
+      // Restore now and then so mutations also land on the last good model.
+      if (r() < 0.3) host.setFile(source.path, source.text);
+    }
+    assert.ok(problems > 0, "the mutated files still produced findings");
+    // The brief's bound for one case; typical cases take about a millisecond.
+    assert.ok(slowest < 1000, `slowest case took ${slowest.toFixed(0)} ms`);
+  });
+});
