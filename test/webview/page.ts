@@ -1,0 +1,109 @@
+// Loads the built graph webview (dist/webview) in headless Chromium inside the
+// very page the extension serves (graphPageHtml, same CSP), served over
+// loopback HTTP, with `acquireVsCodeApi` stubbed to record what the view posts.
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { graphPageHtml, makeNonce } from "../../extension/src/graph/html.js";
+import type { GraphToHostMessage, HostToGraphMessage } from "../../extension/src/protocol/webview.js";
+
+const root = join(__dirname, "../..");
+export type Theme = "dark" | "light" | "high-contrast";
+const bodyClass: Record<Theme, string> = { dark: "vscode-dark", light: "vscode-light", "high-contrast": "vscode-high-contrast" };
+const types: Record<string, string> = { ".js": "text/javascript", ".css": "text/css", ".html": "text/html" };
+
+/** Serves dist/webview/* and the test themes; the page itself is made per request. */
+export async function serveWebview(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const theme = (url.searchParams.get("theme") ?? "dark") as Theme;
+    let body: string | Buffer;
+    let type = "text/html";
+    try {
+      if (url.pathname === "/graph.html") {
+        body = page(`http://${req.headers.host}`, theme);
+      } else if (url.pathname.startsWith("/dist/webview/") || url.pathname.startsWith("/themes/")) {
+        const path = url.pathname.startsWith("/themes/") ? join(root, "test/webview", url.pathname) : join(root, url.pathname);
+        body = readFileSync(path);
+        type = types[path.slice(path.lastIndexOf("."))] ?? "application/octet-stream";
+      } else {
+        res.writeHead(404).end();
+        return;
+      }
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": type }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function page(origin: string, theme: Theme): string {
+  const html = graphPageHtml({
+    cspSource: origin,
+    nonce: makeNonce(),
+    scriptUri: `${origin}/dist/webview/graph.js`,
+    styleUri: `${origin}/dist/webview/graph.css`,
+    workerUri: `${origin}/dist/webview/layoutWorker.js`,
+    title: "Burr graph",
+  });
+  return html
+    .replace("</head>", `<link rel="stylesheet" href="${origin}/themes/${theme}.css">\n</head>`)
+    .replace("<body ", `<body class="${bodyClass[theme]}" `);
+}
+
+declare global {
+  interface Window {
+    __posted: GraphToHostMessage[];
+    __cspViolations: string[];
+    __vscodeState: unknown;
+  }
+}
+
+export interface GraphPage {
+  page: Page;
+  posted(): Promise<GraphToHostMessage[]>;
+  send(message: HostToGraphMessage): Promise<void>;
+  /** Waits for the next `rendered` message after `since` messages were posted. */
+  nextRendered(since: number): Promise<Extract<GraphToHostMessage, { type: "rendered" }>>;
+}
+
+export async function openGraphPage(browser: Browser, origin: string, theme: Theme = "dark", size = { width: 900, height: 640 }): Promise<GraphPage> {
+  const context = await browser.newContext({ viewport: size, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  // A string, not a function: tsx's transform would add helpers the page lacks.
+  await page.addInitScript(`
+    window.__posted = [];
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(m),
+      getState: () => window.__vscodeState,
+      setState: (s) => { window.__vscodeState = s; },
+    });
+  `);
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto(`${origin}/graph.html?theme=${theme}`);
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === "ready"));
+  const posted = () => page.evaluate(() => window.__posted);
+  return {
+    page,
+    posted,
+    send: (message) => page.evaluate((m) => window.postMessage(m, "*"), message),
+    async nextRendered(since) {
+      const handle = await page.waitForFunction(
+        (n) => window.__posted.slice(n).find((m) => m.type === "rendered" || m.type === "error") ?? null,
+        since,
+      );
+      const m = (await handle.jsonValue()) as GraphToHostMessage;
+      if (m.type !== "rendered") throw new Error(`the view reported an error: ${JSON.stringify(m)} ${errors.join("; ")}`);
+      return m;
+    },
+  };
+}

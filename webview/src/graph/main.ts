@@ -1,0 +1,58 @@
+// Entry of the graph webview: wires the page to the host. The host sends
+// nothing until this script says `ready`.
+import type { HostToGraphMessage } from "../../../extension/src/protocol/webview.js";
+import { LayoutClient } from "../layout/client.js";
+import { connectToHost } from "../shared/vscodeApi.js";
+import { editorFontFamily, textWidth, uiFontFamily } from "../shared/measure.js";
+import { buildChrome } from "./chrome.js";
+import { GraphView, type SavedState } from "./view.js";
+
+const host = connectToHost<SavedState>();
+const root = document.getElementById("app") ?? document.body;
+const workerUrl = document.body.dataset.layoutWorker;
+
+function start(): void {
+  const ui = buildChrome(root);
+  if (!workerUrl) {
+    ui.status.textContent = "The layout worker's address is missing from the page.";
+    host.post({ type: "error", message: "missing data-layout-worker" });
+    return;
+  }
+  const family = uiFontFamily();
+  const mono = editorFontFamily();
+  const metrics = {
+    title: (t: string) => textWidth(t, `600 13px ${family}`),
+    small: (t: string) => textWidth(t, `11px ${family}`),
+    label: (t: string) => textWidth(t, `11px ${mono}`),
+  };
+  const view = new GraphView(ui, new LayoutClient(workerUrl), metrics, host.post, host.setState, host.getState());
+
+  window.addEventListener("message", (event: MessageEvent<HostToGraphMessage>) => {
+    const message = event.data;
+    switch (message.type) {
+      case "graph":
+        void view.showGraph(message.model, message.highlight);
+        break;
+      case "highlight":
+        view.setHighlight(message.highlight);
+        break;
+      case "fit":
+        view.fit();
+        break;
+      case "exportSvg":
+        view.exportSvg(message.requestId);
+        break;
+      case "empty":
+        view.showEmpty(message.reason);
+        break;
+      default:
+        ignore(message);
+    }
+  });
+  host.post({ type: "ready" });
+}
+
+start();
+
+/** Compile-time exhaustiveness; at run time a message of another kind is not ours. */
+function ignore(_message: never): void {}
