@@ -1,0 +1,257 @@
+// A real VS Code for tests: code-server (installed by scripts/install-code-server.sh)
+// on a free loopback port with its own user-data and extensions directories and a
+// copy of a fixture workspace, the packaged .vsix installed into it, and headless
+// Chromium driving the workbench through playwright-core. Waits on selectors and
+// on code-server's own "listening" line, never on sleeps.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import type { Browser, FrameLocator, Locator, Page } from "playwright-core";
+import { launchChromium } from "../webview/browser.js";
+
+const run = promisify(execFile);
+export const REPO = join(__dirname, "../..");
+export const CODE_SERVER_DIR = process.env.BURR_CODE_SERVER_DIR ?? join(REPO, ".cache/code-server");
+const ENTRY = join(CODE_SERVER_DIR, "node_modules/code-server/out/node/entry.js");
+
+export function codeServerMissing(): string | null {
+  return existsSync(ENTRY) ? null : `code-server is not installed at ${CODE_SERVER_DIR} (run: bash scripts/install-code-server.sh)`;
+}
+
+/** Builds the production bundles and packs them with vsce, as `npm run package` does. */
+export async function packageExtension(outDir: string): Promise<{ vsix: string; bytes: number }> {
+  await run(process.execPath, [join(REPO, "scripts/build.mjs"), "--production"], { cwd: REPO, maxBuffer: 1 << 24 });
+  const vsix = join(outDir, "burr-ts.vsix");
+  const vsce = join(REPO, "node_modules/@vscode/vsce/vsce");
+  await run(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--no-rewrite-relative-links", "--out", vsix], { cwd: REPO, maxBuffer: 1 << 24 });
+  return { vsix, bytes: statSync(vsix).size };
+}
+
+export interface CodeServer {
+  page: Page;
+  workspace: string;
+  url: string;
+  /** Saves a screenshot under the OS temp directory and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  vsix: string;
+  /** Folder under test/fixtures to copy as the workspace. */
+  fixture: string;
+  settings?: Record<string, unknown>;
+}
+
+export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  const root = mkdtempSync(join(tmpdir(), "burr-vscode-"));
+  const userData = join(root, "user-data");
+  const extensions = join(root, "extensions");
+  const workspace = join(root, "workspace");
+  cpSync(join(REPO, "test/fixtures", options.fixture), workspace, { recursive: true });
+  // The workspace imports "burr-ts" as a user's would: resolve it to this repository's runtime.
+  mkdirSync(join(workspace, "node_modules"), { recursive: true });
+  const link = join(workspace, "node_modules/burr-ts");
+  if (!existsSync(link)) symlinkSync(join(REPO, "runtime"), link, "dir");
+  mkdirSync(join(userData, "User"), { recursive: true });
+  writeFileSync(join(userData, "User/settings.json"), JSON.stringify({
+    "workbench.startupEditor": "none",
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "workbench.tips.enabled": false,
+    "extensions.ignoreRecommendations": true,
+    "update.mode": "none",
+    "workbench.enableExperiments": false,
+    "editor.minimap.enabled": false,
+    "chat.commandCenter.enabled": false,
+    ...options.settings,
+  }, null, 2));
+
+  const common = ["--extensions-dir", extensions, "--user-data-dir", userData];
+  await run(process.execPath, [ENTRY, ...common, "--install-extension", options.vsix], { maxBuffer: 1 << 24 });
+
+  const port = await freePort();
+  const config = join(root, "config.yaml");
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const log = createWriteStream(join(root, "code-server.log"));
+  const server = spawn(process.execPath, [
+    ENTRY, "--config", config, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+    "--disable-getting-started-override", ...common, workspace,
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  server.stderr?.pipe(log);
+  await listening(server, log, root);
+
+  let browser: Browser | null = null;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    await page.locator(".explorer-folders-view, .part.sidebar").first().waitFor({ timeout: 60_000 });
+    const opened = browser;
+    return {
+      page, workspace, url,
+      async screenshot(name) {
+        const path = join(tmpdir(), `burr-${name}.png`);
+        await page.screenshot({ path });
+        return path;
+      },
+      async close() {
+        await opened.close().catch(() => undefined);
+        await stop(server);
+        log.end();
+        if (!process.env.BURR_KEEP_VSCODE_TMP) rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => undefined);
+    await stop(server);
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (code-server log: ${join(root, "code-server.log")})`);
+  }
+}
+
+/** Runs a command palette entry by its full title, e.g. "Burr: Show Graph". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const row = await quickInputRow(page, "F1", `>${title}`, title);
+  // Not retried: a command that ran once must not run twice.
+  await row.click();
+  await page.locator(".quick-input-widget .quick-input-box input").waitFor({ state: "hidden" });
+}
+
+/**
+ * Opens the quick input (F1: commands, Control+P: files), types `text` and waits
+ * for a row holding `rowText`. A webview that takes focus late (its tab was just
+ * clicked) steals keys or closes the widget mid-way, so the whole sequence is
+ * retried from a closed widget until the row shows.
+ */
+export async function quickInputRow(page: Page, key: "F1" | "Control+P", text: string, rowText: string): Promise<Locator> {
+  const input = page.locator(".quick-input-widget .quick-input-box input");
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: rowText }).first();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press(key);
+      await input.waitFor({ state: "visible", timeout: 5_000 });
+      await input.fill(text, { timeout: 5_000 });
+      await row.waitFor({ state: "visible", timeout: 10_000 });
+      return row;
+    } catch (err) {
+      if (attempt === 5) throw err;
+      if (await input.isVisible()) await page.keyboard.press("Escape");
+      // Take focus back from the webview's iframe to the workbench's own document.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.waitForTimeout(300 * attempt);
+    }
+  }
+}
+
+/** Opens a workspace file by its relative path through Quick Open, and waits for its editor. */
+export async function openFile(page: Page, relativePath: string): Promise<Locator> {
+  const name = relativePath.split("/").pop() ?? relativePath;
+  await quickInputRow(page, "Control+P", relativePath, name);
+  await page.keyboard.press("Enter");
+  return focusEditor(page, name);
+}
+
+/** Brings an open file's editor to the front (by its tab) and focuses its text. */
+export async function focusEditor(page: Page, fileName: string): Promise<Locator> {
+  const tab = page.locator(`.tabs-container .tab[data-resource-name="${fileName}"]`).first();
+  await tab.waitFor();
+  await tab.click();
+  const group = page.locator(".editor-group-container", { has: page.locator(`.tab.active[data-resource-name="${fileName}"]`) }).first();
+  const editor = group.locator(".monaco-editor .view-lines").first();
+  await editor.waitFor();
+  return editor;
+}
+
+/** The rows of the Problems panel (opened if needed). */
+export async function problemRows(page: Page): Promise<Locator> {
+  await runCommand(page, "View: Focus Problems (Errors, Warnings, Infos)");
+  const panel = page.locator(".markers-panel");
+  await panel.waitFor();
+  return panel.locator(".monaco-list-row");
+}
+
+/**
+ * The content of the visible webview (two iframes deep: VS Code's host frame, then
+ * `#active-frame`). Webview iframes carry no title, so "visible" is what picks one.
+ */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.locator("iframe.webview.ready:visible").first().contentFrame().frameLocator("#active-frame");
+}
+
+/** Rows of a tree view (e.g. Tracked Runs) by the view's id. */
+export function treeRows(page: Page, viewId: string): Locator {
+  return page.locator(`[id="${viewId}"] .monaco-list-row, .pane-body[aria-label*="${viewId}"] .monaco-list-row`);
+}
+
+/**
+ * Resolves with the text of `path` once it exists and `complete(text)` holds (a
+ * file being written shows up empty first), watching its folder rather than
+ * polling; rejects after `timeoutMs`.
+ */
+export function waitForFile(path: string, complete: (text: string) => boolean = () => true, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ready = (): string | null => {
+      if (!existsSync(path)) return null;
+      const text = readFileSync(path, "utf8");
+      return complete(text) ? text : null;
+    };
+    const now = ready();
+    if (now !== null) return resolve(now);
+    const watcher = watch(dirname(path), () => {
+      const text = ready();
+      if (text === null) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve(text);
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} was not written within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when code-server prints that it listens; rejects if it exits first. */
+function listening(server: ChildProcess, log: NodeJS.WritableStream, root: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      seen += chunk.toString();
+      if (/HTTP server listening on/.test(seen)) {
+        server.stdout?.off("data", onData);
+        server.stdout?.on("data", (c: Buffer) => log.write(c));
+        resolve();
+      }
+    };
+    server.stdout?.on("data", onData);
+    server.once("exit", (code) => reject(new Error(`code-server exited with ${code} before listening (log: ${join(root, "code-server.log")})`)));
+  });
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
