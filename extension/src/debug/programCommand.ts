@@ -1,0 +1,82 @@
+// How a launch configuration becomes a command line. TypeScript runs through
+// tsx, found from the program's folder, the cwd, then the extension's own
+// folder; without tsx, Node's built-in type stripping (Node 22.6+) is used.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** Must match contributes.debuggers[burr].configurationAttributes.launch in package.json. */
+export interface BurrLaunchArguments {
+  /** The program that builds and runs a burr-ts app. */
+  program?: string;
+  /** A tracked app directory, or "project/appId" under trackingDir, to replay. */
+  replay?: string;
+  /** Where replay looks for "project/appId" (default ~/.burr). */
+  trackingDir?: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  stopOnEntry?: boolean;
+  /** The node executable (default: node on PATH inside VS Code, this node otherwise). */
+  runtimeExecutable?: string;
+}
+
+export interface ProgramCommand {
+  /** The program file, absolute. */
+  program: string;
+  executable: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** How TypeScript is run, for the debug console. */
+  note: string;
+}
+
+const typescriptExtensions = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+export function resolveProgramCommand(config: BurrLaunchArguments, adapterDir: string): ProgramCommand {
+  if (!config.program) throw new Error('the launch configuration needs "program" (a .ts or .js file) or "replay"');
+  const cwd = config.cwd ?? dirname(resolve(config.program));
+  const program = isAbsolute(config.program) ? config.program : resolve(cwd, config.program);
+  if (!existsSync(program)) throw new Error(`program ${program} does not exist: check "program" in the launch configuration`);
+  const executable = config.runtimeExecutable ?? (process.versions.electron ? "node" : process.execPath);
+  const env = config.env ?? {};
+  const userArgs = config.args ?? [];
+  if (!typescriptExtensions.has(extname(program))) {
+    return { program, executable, args: [program, ...userArgs], cwd, env, note: "JavaScript" };
+  }
+  const tsx = findTsx([dirname(program), cwd, adapterDir]);
+  if (tsx) return { program, executable, args: ["--import", pathToFileURL(tsx).href, program, ...userArgs], cwd, env, note: `tsx from ${tsx}` };
+  if (nodeStripsTypes(executable)) {
+    return { program, executable, args: ["--experimental-strip-types", "--no-warnings", program, ...userArgs], cwd, env, note: "Node's type stripping" };
+  }
+  throw new Error(
+    `cannot run TypeScript program ${program}: tsx was not found next to it or in ${cwd}, and ${executable} cannot strip types (Node 22.6+ can). ` +
+      "Install tsx in the workspace (npm install --save-dev tsx) or use Node 22.6 or newer.",
+  );
+}
+
+function findTsx(from: string[]): string | null {
+  for (const dir of from) {
+    try {
+      return createRequire(join(dir, "noop.js")).resolve("tsx");
+    } catch {
+      // not installed here: try the next folder
+    }
+  }
+  return null;
+}
+
+/** Whether the node that will run the program can strip TypeScript types itself (22.6+). */
+function nodeStripsTypes(executable: string): boolean {
+  let version: string;
+  try {
+    version = execFileSync(executable, ["--version"], { encoding: "utf8", timeout: 5000 }).trim().replace(/^v/, "");
+  } catch {
+    return false;
+  }
+  const [major, minor] = version.split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 6);
+}

@@ -1,0 +1,234 @@
+// A live program: listens on loopback for the program's debug gate, launches
+// the program with the port and a one-time token in its environment, and
+// turns gate messages into source events.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type Server, type Socket } from "node:net";
+import {
+  DEBUG_PORT_ENV,
+  DEBUG_TOKEN_ENV,
+  encodeMessage,
+  isGateMessage,
+  LineDecoder,
+  type AdapterMessage,
+  type AdapterRequest,
+  type GateMessage,
+  type ResponseBody,
+  type WireValue,
+} from "../../../runtime/src/debug/protocol.js";
+import type { FrameData, SourceEvents, StepSource, StepSummary } from "./source.js";
+import type { ProgramCommand } from "./programCommand.js";
+import { fillMissingSources } from "./sourceFallback.js";
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const HELLO_TIMEOUT_MS = 5_000;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestWithoutId = DistributiveOmit<AdapterRequest, "id">;
+
+interface Waiting {
+  resolve(body: ResponseBody): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class ProgramSource implements StepSource {
+  readonly kind = "program";
+  private server: Server | null = null;
+  private child: ChildProcess | null = null;
+  private link: Socket | null = null;
+  private events: SourceEvents | null = null;
+  private readonly token = randomBytes(24).toString("hex");
+  private tokenUsed = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  private exited: Promise<void> = Promise.resolve();
+  private hasEnded = false;
+
+  constructor(private readonly command: ProgramCommand) {}
+
+  get port(): number | null {
+    const address = this.server?.address();
+    return address && typeof address === "object" ? address.port : null;
+  }
+
+  async start(events: SourceEvents): Promise<void> {
+    this.events = events;
+    this.server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once("error", reject);
+      this.server?.listen({ host: "127.0.0.1", port: 0 }, () => resolve());
+    });
+    const child = spawn(this.command.executable, this.command.args, {
+      cwd: this.command.cwd,
+      env: { ...process.env, ...this.command.env, [DEBUG_PORT_ENV]: String(this.port), [DEBUG_TOKEN_ENV]: this.token },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    child.stdout?.setEncoding("utf8");
+    child.stderr?.setEncoding("utf8");
+    child.stdout?.on("data", (text: string) => events.output("stdout", text));
+    child.stderr?.on("data", (text: string) => events.output("stderr", text));
+    this.exited = new Promise<void>((resolve) => {
+      child.on("error", (err) => {
+        events.output("stderr", `Could not start ${this.command.executable}: ${err.message}\n`);
+        this.end(`could not start the program (${err.message})`);
+        resolve();
+      });
+      child.on("close", (code, signal) => {
+        this.end(signal ? `program ended by ${signal}` : `program exited with code ${code ?? 0}`);
+        resolve();
+      });
+    });
+  }
+
+  resume(appId: string, retry: boolean): void {
+    this.send({ type: "resume", appId, ...(retry ? { retry: true } : {}) });
+  }
+
+  async frame(appId: string, index: number): Promise<FrameData> {
+    return expect(await this.request({ type: "frame", appId, index }), "frame");
+  }
+
+  async evaluate(appId: string, index: number, expression: string): Promise<WireValue> {
+    return expect(await this.request({ type: "evaluate", appId, index, expression }), "evaluate").value;
+  }
+
+  async rewind(appId: string, index: number): Promise<StepSummary> {
+    return expect(await this.request({ type: "rewind", appId, index }), "rewind").step;
+  }
+
+  async setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue> {
+    return expect(await this.request({ type: "setValue", appId, path, value }), "setValue").value;
+  }
+
+  async terminate(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const force = setTimeout(() => child.kill("SIGKILL"), 2000);
+      await this.exited;
+      clearTimeout(force);
+    }
+    this.closeServer();
+  }
+
+  private accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    socket.setEncoding("utf8");
+    let accepted = false;
+    const refuse = (reason: string) => {
+      socket.end(encodeMessage({ type: "welcome", accepted: false, reason }));
+      socket.destroy();
+    };
+    const helloTimer = setTimeout(() => refuse("no hello within 5 s"), HELLO_TIMEOUT_MS);
+    const decoder = new LineDecoder(
+      (message) => {
+        if (!isGateMessage(message)) return;
+        if (!accepted) {
+          clearTimeout(helloTimer);
+          if (message.type !== "hello" || this.tokenUsed || !sameToken(message.token, this.token)) {
+            refuse(this.tokenUsed ? "this session already has its program connected" : "wrong debug token");
+            return;
+          }
+          accepted = true;
+          this.tokenUsed = true;
+          this.link = socket;
+          this.send({ type: "welcome", accepted: true });
+          return;
+        }
+        this.handle(message);
+      },
+      (line) => this.events?.output("stderr", `burr debugger: ignored a malformed message from the program: ${line.slice(0, 200)}\n`),
+    );
+    socket.on("data", (chunk: string) => decoder.push(chunk));
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      clearTimeout(helloTimer);
+      if (socket === this.link) {
+        this.link = null;
+        this.failWaiting(new Error("the program closed its debug connection"));
+      }
+    });
+  }
+
+  private handle(message: GateMessage): void {
+    const events = this.events;
+    if (!events) return;
+    switch (message.type) {
+      case "app":
+        events.app(message.appId, fillMissingSources(message.graph, this.command.program));
+        return;
+      case "beforeStep":
+        events.beforeStep(message.step);
+        return;
+      case "stepped":
+        events.stepped(message.step, message.next);
+        return;
+      case "failed":
+        events.failed(message.step, message.error);
+        return;
+      case "response": {
+        const waiting = this.waiting.get(message.id);
+        if (!waiting) return;
+        this.waiting.delete(message.id);
+        clearTimeout(waiting.timer);
+        if (message.ok && message.body) waiting.resolve(message.body);
+        else waiting.reject(new Error(message.error ?? "the program gave no answer"));
+        return;
+      }
+      case "hello":
+        return;
+    }
+  }
+
+  private request(request: RequestWithoutId): Promise<ResponseBody> {
+    if (!this.link) return Promise.reject(new Error(this.hasEnded ? "the program has ended" : "the program is not connected to the debugger"));
+    const id = this.nextId++;
+    return new Promise<ResponseBody>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`the program did not answer "${request.type}" within ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      this.waiting.set(id, { resolve, reject, timer });
+      this.send({ ...request, id } as AdapterRequest);
+    });
+  }
+
+  private send(message: AdapterMessage): void {
+    this.link?.write(encodeMessage(message));
+  }
+
+  private failWaiting(error: Error): void {
+    for (const waiting of this.waiting.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(error);
+    }
+    this.waiting.clear();
+  }
+
+  private end(summary: string): void {
+    if (this.hasEnded) return;
+    this.hasEnded = true;
+    this.link?.destroy();
+    this.link = null;
+    this.failWaiting(new Error("the program has ended"));
+    this.closeServer();
+    this.events?.ended(summary);
+  }
+
+  private closeServer(): void {
+    this.server?.close();
+    this.server = null;
+  }
+}
+
+function sameToken(given: unknown, expected: string): boolean {
+  if (typeof given !== "string" || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
+function expect<K extends ResponseBody["kind"]>(body: ResponseBody, kind: K): Extract<ResponseBody, { kind: K }> {
+  if (body.kind !== kind) throw new Error(`the program answered "${body.kind}" to a "${kind}" request`);
+  return body as Extract<ResponseBody, { kind: K }>;
+}

@@ -1,0 +1,94 @@
+// VS Code wiring for debug type "burr": the inline adapter (so the session can
+// paint the graph view), defaults for F5 without a launch.json, and the
+// "Debug" code lens command.
+import * as vscode from "vscode";
+import { join } from "node:path";
+import type { GraphHighlighter } from "../graph/highlighter.js";
+import { BurrDebugSession } from "./session.js";
+
+const DEBUG_TYPE = "burr";
+
+export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    // The code lens sends [uri string, appId]; the palette sends nothing.
+    vscode.commands.registerCommand("burr.debugApp", (uri?: vscode.Uri | string, appId?: unknown) =>
+      debugApp(typeof uri === "string" ? vscode.Uri.parse(uri) : uri, typeof appId === "string" ? appId : undefined),
+    ),
+  );
+}
+
+class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly graph: GraphHighlighter,
+  ) {}
+
+  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    const shown = new Set<string>();
+    const session = new BurrDebugSession({
+      adapterDir: join(this.context.extensionPath, "dist"),
+      onPosition: (appId, model, highlight, sessionName) => {
+        const key = `debug:${appId}`;
+        if (shown.has(key)) return this.graph.setHighlight(key, highlight);
+        shown.add(key);
+        this.graph.showModel(key, `${sessionName} · ${appId.slice(0, 8)}`, model, highlight).then(undefined, (err: unknown) => {
+          console.error(`burr debugger: could not show the graph of app ${appId}: ${String(err)}`);
+        });
+      },
+      onEnded: () => {
+        for (const key of shown) this.graph.setHighlight(key, null);
+      },
+    });
+    return new vscode.DebugAdapterInlineImplementation(session as unknown as vscode.DebugAdapter);
+  }
+}
+
+class BurrConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
+    const file = activeProgram();
+    return [{ type: DEBUG_TYPE, request: "launch", name: "Debug burr-ts app", program: file ?? "${file}", stopOnEntry: true }];
+  }
+
+  /** F5 with no launch.json arrives here with an empty configuration: debug the open file. */
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    if (!config.type && !config.request && !config.name) {
+      const file = activeProgram();
+      if (!file) {
+        void vscode.window.showInformationMessage("Burr: open the TypeScript or JavaScript file that builds your app, then press F5 again.");
+        return undefined;
+      }
+      return { type: DEBUG_TYPE, request: "launch", name: "Debug burr-ts app", program: file, stopOnEntry: true };
+    }
+    if (!config.program && !config.replay) {
+      void vscode.window.showErrorMessage('Burr: the launch configuration needs "program" (the file that runs your app) or "replay" (a tracked run).');
+      return undefined;
+    }
+    return config;
+  }
+}
+
+function activeProgram(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.uri.scheme !== "file") return undefined;
+  return ["typescript", "javascript", "typescriptreact", "javascriptreact"].includes(doc.languageId) ? doc.uri.fsPath : undefined;
+}
+
+async function debugApp(uri: vscode.Uri | undefined, appId: string | undefined): Promise<boolean> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) {
+    void vscode.window.showInformationMessage("Burr: open the file that builds your app to debug it.");
+    return false;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(target);
+  return vscode.debug.startDebugging(folder, {
+    type: DEBUG_TYPE,
+    request: "launch",
+    name: appId ? `Debug ${appId}` : "Debug burr-ts app",
+    program: target.fsPath,
+    cwd: folder?.uri.fsPath,
+    stopOnEntry: true,
+  });
+}

@@ -1,0 +1,30 @@
+// Where steps come from: a live program (through the debug gate) or a tracked
+// run being replayed. The engine drives either through this one interface.
+import type { GraphModel } from "../../../runtime/src/graph/model.js";
+import type { FrameData, StepSummary, WireValue } from "../../../runtime/src/debug/protocol.js";
+
+export type { FrameData, StepSummary, WireValue };
+
+export interface SourceEvents {
+  app(appId: string, graph: GraphModel): void;
+  /** A step is about to run and waits for resume(). */
+  beforeStep(step: StepSummary): void;
+  stepped(step: StepSummary, next: { to: string; transitionIndex: number } | null): void;
+  /** A step threw and waits for resume(); the state before it is kept. */
+  failed(step: StepSummary, error: { name: string; message: string; stack: string | null }): void;
+  output(category: "stdout" | "stderr" | "console", text: string): void;
+  /** The program exited (or the replay was closed). */
+  ended(summary: string): void;
+}
+
+export interface StepSource {
+  readonly kind: "program" | "replay";
+  start(events: SourceEvents): Promise<void>;
+  resume(appId: string, retry: boolean): void;
+  frame(appId: string, index: number): Promise<FrameData>;
+  evaluate(appId: string, index: number, expression: string): Promise<WireValue>;
+  rewind(appId: string, index: number): Promise<StepSummary>;
+  setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue>;
+  /** Stop the program (or the replay); resolves when it is gone. */
+  terminate(): Promise<void>;
+}
