@@ -1,0 +1,123 @@
+// The Tracked Runs commands. Each takes the tree node it was invoked on
+// (context menu, inline button, run view) or falls back to the selection.
+import * as vscode from "vscode";
+import type { RunViewCommand } from "../../../webview/src/runs/protocol.js";
+import type { GraphHighlighter } from "../graph/highlighter.js";
+import { createTestFromStep } from "./createTest.js";
+import { forkAndDebug } from "./fork.js";
+import { pathOf } from "./model/path.js";
+import { fullStep } from "./model/materialize.js";
+import { buildStepView } from "./model/stepView.js";
+import type { RunsNode, RunsTreeModel } from "./model/treeModel.js";
+import { RunViewPanel } from "./runViewPanel.js";
+import type { RunsTreeProvider } from "./treeProvider.js";
+
+export type AppNode = Extract<RunsNode, { kind: "app" }>;
+export type StepNode = Extract<RunsNode, { kind: "step" }>;
+
+interface Deps {
+  model: RunsTreeModel;
+  provider: RunsTreeProvider;
+  view: vscode.TreeView<RunsNode>;
+  graph: GraphHighlighter;
+}
+
+export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps): void {
+  const { model, provider, view, graph } = deps;
+  let shownStep: StepNode | undefined;
+
+  const pick = <K extends RunsNode["kind"]>(kind: K, arg: unknown): Extract<RunsNode, { kind: K }> | undefined => {
+    const candidates = [arg, ...view.selection, kind === "step" ? shownStep : undefined];
+    const found = candidates.find((c): c is Extract<RunsNode, { kind: K }> => !!c && typeof c === "object" && (c as RunsNode).kind === kind);
+    if (!found) void vscode.window.showInformationMessage(`Select ${kind === "app" ? "an app" : "a step"} in Tracked Runs first.`);
+    return found;
+  };
+  /** The app a node belongs to (a step's app works for app commands). */
+  const appOf = (arg: unknown): AppNode | undefined => {
+    const step = arg && (arg as RunsNode).kind === "step" ? (arg as StepNode) : undefined;
+    if (step) return appNodeOfStep(step);
+    return pick("app", arg);
+  };
+
+  const openStep = (node: StepNode) => {
+    shownStep = node;
+    const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
+    if (node.source.kind === "trackingDir") actions.push("createTest", "forkAndDebug", "replay");
+    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+    RunViewPanel.show(context.extensionUri, data, (command) => {
+      const target = shownStep;
+      if (!target) return;
+      const id = { copyState: "burr.runs.copyState", createTest: "burr.runs.createTest", forkAndDebug: "burr.runs.forkAndDebug", replay: "burr.runs.replay", openGraph: "burr.runs.openGraph" }[command];
+      void vscode.commands.executeCommand(id, target);
+    });
+  };
+
+  const openGraph = async (app: AppNode) => {
+    const run = await model.readApp(app.source, app.project, app.app);
+    if (!run.graph) {
+      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its source records none"}.`);
+      return;
+    }
+    const actions = run.steps.map((s) => s.action);
+    await graph.showModel(`run:${app.source.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, run.graph, {
+      ...pathOf(actions),
+      current: actions[actions.length - 1] ?? null,
+    });
+  };
+
+  const replay = async (app: AppNode) => {
+    if (!app.source.appDirectory) {
+      void vscode.window.showWarningMessage(`Replay needs a tracked run (withTracker): ${app.source.label} holds persisted state only.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    await vscode.debug.startDebugging(folder, { type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.source.appDirectory(app.project, app.app.appId) });
+  };
+
+  const del = async (app: AppNode) => {
+    const ok = await vscode.window.showWarningMessage(`Delete run ${app.app.appId} of project ${app.project}? Its files are removed.`, { modal: true }, "Delete");
+    if (ok !== "Delete") return;
+    try {
+      await app.source.deleteApp(app.project, app.app.appId);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Could not delete ${app.app.appId}: ${(err as Error).message}`);
+    }
+    provider.refresh(provider.findProject(app.source.id, app.project));
+  };
+
+  const guard = <T>(fn: (node: T) => unknown) => async (node: T | undefined) => {
+    if (!node) return;
+    try {
+      await fn(node);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Burr: ${(err as Error).message}`);
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("burr.runs.refresh", () => {
+      model.setSources(model.getSources());
+      provider.refresh();
+    }),
+    vscode.commands.registerCommand("burr.runs.openStep", (arg?: unknown) => guard(openStep)(pick("step", arg))),
+    vscode.commands.registerCommand("burr.runs.openGraph", (arg?: unknown) => guard(openGraph)(appOf(arg))),
+    vscode.commands.registerCommand("burr.runs.replay", (arg?: unknown) => guard(replay)(appOf(arg))),
+    vscode.commands.registerCommand("burr.runs.delete", (arg?: unknown) => guard(del)(pick("app", arg))),
+    vscode.commands.registerCommand("burr.runs.copyState", (arg?: unknown) =>
+      guard(async (s: StepNode) => {
+        await vscode.env.clipboard.writeText(JSON.stringify(fullStep(s.run, s.step).state, null, 2));
+        void vscode.window.setStatusBarMessage(`Copied the state of step ${s.step.sequenceId} (${s.step.action})`, 3000);
+      })(pick("step", arg)),
+    ),
+    vscode.commands.registerCommand("burr.runs.createTest", (arg?: unknown) => guard((s: StepNode) => createTestFromStep(s))(pick("step", arg))),
+    vscode.commands.registerCommand("burr.runs.forkAndDebug", (arg?: unknown) => guard((s: StepNode) => forkAndDebug(context, s))(pick("step", arg))),
+  );
+}
+
+function appNodeOfStep(step: StepNode): AppNode {
+  const last = step.run.steps[step.run.steps.length - 1];
+  return {
+    kind: "app", source: step.source, project: step.project,
+    app: { appId: step.appId, partitionKey: step.run.partitionKey ?? null, steps: step.run.steps.length, lastWritten: last?.endTime ?? 0, status: last?.error ? "failed" : "completed" },
+  };
+}

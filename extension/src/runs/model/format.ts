@@ -1,0 +1,32 @@
+// Short human text for durations and ages, shared by the tree and the run view.
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return "";
+  // burr-ts writes times in whole milliseconds: zero means "under one".
+  if (ms === 0) return "< 1 ms";
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function formatAge(thenMs: number, nowMs: number): string {
+  if (!thenMs) return "never";
+  const s = Math.max(0, Math.round((nowMs - thenMs) / 1000));
+  if (s < 5) return "just now";
+  if (s < 60) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.round(h / 24)} days ago`;
+}
+
+/** The line of a traceback or stack that names the error (Python's last line, JS's first). */
+export function errorHeadline(error: string): string {
+  const lines = error.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) return "error";
+  if (lines[0].startsWith("Traceback")) return lines[lines.length - 1];
+  return lines[0];
+}

@@ -1,0 +1,157 @@
+// The Tracked Runs tree without VS Code: which nodes exist under which, and
+// how each one reads (label, description, icon, contextValue). A source,
+// project or app that cannot be read yields a message node in its place;
+// its siblings are untouched.
+import { errorHeadline, formatAge, formatDuration } from "./format.js";
+import { isRunning } from "./materialize.js";
+import type { AppRun, AppSummary, ProjectSummary, RunSource, StepRecord } from "./types.js";
+
+export type RunsNode =
+  | { kind: "source"; source: RunSource }
+  | { kind: "project"; source: RunSource; project: ProjectSummary }
+  | { kind: "app"; source: RunSource; project: string; app: AppSummary }
+  | { kind: "step"; source: RunSource; project: string; appId: string; step: StepRecord; previous: StepRecord | null; run: AppRun }
+  | { kind: "message"; severity: "error" | "warning" | "info"; text: string; detail?: string };
+
+export interface NodeView {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** Menus match on the prefix: "burr.app", "burr.step". */
+  contextValue: string;
+  /** A codicon id. */
+  icon: string;
+  iconColor?: "errorForeground" | "testing.iconPassed" | "charts.yellow" | "list.warningForeground";
+  collapsible: boolean;
+  /** Identity that survives refreshes, so expansion state is kept. */
+  id: string;
+}
+
+export class RunsTreeModel {
+  private readonly runs = new Map<string, { lastWritten: number; run: Promise<AppRun> }>();
+
+  constructor(
+    private sources: RunSource[],
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  setSources(sources: RunSource[]): void {
+    this.sources = sources;
+    this.runs.clear();
+  }
+
+  getSources(): RunSource[] {
+    return this.sources;
+  }
+
+  async children(node?: RunsNode): Promise<RunsNode[]> {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case "source":
+        return this.projectsOf(node.source);
+      case "project":
+        return guard(`project "${node.project.name}"`, async () =>
+          (await node.source.listApps(node.project.name)).map((app): RunsNode => ({ kind: "app", source: node.source, project: node.project.name, app })),
+        );
+      case "app":
+        return guard(`app "${node.app.appId}"`, async () => {
+          const run = await this.readApp(node.source, node.project, node.app);
+          const messages: RunsNode[] = run.warnings.map((text) => ({ kind: "message", severity: "warning", text }));
+          const steps = run.steps.map((step, i): RunsNode => ({
+            kind: "step", source: node.source, project: node.project, appId: node.app.appId, step, previous: i > 0 ? run.steps[i - 1] : null, run,
+          }));
+          if (!steps.length && !messages.length) messages.push({ kind: "message", severity: "info", text: "No steps recorded yet" });
+          return [...messages, ...steps];
+        });
+      default:
+        return [];
+    }
+  }
+
+  /** The app's run, read once per change of its log. */
+  readApp(source: RunSource, project: string, app: Pick<AppSummary, "appId" | "lastWritten">): Promise<AppRun> {
+    const key = `${source.id}\u0000${project}\u0000${app.appId}`;
+    const hit = this.runs.get(key);
+    if (hit && hit.lastWritten === app.lastWritten) return hit.run;
+    const run = source.readApp(project, app.appId);
+    this.runs.set(key, { lastWritten: app.lastWritten, run });
+    run.catch(() => this.runs.delete(key));
+    return run;
+  }
+
+  private async roots(): Promise<RunsNode[]> {
+    // One tracking directory alone shows its projects at the top; more sources get a node each.
+    if (this.sources.length === 1 && this.sources[0].kind === "trackingDir") return this.projectsOf(this.sources[0]);
+    return this.sources.map((source): RunsNode => ({ kind: "source", source }));
+  }
+
+  private projectsOf(source: RunSource): Promise<RunsNode[]> {
+    return guard(source.label, async () => {
+      const projects = await source.listProjects();
+      if (!projects.length) return [{ kind: "message", severity: "info", text: `No tracked projects in ${source.label} yet` }];
+      return projects.map((project): RunsNode => ({ kind: "project", source, project }));
+    });
+  }
+
+  view(node: RunsNode): NodeView {
+    const now = this.now();
+    switch (node.kind) {
+      case "source":
+        return {
+          id: node.source.id, label: node.source.label, description: node.source.kind === "trackingDir" ? "tracking directory" : node.source.kind,
+          tooltip: node.source.label, contextValue: `burr.source.${node.source.kind}`, icon: node.source.kind === "trackingDir" ? "folder-library" : "database", collapsible: true,
+        };
+      case "project": {
+        const p = node.project;
+        return {
+          id: `${node.source.id}/${p.name}`, label: p.name, description: `${p.appCount} app${p.appCount === 1 ? "" : "s"} · ${formatAge(p.lastWritten, now)}`,
+          tooltip: `Project ${p.name}\n${p.appCount} apps\nlast written ${new Date(p.lastWritten).toLocaleString()}`, contextValue: "burr.project", icon: "project", collapsible: true,
+        };
+      }
+      case "app": {
+        const a = node.app;
+        const parts = [a.status, `${a.steps} step${a.steps === 1 ? "" : "s"}`];
+        if (a.partitionKey) parts.push(`pk ${a.partitionKey}`);
+        parts.push(formatAge(a.lastWritten, now));
+        const warn = a.warnings?.length ? `\n⚠ ${a.warnings.join("\n⚠ ")}` : "";
+        return {
+          id: `${node.source.id}/${node.project}/${a.appId}`, label: a.appId, description: (a.warnings?.length ? "⚠ " : "") + parts.join(" · "),
+          tooltip: `App ${a.appId} (${a.status})\nproject ${node.project}\npartition key ${a.partitionKey ?? "none"}\n${a.steps} steps, last written ${new Date(a.lastWritten).toLocaleString()}${warn}`,
+          contextValue: `burr.app.${node.source.kind}.${a.status}`, ...statusIcon(a.status), collapsible: true,
+        };
+      }
+      case "step": {
+        const s = node.step;
+        const running = isRunning(s);
+        const duration = s.startTime !== null && s.endTime !== null ? formatDuration(s.endTime - s.startTime) : running ? "running" : "";
+        const description = s.error ? `failed: ${errorHeadline(s.error)}` : duration;
+        return {
+          id: `${node.source.id}/${node.project}/${node.appId}/${s.sequenceId}`, label: `${s.sequenceId} · ${s.action || "(unknown action)"}`, description,
+          tooltip: `Step ${s.sequenceId}: ${s.action}\n${duration}${s.error ? `\n${errorHeadline(s.error)}` : ""}`,
+          contextValue: s.error ? "burr.step.failed" : "burr.step", icon: s.error ? "error" : running ? "loading~spin" : "symbol-event",
+          iconColor: s.error ? "errorForeground" : undefined, collapsible: false,
+        };
+      }
+      case "message":
+        return {
+          id: "", label: node.text, description: "", tooltip: node.detail ?? node.text, contextValue: `burr.message.${node.severity}`,
+          icon: node.severity === "info" ? "info" : node.severity, iconColor: node.severity === "error" ? "errorForeground" : node.severity === "warning" ? "list.warningForeground" : undefined, collapsible: false,
+        };
+    }
+  }
+}
+
+function statusIcon(status: AppSummary["status"]): Pick<NodeView, "icon" | "iconColor"> {
+  if (status === "failed") return { icon: "error", iconColor: "errorForeground" };
+  if (status === "running") return { icon: "sync~spin", iconColor: "charts.yellow" };
+  return { icon: "pass", iconColor: "testing.iconPassed" };
+}
+
+async function guard(what: string, fn: () => Promise<RunsNode[]>): Promise<RunsNode[]> {
+  try {
+    return await fn();
+  } catch (err) {
+    const message = (err as Error).message || String(err);
+    return [{ kind: "message", severity: "error", text: message.includes(what) ? message : `${what}: ${message}`, detail: (err as Error).stack }];
+  }
+}

@@ -1,0 +1,64 @@
+// Wires the Tracked Runs tree, its watcher, the run view and the commands.
+import * as vscode from "vscode";
+import type { GraphHighlighter } from "../graph/highlighter.js";
+import { registerRunCommands } from "./commands.js";
+import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
+import { TrackingWatcher } from "./model/watcher.js";
+import { sourcesFromSettings } from "./sources.js";
+import { RunsTreeProvider } from "./treeProvider.js";
+
+/** Apps per project whose logs are watched (the newest, plus every running one). */
+const WATCHED_APPS = 50;
+
+export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighlighter): void {
+  const wasmPath = context.asAbsolutePath("dist/sql-wasm.wasm");
+  let { sources, trackingDir } = sourcesFromSettings(wasmPath);
+  const model = new RunsTreeModel(sources);
+  const provider = new RunsTreeProvider(model);
+  const view = vscode.window.createTreeView("burr.trackedRuns", { treeDataProvider: provider, showCollapseAll: true });
+
+  const projectsSeen = new Set<string>();
+  const appsSeen = new Map<string, string[]>();
+  let watcher = makeWatcher();
+  function makeWatcher(): TrackingWatcher {
+    return new TrackingWatcher(trackingDir.storageDir, (projects) => {
+      if (projects.includes(null)) return provider.refresh();
+      for (const p of projects) {
+        const node = p ? provider.findProject(trackingDir.id, p) : undefined;
+        provider.refresh(node);
+      }
+    });
+  }
+  const follow = () => watcher.follow([...projectsSeen], [...appsSeen].map(([project, appIds]) => ({ project, appIds })));
+  provider.onChildren = (parent: RunsNode | undefined, kids: RunsNode[]) => {
+    for (const k of kids) {
+      if (k.kind === "project" && k.source === trackingDir) projectsSeen.add(k.project.name);
+    }
+    if (parent?.kind === "project" && parent.source === trackingDir) {
+      const apps = kids.flatMap((k) => (k.kind === "app" ? [k.app] : []));
+      appsSeen.set(parent.project.name, apps.filter((a, i) => i < WATCHED_APPS || a.status === "running").map((a) => a.appId));
+    }
+    follow();
+  };
+  follow();
+
+  context.subscriptions.push(
+    view,
+    provider,
+    { dispose: () => watcher.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration("burr.trackingDir") && !e.affectsConfiguration("burr.persisterDatabases")) return;
+      for (const s of model.getSources()) void s.close?.();
+      ({ sources, trackingDir } = sourcesFromSettings(wasmPath));
+      model.setSources(sources);
+      watcher.dispose();
+      projectsSeen.clear();
+      appsSeen.clear();
+      watcher = makeWatcher();
+      follow();
+      provider.refresh();
+    }),
+    { dispose: () => model.getSources().forEach((s) => void s.close?.()) },
+  );
+  registerRunCommands(context, { model, provider, view, graph });
+}

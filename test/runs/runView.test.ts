@@ -1,0 +1,146 @@
+// The run view webview in headless Chromium: the real bundle under the same
+// CSP the extension sets, fed the message the host sends.
+import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildStepView } from "../../extension/src/runs/model/stepView.js";
+import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import type { StepViewData } from "../../webview/src/runs/protocol.js";
+import { skipOrFail } from "../support/skip.js";
+import { pythonRuns, tempDir } from "./helpers.js";
+import { chatbotSteps, writeRun } from "./writeRun.js";
+
+const chromiumPath = "/usr/bin/chromium";
+const all = ["copyState", "openGraph", "createTest", "forkAndDebug", "replay"] as const;
+
+async function viewOf(dir: string, project: string, appId: string, seq: number): Promise<StepViewData> {
+  const run = await new TrackingDirSource(dir).readApp(project, appId);
+  const i = run.steps.findIndex((s) => s.sequenceId === seq);
+  return buildStepView({ sourceLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
+}
+
+describe("runs: run view in headless Chromium", function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  let t: { dir: string; dispose: () => void };
+  const nonce = randomBytes(12).toString("base64");
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) skipOrFail(this, `${chromiumPath} is missing (apt-get install -y chromium)`);
+    t = tempDir("view");
+    const esbuild = await import("esbuild");
+    await esbuild.build({ entryPoints: ["webview/src/runs/main.ts"], outfile: join(t.dir, "runs.js"), bundle: true, platform: "browser", format: "iife", target: "es2022", logLevel: "silent" });
+    const files: Record<string, [string, string]> = {
+      "/runs.js": ["text/javascript", readFileSync(join(t.dir, "runs.js"), "utf8")],
+      "/runs.css": ["text/css", readFileSync("webview/src/runs/runs.css", "utf8")],
+      "/light.css": ["text/css", ":root { --vscode-editor-background: #ffffff; --vscode-foreground: #3b3b3b; --vscode-sideBar-background: #f8f8f8; --vscode-panel-border: #e5e5e5; --vscode-descriptionForeground: #717171; }"],
+    };
+    server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      if (url.pathname === "/") {
+        const theme = url.searchParams.get("theme") === "light" ? '<link rel="stylesheet" href="/light.css">' : "";
+        res.setHeader("content-type", "text/html");
+        // The CSP the extension's RunViewPanel writes, with this server as cspSource.
+        res.end(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${base}; img-src ${base}; script-src 'nonce-${nonce}';">
+          <link rel="stylesheet" href="/runs.css">${theme}</head><body><main id="app"></main><script nonce="${nonce}" src="/runs.js"></script></body></html>`);
+        return;
+      }
+      const f = files[url.pathname];
+      if (!f) return void res.writeHead(404).end();
+      res.setHeader("content-type", f[0]);
+      res.end(f[1]);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    t?.dispose();
+  });
+
+  async function open(data: StepViewData, theme = ""): Promise<Page & { sent: () => Promise<unknown[]> }> {
+    const page = await browser.newPage({ viewport: { width: 1180, height: 1000 }, deviceScaleFactor: 1 });
+    // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+    await page.addInitScript(`
+      window.__sent = []; window.__violations = []; let state;
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => state, setState: (s) => { state = s; } });
+    `);
+    page.on("pageerror", (e) => console.error("[run view error]", e.message));
+    await page.goto(`${base}/${theme}`);
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
+    await page.evaluate((d) => window.postMessage({ type: "step", data: d }, "*"), data);
+    await page.waitForSelector(".top h1");
+    return Object.assign(page, { sent: () => page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent) });
+  }
+
+  it("shows a step: state tree, inputs, result, changes with appended items, timing, streaming, spans; screenshot", async () => {
+    writeRun(t.dir, "demo", "chat-7f3a", chatbotSteps(3), { partitionKey: "user-42" });
+    const page = await open(await viewOf(t.dir, "demo", "chat-7f3a", 5));
+    assert.equal(await page.textContent(".top .action"), "aiResponse");
+    assert.equal(await page.textContent(".status"), "completed");
+    const diff = await page.textContent(".changes");
+    assert.match(diff!, /chatHistory appended 1 item/);
+    assert.match(diff!, /response.*turn 0.*→.*turn 1/s);
+    assert.match((await page.textContent(".timing"))!, /Items streamed\s*58/);
+    assert.equal(await page.locator(".tl-bar").count(), 3);
+    assert.match((await page.textContent(".timeline"))!, /model"gpt-4o-mini"/);
+    assert.match((await page.textContent(".state"))!, /Who was Aaron Burr\?/);
+    assert.doesNotMatch((await page.textContent(".state"))!, /__SEQUENCE_ID/, "internal keys hidden by default");
+    await page.click('button[data-command="createTest"]');
+    assert.deepEqual((await page.sent()).at(-1), { type: "command", command: "createTest" });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
+    // docs/runs.png is refreshed only on request; tests write under the temp dir.
+    const shot = process.env.BURR_UPDATE_SCREENSHOTS === "1" ? "docs/runs.png" : join(tmpdir(), "burr-runs-view.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 10_000, "the screenshot has content");
+    await page.close();
+  });
+
+  it("searches the state: only matching keys and values stay, marked", async () => {
+    const page = await open(await viewOf(t.dir, "demo", "chat-7f3a", 5));
+    await page.fill(".state .search", "vice president");
+    const rows = await page.locator(".state .json-tree > *").allTextContents();
+    assert.deepEqual(rows.map((r) => r.split(":")[0]), ["chatHistory", "response"]);
+    assert.ok((await page.locator(".state mark").count()) >= 2);
+    await page.fill(".state .search", "zzz-nothing");
+    assert.match((await page.textContent(".state"))!, /No key or value matches/);
+    await page.close();
+  });
+
+  it("renders markup in state, inputs and errors as text, never as HTML", async () => {
+    const evil = `<img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=2</script><b>bold</b>`;
+    writeRun(t.dir, "evil", `app-${"<i>x</i>"}`.replace(/[<>/]/g, "_"), [
+      { action: "humanInput", inputs: { prompt: evil }, result: { [evil]: evil }, state: { [evil]: evil, nested: { list: [evil] } }, error: `Error: ${evil}\n    at x` },
+    ]);
+    const data = await viewOf(t.dir, "evil", "app-_i_x__i_", 0);
+    data.action = evil;
+    const page = await open(data);
+    await page.fill(".state .search", "img");
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    assert.equal(await page.locator("main img, main script, main b, main i").count(), 0);
+    assert.equal(await page.evaluate(() => document.body.dataset.pwned ?? null), null);
+    assert.ok((await page.textContent(".top .action"))!.includes("<img src=x"));
+    assert.match((await page.textContent(".error"))!, /<script>document/);
+    assert.equal(await page.textContent(".status"), "failed");
+    await page.close();
+  });
+
+  it("shows a Python Burr failure with its traceback, and follows a light theme", async () => {
+    const page = await open(await viewOf(pythonRuns, "errors", "counter-fails", 2), "?theme=light");
+    assert.equal(await page.textContent(".error-headline"), "ValueError: count too high: 2");
+    assert.match((await page.textContent(".changes"))!, /A failed step changes nothing/);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 255, 255)");
+    await page.close();
+  });
+});
