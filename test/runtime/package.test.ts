@@ -39,6 +39,8 @@ describe("runtime: the burr-ts package", () => {
       "toDot",
       "MapStates",
       "MapActions",
+      "MapActionsAndStates",
+      "mapActionsAndStates",
     ]) {
       assert.ok(mod[name] !== undefined, `burr-ts exports ${name}`);
     }

@@ -8,6 +8,7 @@ import {
   State,
   action,
   mapActions,
+  mapActionsAndStates,
   mapStates,
   type ActionContext,
   type PostApplicationCreateArgs,
@@ -83,6 +84,20 @@ describe("runtime: parallelism and sub-applications", () => {
     });
     const app = new ApplicationBuilder().withActions({ both }).withTransitions(["both", "both"]).withState({ n: 5 }).withEntrypoint("both").build();
     assert.deepEqual((await app.step())?.state.get("results"), [25, 10]);
+  });
+
+  it("mapActionsAndStates runs every action over every sub-state, action-major", async () => {
+    const grid = mapActionsAndStates({
+      reads: ["numbers"],
+      writes: ["results"],
+      actions: () => [square, double],
+      states: async function* (state) {
+        for (const n of state.get("numbers") as number[]) yield { n };
+      },
+      reduce: (state, states) => state.update({ results: states.map((s) => s.get("square")) }),
+    });
+    const app = new ApplicationBuilder().withActions({ grid }).withTransitions(["grid", "grid"]).withState({ numbers: [2, 3] }).withEntrypoint("grid").build();
+    assert.deepEqual((await app.step())?.state.get("results"), [4, 9, 4, 6]);
   });
 
   it("a child can run a sub-graph until its haltAfter", async () => {

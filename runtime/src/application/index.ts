@@ -10,5 +10,5 @@ export { PersisterHook } from "./persisterHook.js";
 export { StreamingResultContainer } from "./streaming.js";
 export type { StreamFinal } from "./streaming.js";
 export type { Span, Tracer } from "./tracer.js";
-export { MapActions, MapStates, ParallelAction, RunnableGraph, mapActions, mapStates } from "./parallel.js";
+export { MapActions, MapActionsAndStates, MapStates, ParallelAction, RunnableGraph, mapActions, mapActionsAndStates, mapStates } from "./parallel.js";
 export type { SubTarget } from "./parallel.js";

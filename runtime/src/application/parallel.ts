@@ -1,6 +1,6 @@
 // Parallelism as Burr has it (burr.core.parallelism): one step fans out into
 // child applications, one per sub-state (MapStates) or per action
-// (MapActions), runs them concurrently and reduces their final states into the
+// (MapActions) or per pair of both (MapActionsAndStates), runs them concurrently and reduces their final states into the
 // parent's. Children record the parent step that spawned them and, by default,
 // get the parent's hooks (tracker, persister), as Burr's "cascade".
 import { createHash } from "node:crypto";
@@ -133,6 +133,19 @@ export abstract class MapActions extends ParallelAction {
   }
 }
 
+/** Runs every action (or sub-graph) over every sub-state: their cartesian product (Burr's MapActionsAndStates). */
+export abstract class MapActionsAndStates extends ParallelAction {
+  abstract actions(state: State, ctx: ActionContext, inputs: Inputs): MaybeAsyncIterable<SubTarget> | Promise<MaybeAsyncIterable<SubTarget>>;
+  abstract states(state: State, ctx: ActionContext, inputs: Inputs): MaybeAsyncIterable<SubState> | Promise<MaybeAsyncIterable<SubState>>;
+
+  /** Action-major, as Burr: children of the first action come first in `reduce`'s list. */
+  protected async tasks(state: State, ctx: ActionContext, inputs: Inputs): Promise<Task[]> {
+    const targets = await collect(this.actions(state, ctx, inputs));
+    const states = (await collect(this.states(state, ctx, inputs))).map(toState);
+    return targets.flatMap((target) => states.map((s) => ({ target, state: s })));
+  }
+}
+
 interface ParallelOptions extends ActionSpec {
   reduce(state: State, states: State[]): State;
   cascade?: boolean;
@@ -197,4 +210,27 @@ export function mapActions(
     }
   }
   return configure(new FunctionMapActions(), opts);
+}
+
+/** MapActionsAndStates from functions: `mapActionsAndStates({ reads, writes, actions, states, reduce })`. */
+export function mapActionsAndStates(
+  opts: ParallelOptions & {
+    actions(state: State, ctx: ActionContext, inputs: Inputs): MaybeAsyncIterable<SubTarget> | Promise<MaybeAsyncIterable<SubTarget>>;
+    states(state: State, ctx: ActionContext, inputs: Inputs): MaybeAsyncIterable<SubState> | Promise<MaybeAsyncIterable<SubState>>;
+  },
+): MapActionsAndStates {
+  class FunctionMapActionsAndStates extends MapActionsAndStates {
+    readonly reads: readonly string[] = [];
+    readonly writes: readonly string[] = [];
+    actions(state: State, ctx: ActionContext, inputs: Inputs) {
+      return opts.actions(state, ctx, inputs);
+    }
+    states(state: State, ctx: ActionContext, inputs: Inputs) {
+      return opts.states(state, ctx, inputs);
+    }
+    reduce(state: State, states: State[]): State {
+      return opts.reduce(state, states);
+    }
+  }
+  return configure(new FunctionMapActionsAndStates(), opts);
 }

@@ -5,9 +5,16 @@ import { analyseStateAccess } from "./stateAccess.js";
 import { nodeRange, objProp, propName, rangeOf, stringArray, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionDef, NameList, SourceRange } from "./types.js";
 
-const FACTORIES: Record<string, ActionDef["kind"]> = { action: "function", streamingAction: "streaming" };
+const FACTORIES: Record<string, ActionDef["kind"]> = {
+  action: "function",
+  streamingAction: "streaming",
+  // Parallel actions declare reads/writes in the same spec; their work happens in child apps.
+  mapStates: "parallel",
+  mapActions: "parallel",
+  mapActionsAndStates: "parallel",
+};
 
-/** `action({...}, fn)` or `streamingAction({...}, fn)`; null for anything else. */
+/** `action({...}, fn)`, `streamingAction({...}, fn)` or `mapStates({...})` and kin; null for anything else. */
 export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, declRange: SourceRange): ActionDef | null {
   const call = unwrap(expr);
   if (!ts.isCallExpression(call)) return null;
@@ -17,7 +24,7 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
   if (!spec || !ts.isObjectLiteralExpression(spec)) return null;
   if (!objProp(spec, "reads") && !objProp(spec, "writes") && !objProp(spec, "inputs")) return null;
   const fnArg = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
-  const fn = fnArg && (ts.isArrowFunction(fnArg) || ts.isFunctionExpression(fnArg)) ? fnArg : null;
+  const fn = kind !== "parallel" && fnArg && (ts.isArrowFunction(fnArg) || ts.isFunctionExpression(fnArg)) ? fnArg : null;
   const stateParam = fn ? paramName(fn.parameters[0]) : null;
   return {
     id,

@@ -31,11 +31,11 @@ export interface StateAccess {
   writesComplete: boolean;
 }
 
-/** An action declared with `action(...)`, `streamingAction(...)` or a class extending `Action`. */
+/** An action declared with `action(...)`, `streamingAction(...)`, `mapStates(...)` and kin, or a class extending `Action`. */
 export interface ActionDef {
   /** Key for cross-file lookup: file path + local name (or class name). */
   id: string;
-  kind: "function" | "streaming" | "class";
+  kind: "function" | "streaming" | "parallel" | "class";
   reads: NameList | null;
   writes: NameList | null;
   inputs: NameList | null;
