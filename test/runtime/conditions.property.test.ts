@@ -3,17 +3,7 @@
 // evaluate like the tree itself.
 import assert from "node:assert/strict";
 import { State, expr } from "burr-ts";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/random.js";
 
 type Tree =
   | { kind: "flag"; key: "p" | "q" }

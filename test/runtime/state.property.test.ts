@@ -3,18 +3,7 @@
 // diffStates(before, after) applied to `before` gives `after`.
 import assert from "node:assert/strict";
 import { State, diffStates, type StepChanges } from "burr-ts";
-
-/** mulberry32: a small seeded PRNG, so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/random.js";
 
 type Plain = Record<string, unknown>;
 const KEYS = ["a", "b", "c", "d"];

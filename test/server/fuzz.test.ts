@@ -9,21 +9,10 @@ import { AnalysisHost } from "../../server/src/analysis/host.js";
 import { validateGraph } from "../../runtime/src/graph/validate.js";
 import { repoRoot } from "./support/client.js";
 import { allFixtures, fixturePath } from "./support/fixtures.js";
+import { prng as rng } from "../support/random.js";
 
 const CASES = 5_000;
 const SEED = 0xb077;
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ["(", ")", "{", "}", "[", "]", '"', "'", "`", ",", ".", "...", "=>", "state", "state.get(", ".withActions(", ".withTransitions(", "[[", "action(", "new ", "ApplicationBuilder", ".build()", "when({", "expr(", ".not()", "class X extends Action {", "reads:", "writes: [", "inputs", "haltAfter: [", "import ", "export ", "*/", "/*", "//", "\n", "${", "as const", "async function*", "yield", ";", "await"];
 

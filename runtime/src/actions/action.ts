@@ -128,12 +128,7 @@ export class FunctionAction<I extends Inputs = Inputs> extends ActionBase {
     readonly fn: ActionFn<I>,
   ) {
     super();
-    checkSpec(spec);
-    this.reads = spec.reads ?? [];
-    this.writes = spec.writes ?? [];
-    this.inputs = spec.inputs ?? [];
-    this.optionalInputs = spec.optionalInputs ?? [];
-    this.tags = spec.tags ?? [];
+    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {
@@ -166,6 +161,18 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (typeof v === "object") return `an object of class ${(v as object).constructor?.name ?? "Object"}`;
   return typeof v;
+}
+
+/** A checked spec with every list present: what an action built from a spec holds. */
+export function normalizeSpec(spec: ActionSpec): Required<ActionSpec> {
+  checkSpec(spec);
+  return {
+    reads: spec.reads ?? [],
+    writes: spec.writes ?? [],
+    inputs: spec.inputs ?? [],
+    optionalInputs: spec.optionalInputs ?? [],
+    tags: spec.tags ?? [],
+  };
 }
 
 export function checkSpec(spec: ActionSpec): void {

@@ -5,7 +5,7 @@ import { State } from "../state/state.js";
 import { InvalidActionResultError } from "../errors.js";
 import {
   ActionBase,
-  checkSpec,
+  normalizeSpec,
   describe,
   normalizeReturn,
   type ActionContext,
@@ -54,12 +54,7 @@ export class FunctionStreamingAction<I extends Inputs = Inputs> extends Streamin
     readonly fn: StreamingActionFn<I>,
   ) {
     super();
-    checkSpec(spec);
-    this.reads = spec.reads ?? [];
-    this.writes = spec.writes ?? [];
-    this.inputs = spec.inputs ?? [];
-    this.optionalInputs = spec.optionalInputs ?? [];
-    this.tags = spec.tags ?? [];
+    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {
