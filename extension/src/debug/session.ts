@@ -277,9 +277,14 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const error = this.engine?.waiting?.error;
-    if (!error) return this.fail(response, new Error("the app is not stopped on an error"));
-    response.body = { exceptionId: error.name, description: error.message, breakMode: "always", details: { message: error.message, stackTrace: error.stack ?? undefined, typeName: error.name } };
+    const waiting = this.engine?.waiting;
+    const error = waiting?.error;
+    if (!waiting || !error) return this.fail(response, new Error("the app is not stopped on an error"));
+    // Name the app (several may run), and the action unless the message already does.
+    const { appId, action } = waiting.step;
+    const where = error.message.includes(`"${action}"`) ? `App "${appId}"` : `App "${appId}", action "${action}"`;
+    const description = `${where}: ${error.message}`;
+    response.body = { exceptionId: error.name, description, breakMode: "always", details: { message: error.message, stackTrace: error.stack ?? undefined, typeName: error.name } };
     this.sendResponse(response);
   }
 

@@ -11,8 +11,8 @@ import type { State } from "../state/state.js";
 import type { StateValues } from "../state/types.js";
 import { checkUserInputs, resolveInputs } from "./checks.js";
 import { StepEngine, isThenable, type EngineConfig, type StepResult } from "./engine.js";
-import { compileHalts } from "./halt.js";
-import { startStream, type StreamingResultContainer } from "./streaming.js";
+import { compileHalts, type Halts } from "./halt.js";
+import { startStream, type StreamTarget, type StreamingResultContainer } from "./streaming.js";
 
 export interface RunOptions {
   /** Stop before running any of these actions (names or "@tag:<name>"). */
@@ -173,37 +173,47 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
     checkUserInputs(opts.inputs, this.uid);
     if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "streamResult", null);
     try {
-      for (;;) {
-        let next = this.nextAction();
-        while (next !== null && !halts.after.includes(next) && !halts.before.includes(next)) {
-          let r = this.stepAny(opts.inputs);
-          if (isThenable(r)) r = await r;
-          next = this.nextAction();
-        }
-        if (next === null) {
-          throw new ConfigurationError(
-            "streamResult: the app ended before reaching an action in haltAfter/haltBefore; check the transitions or the halt lists",
-            { appId: this.uid, partitionKey: this.partitionKey },
-          );
-        }
-        const compiled = this.compiled.get(next)!;
-        const haltedBefore = halts.before.includes(next);
-        const inputs = haltedBefore ? {} : resolveInputs(compiled, opts.inputs, this.uid, this.partitionKey);
-        if (this.gate !== null && !haltedBefore) {
-          // Ask the debugger before the stream exists: a rewind while paused here
-          // must run from the rewound step, not stream the action chosen before it.
-          const rewindsBefore = this.rewinds;
-          await this.gate.beforeStep(this, { sequenceId: this.nextSequenceId, action: next, inputs, state: this._state });
-          if (this.rewinds !== rewindsBefore) continue;
-        }
-        const container = startStream(this, compiled, inputs, haltedBefore, (failure) =>
-          this.hasExecuteHooks ? this.executeHook("postApplicationExecuteCall", "streamResult", failure) : undefined,
-        );
-        return { action: next, container };
-      }
+      const target = await this.advanceToStream(halts, opts.inputs);
+      // The retry callback only runs under the debugger, when a failed stream is retried.
+      const container = startStream(this, target, () => this.advanceToStream(halts, opts.inputs), (failure) =>
+        this.hasExecuteHooks ? this.executeHook("postApplicationExecuteCall", "streamResult", failure) : undefined,
+      );
+      return { action: target.name, container };
     } catch (e) {
       if (this.hasExecuteHooks) await this.executeHook("postApplicationExecuteCall", "streamResult", e as Error);
       throw e;
+    }
+  }
+
+  /**
+   * @internal Steps up to the next action in the halt lists (what streamResult
+   * streams) and, under the debugger, lets the gate see it before it runs.
+   */
+  async advanceToStream(halts: Halts, inputs: Inputs | undefined): Promise<StreamTarget> {
+    for (;;) {
+      let next = this.nextAction();
+      while (next !== null && !halts.after.includes(next) && !halts.before.includes(next)) {
+        const r = this.stepAny(inputs);
+        if (isThenable(r)) await r;
+        next = this.nextAction();
+      }
+      if (next === null) {
+        throw new ConfigurationError(
+          "streamResult: the app ended before reaching an action in haltAfter/haltBefore; check the transitions or the halt lists",
+          { appId: this.uid, partitionKey: this.partitionKey },
+        );
+      }
+      const compiled = this.compiled.get(next)!;
+      const haltedBefore = halts.before.includes(next);
+      const stepInputs = haltedBefore ? {} : resolveInputs(compiled, inputs, this.uid, this.partitionKey);
+      if (this.gate !== null && !haltedBefore) {
+        // Ask the debugger before the stream starts: a rewind while paused here
+        // must run from the rewound step, not stream the action chosen before it.
+        const rewindsBefore = this.rewinds;
+        await this.gate.beforeStep(this, { sequenceId: this.nextSequenceId, action: next, inputs: stepInputs, state: this._state });
+        if (this.rewinds !== rewindsBefore) continue;
+      }
+      return { name: next, compiled, inputs: stepInputs, haltedBefore };
     }
   }
 

@@ -2,7 +2,9 @@
 // partial results as they come; `await get()` finishes the stream and gives
 // the final result and state. The step is committed (state, hooks, persister)
 // when the stream is exhausted, as in Burr. Breaking out of a `for await`
-// does not abandon the step: get() still drains it.
+// does not abandon the step: get() still drains it. Under the debugger, a
+// failed stream that the user retries keeps going in the same container: the
+// failed attempt's items were already yielded, the retry's items follow.
 import type { ActionResult, Inputs } from "../actions/action.js";
 import { StreamingActionBase, type PartialResult } from "../actions/streaming.js";
 import type { State } from "../state/state.js";
@@ -57,90 +59,157 @@ export class StreamingResultContainer<S extends StateValues = StateValues> imple
   }
 }
 
-/** @internal Starts streaming `compiled` as the app's next step. */
+/** @internal The action streamResult streams (or halts before), with its inputs. */
+export interface StreamTarget {
+  name: string;
+  compiled: CompiledAction;
+  inputs: Inputs;
+  haltedBefore: boolean;
+}
+
+/**
+ * @internal Starts streaming `target` as the app's next step. `retarget` is
+ * only called under the debugger, when a failed stream is retried: it steps
+ * (after a rewind) back up to the action to stream.
+ */
 export function startStream<S extends StateValues>(
   app: Application<S>,
-  compiled: CompiledAction,
-  inputs: Inputs,
-  haltedBefore: boolean,
+  target: StreamTarget,
+  retarget: () => Promise<StreamTarget>,
   onDone: (failure: Error | null) => void | Promise<void>,
 ): StreamingResultContainer<S> {
-  return new StreamingResultContainer<S>(drive(app, compiled, inputs, haltedBefore, onDone));
+  return new StreamingResultContainer<S>(drive(app, target, retarget, onDone));
+}
+
+interface OpenStream {
+  sequenceId: number;
+  action: string;
 }
 
 async function* drive<S extends StateValues>(
   app: Application<S>,
-  compiled: CompiledAction,
-  inputs: Inputs,
-  haltedBefore: boolean,
+  first: StreamTarget,
+  retarget: () => Promise<StreamTarget>,
   onDone: (failure: Error | null) => void | Promise<void>,
 ): AsyncGenerator<PartialResult, StreamFinal<S>, undefined> {
-  if (haltedBefore) {
-    await onDone(null);
-    return { result: null, state: app.state };
-  }
-  const seq = app.nextSequenceId;
-  const ids = { appId: app.uid, partitionKey: app.partitionKey };
-  const errCtx = { ...ids, action: compiled.name, sequenceId: seq };
   const gate = app.debugGate;
+  let target = first;
   let failure: Error | null = null;
-  let started = false;
+  // Set once preStartStream has been heard: postEndStream is owed for that attempt.
+  const open: { stream: OpenStream | null } = { stream: null };
   try {
-    // The gate was asked in streamResult, before this container existed; its edits are in app.state.
-    const before = app.state;
-    await app.hooks.call("preRunStep", { ...ids, sequenceId: seq, action: compiled.name, state: before, inputs }, errCtx);
-    const ctx = app.beginStep(compiled, seq);
-    await app.hooks.call("preStartStream", { ...ids, sequenceId: seq, action: compiled.name }, errCtx);
-    started = true;
-    const view = readCheckedView(before, compiled, ctx);
-    let outcome;
-    try {
-      if (compiled.action instanceof StreamingActionBase) {
-        const it = compiled.action.stream(view, inputs, ctx);
-        const streamInitializeTime = new Date();
-        let firstItemTime: Date | null = null;
-        let itemIndex = 0;
-        for (;;) {
-          const n = await it.next();
-          if (n.done) {
-            outcome = n.value;
-            break;
-          }
-          firstItemTime ??= new Date();
-          await app.hooks.call(
-            "postStreamItem",
-            { ...ids, sequenceId: seq, action: compiled.name, item: n.value, itemIndex: itemIndex++, streamInitializeTime, firstItemTime },
-            errCtx,
-          );
-          yield n.value;
-        }
-      } else {
-        outcome = await compiled.action.execute(view, inputs, ctx);
+    for (;;) {
+      if (target.haltedBefore) return { result: null, state: app.state };
+      // The gate was asked before this attempt (in advanceToStream); its edits are in app.state.
+      const seq = app.nextSequenceId;
+      const before = app.state;
+      let r: StreamFinal<S>;
+      try {
+        r = yield* attempt(app, target, seq, before, open);
+      } catch (e) {
+        if (gate === null) throw e;
+        const verdict = await gate.afterStep(app, {
+          sequenceId: seq,
+          action: target.name,
+          inputs: target.inputs,
+          state: before,
+          result: null,
+          next: null,
+          exception: e as Error,
+          stateAfter: app.state,
+        });
+        if (verdict !== "retry") throw e;
+        // Retried from the debugger: the failed attempt (recorded by failStep as
+        // a failed step) ends its stream; its items already reached the consumer,
+        // and the retry's items follow in this same container.
+        const ended = open.stream;
+        open.stream = null;
+        if (ended) await endStream(app, ended);
+        target = await retarget();
+        continue;
       }
-    } catch (e) {
-      return await app.failStep(compiled, seq, inputs, before, e);
+      if (gate) {
+        let next: { to: string; transitionIndex: number } | null = null;
+        try {
+          const to = app.nextAction();
+          if (to !== null) next = { to, transitionIndex: app.nextTransition };
+        } catch {
+          next = null; // a failing condition surfaces on the next step, as without a debugger
+        }
+        await gate.afterStep(app, {
+          sequenceId: seq,
+          action: target.name,
+          inputs: target.inputs,
+          state: before,
+          result: r.result,
+          changes: app.changesOf(before, r.state),
+          next,
+          exception: null,
+          stateAfter: r.state,
+        });
+      }
+      return r;
     }
-    const r = await app.completeStep(compiled, seq, inputs, before, view, outcome, ctx);
-    if (gate) {
-      const to = app.nextAction();
-      await gate.afterStep(app, {
-        sequenceId: seq,
-        action: compiled.name,
-        inputs,
-        state: before,
-        result: r.result,
-        changes: app.changesOf(before, r.state),
-        next: to === null ? null : { to, transitionIndex: app.nextTransition },
-        exception: null,
-        stateAfter: r.state,
-      });
-    }
-    return { result: r.result, state: r.state };
   } catch (e) {
     failure = e as Error;
     throw e;
   } finally {
     await onDone(failure);
-    if (started) await app.hooks.call("postEndStream", { ...ids, sequenceId: seq, action: compiled.name }, errCtx);
+    if (open.stream) await endStream(app, open.stream);
   }
+}
+
+/** One run of the action: hooks, items as they come, then commit; a failure keeps `before` and throws. */
+async function* attempt<S extends StateValues>(
+  app: Application<S>,
+  target: StreamTarget,
+  seq: number,
+  before: State<S>,
+  open: { stream: OpenStream | null },
+): AsyncGenerator<PartialResult, StreamFinal<S>, undefined> {
+  const { compiled, inputs } = target;
+  const ids = { appId: app.uid, partitionKey: app.partitionKey };
+  const errCtx = { ...ids, action: compiled.name, sequenceId: seq };
+  await app.hooks.call("preRunStep", { ...ids, sequenceId: seq, action: compiled.name, state: before, inputs }, errCtx);
+  const ctx = app.beginStep(compiled, seq);
+  await app.hooks.call("preStartStream", { ...ids, sequenceId: seq, action: compiled.name }, errCtx);
+  open.stream = { sequenceId: seq, action: compiled.name };
+  const view = readCheckedView(before, compiled, ctx);
+  let outcome;
+  try {
+    if (compiled.action instanceof StreamingActionBase) {
+      const it = compiled.action.stream(view, inputs, ctx);
+      const streamInitializeTime = new Date();
+      let firstItemTime: Date | null = null;
+      let itemIndex = 0;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) {
+          outcome = n.value;
+          break;
+        }
+        firstItemTime ??= new Date();
+        await app.hooks.call(
+          "postStreamItem",
+          { ...ids, sequenceId: seq, action: compiled.name, item: n.value, itemIndex: itemIndex++, streamInitializeTime, firstItemTime },
+          errCtx,
+        );
+        yield n.value;
+      }
+    } else {
+      outcome = await compiled.action.execute(view, inputs, ctx);
+    }
+  } catch (e) {
+    return await app.failStep(compiled, seq, inputs, before, e);
+  }
+  const r = await app.completeStep(compiled, seq, inputs, before, view, outcome, ctx);
+  return { result: r.result, state: r.state };
+}
+
+function endStream<S extends StateValues>(app: Application<S>, stream: OpenStream): void | Promise<void> {
+  return app.hooks.call(
+    "postEndStream",
+    { appId: app.uid, partitionKey: app.partitionKey, sequenceId: stream.sequenceId, action: stream.action },
+    { appId: app.uid, partitionKey: app.partitionKey, action: stream.action, sequenceId: stream.sequenceId },
+  );
 }
