@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { GraphHighlighter } from "../graph/highlighter.js";
 import { registerRunCommands } from "./commands.js";
 import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
+import { SqliteSource } from "./model/sqliteSource.js";
 import { TrackingWatcher } from "./model/watcher.js";
 import { sourcesFromSettings } from "./sources.js";
 import { RunsTreeProvider } from "./treeProvider.js";
@@ -21,15 +22,17 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
   const appsSeen = new Map<string, string[]>();
   let watcher = makeWatcher();
   function makeWatcher(): TrackingWatcher {
-    return new TrackingWatcher(trackingDir.storageDir, (projects) => {
+    return new TrackingWatcher(trackingDir.storageDir, (projects, databases) => {
       if (projects.includes(null)) return provider.refresh();
+      for (const s of sources) if (s instanceof SqliteSource && databases.includes(s.dbPath)) provider.refreshId(s.id);
       for (const p of projects) {
         const node = p ? provider.findProject(trackingDir.id, p) : undefined;
         provider.refresh(node);
       }
     });
   }
-  const follow = () => watcher.follow([...projectsSeen], [...appsSeen].map(([project, appIds]) => ({ project, appIds })));
+  const databases = () => sources.flatMap((s) => (s instanceof SqliteSource ? [s.dbPath] : []));
+  const follow = () => watcher.follow([...projectsSeen], [...appsSeen].map(([project, appIds]) => ({ project, appIds })), databases());
   provider.onChildren = (parent: RunsNode | undefined, kids: RunsNode[]) => {
     for (const k of kids) {
       if (k.kind === "project" && k.source === trackingDir) projectsSeen.add(k.project.name);

@@ -1,6 +1,8 @@
 // A SQLite persister database (Burr's or burr-ts's table) read with sql.js (WebAssembly): it loads in
 // desktop VS Code's Electron host and in code-server alike, where a
 // better-sqlite3 built for the system Node would not. Read-only except delete.
+// The `-wal` file (persisters use journal_mode=WAL) is folded in by walMerge.
+import type { Stats } from "node:fs";
 import { promises as fs } from "node:fs";
 import { basename, resolve } from "node:path";
 import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
@@ -8,6 +10,7 @@ import {
   appSummary, partitionOf, projectsFromApps, runFromBurrTsRows, runFromRows, splitTable, type AppRow, type BranchRow, type BurrTsStepRow, type StepRow,
 } from "./persistedRows.js";
 import type { AppRun, AppSummary, ProjectSummary, RunSource } from "./types.js";
+import { mergeWal, walGeneration, type WalGeneration } from "./walMerge.js";
 
 let engine: Promise<SqlJsStatic> | null = null;
 function sqlJs(wasmPath: string): Promise<SqlJsStatic> {
@@ -19,9 +22,10 @@ export class SqliteSource implements RunSource {
   readonly kind = "sqlite" as const;
   readonly id: string;
   readonly label: string;
-  private readonly dbPath: string;
+  readonly dbPath: string;
   private readonly table: string;
-  private loaded: { mtimeMs: number; size: number; db: Database; burrTs: boolean } | null = null;
+  /** key: the main file's and the log's mtime and size, so a step committed to either reloads. */
+  private loaded: { key: string; db: Database; burrTs: boolean; walWarning: string | null } | null = null;
 
   constructor(spec: string, private readonly wasmPath: string) {
     const { target, table } = splitTable(spec);
@@ -41,12 +45,14 @@ export class SqliteSource implements RunSource {
   }
 
   async readApp(project: string, appId: string): Promise<AppRun> {
-    const { db, burrTs } = await this.open();
+    const { db, burrTs, walWarning } = await this.open();
     const key = [partitionOf(project), appId];
     const where = `WHERE COALESCE(partition_key, '') = ? AND app_id = ?`;
     if (!burrTs) {
       const rows = this.query<StepRow>(db, `SELECT sequence_id AS sequenceId, position, status, state, created_at AS createdAt FROM ${this.table} ${where} ORDER BY sequence_id`, key);
-      return runFromRows(partitionOf(project), rows);
+      const run = runFromRows(partitionOf(project), rows);
+      if (walWarning) run.warnings.push(walWarning);
+      return run;
     }
     const rows = this.query<BurrTsStepRow>(db, `SELECT sequence_id AS sequenceId, position, status, state, created_at AS createdAt, kind, branch FROM ${this.table} ${where} ORDER BY sequence_id`, key);
     let branches: BranchRow[] = [];
@@ -56,9 +62,7 @@ export class SqliteSource implements RunSource {
       // No branches table: one history.
     }
     const run = runFromBurrTsRows(partitionOf(project), rows, branches);
-    const wal = await fs.stat(`${this.dbPath}-wal`).catch(() => null);
-    // sql.js reads the database file only; steps still in the write-ahead log appear after a checkpoint.
-    if (wal && wal.size > 0) run.warnings.push(`${this.dbPath} has an unmerged write-ahead log: steps written since its last checkpoint may be missing`);
+    if (walWarning) run.warnings.push(walWarning);
     return run;
   }
 
@@ -85,30 +89,62 @@ export class SqliteSource implements RunSource {
     );
   }
 
-  /** The whole file is read into memory (sql.js has no file access); reloaded when it changes. */
-  private async open(): Promise<{ db: Database; burrTs: boolean }> {
-    let st;
+  /** The whole file and its log are read into memory (sql.js has no file access); reloaded when either changes. */
+  private async open(): Promise<{ db: Database; burrTs: boolean; walWarning: string | null }> {
+    let st: Stats;
     try {
       st = await fs.stat(this.dbPath);
     } catch (err) {
       throw new Error(`SQLite database ${this.dbPath} cannot be opened (${(err as NodeJS.ErrnoException).code}): check burr.persisterDatabases`);
     }
-    if (this.loaded && this.loaded.mtimeMs === st.mtimeMs && this.loaded.size === st.size) return this.loaded;
+    const walPath = `${this.dbPath}-wal`;
+    const walSt = await fs.stat(walPath).catch(() => null);
+    const key = `${st.mtimeMs}:${st.size}:${walSt ? `${walSt.mtimeMs}:${walSt.size}` : "-"}`;
+    if (this.loaded?.key === key) return this.loaded;
     const SQL = await sqlJs(this.wasmPath);
-    const bytes = await fs.readFile(this.dbPath);
+    const { image, walWarning } = await this.readImage(walPath);
     let db: Database;
     let burrTs: boolean;
     try {
-      db = new SQL.Database(bytes);
+      db = new SQL.Database(image);
       db.exec(`SELECT 1 FROM ${this.table} LIMIT 1`);
       const columns = this.query<{ name: string }>(db, `SELECT name FROM pragma_table_info('${this.table}')`, []).map((c) => c.name);
       burrTs = columns.includes("kind") && columns.includes("branch");
     } catch (err) {
-      throw new Error(`${this.dbPath} has no readable persister table "${this.table}": ${(err as Error).message}`);
+      throw new Error(`${this.dbPath} has no readable persister table "${this.table}": ${(err as Error).message}${walWarning ? ` (${walWarning})` : ""}`);
     }
     this.loaded?.db.close();
-    this.loaded = { mtimeMs: st.mtimeMs, size: st.size, db, burrTs };
+    this.loaded = { key, db, burrTs, walWarning };
     return this.loaded;
+  }
+
+  /**
+   * The database as a reader sees it: the main file with its log folded in.
+   * The log's header is read before the main file and the whole log after it:
+   * if a checkpoint restarted the log in between, the main file may lack pages
+   * only the old log held, so the pair is read again.
+   */
+  private async readImage(walPath: string): Promise<{ image: Uint8Array; walWarning: string | null }> {
+    let main = new Uint8Array();
+    let wal: Uint8Array | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await readHead(walPath);
+      main = await fs.readFile(this.dbPath);
+      try {
+        wal = await fs.readFile(walPath);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const walWarning = code === "ENOENT" ? null : this.walWarning(walPath, `it cannot be read (${code ?? (err as Error).message})`);
+        return { image: mergeWal(main, new Uint8Array()).image, walWarning };
+      }
+      if (sameGeneration(before, wal)) break;
+    }
+    const merged = mergeWal(main, wal ?? new Uint8Array());
+    return { image: merged.image, walWarning: merged.problem ? this.walWarning(walPath, merged.problem) : null };
+  }
+
+  private walWarning(walPath: string, why: string): string {
+    return `Write-ahead log ${walPath} was left out: ${why}. Steps committed since the last checkpoint may be missing; the steps in ${this.dbPath} are shown.`;
   }
 
   private query<T>(db: Database, sql: string, params: (string | number)[]): T[] {
@@ -122,4 +158,24 @@ export class SqliteSource implements RunSource {
       stmt.free();
     }
   }
+}
+
+/** The first 32 bytes (the log header), or null when there is no log. */
+async function readHead(path: string): Promise<Uint8Array | null> {
+  const handle = await fs.open(path, "r").catch(() => null);
+  if (!handle) return null;
+  try {
+    const buf = new Uint8Array(32);
+    const { bytesRead } = await handle.read(buf, 0, 32, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True unless the log was restarted (new salts) between the two reads; no log or no header before counts as the same. */
+function sameGeneration(before: Uint8Array | null, after: Uint8Array): boolean {
+  const a: WalGeneration | null = before ? walGeneration(before) : null;
+  const b = walGeneration(after);
+  return !a || !b || (a.salt1 === b.salt1 && a.salt2 === b.salt2);
 }
