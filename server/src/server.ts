@@ -62,11 +62,13 @@ function withAnalysis<T>(uri: string, fallback: T, f: (a: NonNullable<ReturnType
   }
 }
 
-connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, p.position)));
-connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (a) => definition(a, p.position)));
-connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a) => references(a, p.position, p.context.includeDeclaration)));
-connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, p.position)));
-connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, p.position, p.newName)));
+// Apps in other files (users of a declaration, apps built from a helper) come from session.lookup.
+const lookup = session.lookup;
+connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, p.position, lookup)));
+connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (a) => definition(a, p.position, lookup)));
+connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a) => references(a, p.position, p.context.includeDeclaration, lookup)));
+connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, p.position, lookup)));
+connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, p.position, p.newName, lookup)));
 connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, session.sourceFile(p.textDocument.uri), p.position)));
 connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [], () => codeActions(session.problems(p.textDocument.uri), p)));
 connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a) => documentSymbols(a)));

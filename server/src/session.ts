@@ -7,9 +7,11 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { AnalysisHost } from "./analysis/host.js";
 import type { GraphValidator } from "./analysis/appChecks.js";
-import type { AnalysisProblem, FileAnalysis } from "./analysis/types.js";
+import { occurrences } from "./analysis/occurrences.js";
+import type { ActionDef, AnalysisProblem, AppModel, FileAnalysis } from "./analysis/types.js";
 import { toDiagnostics } from "./features/diagnostics.js";
 import { graphResult } from "./features/graph.js";
+import type { AppLookup, Use } from "./features/locate.js";
 import { GraphChangedNotificationMethod, type GraphChangedParams } from "./protocol.js";
 
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -49,6 +51,15 @@ export class Session {
   private readonly foreignTargets = new Map<string, Set<string>>();
   private dependentsTimer: NodeJS.Timeout | null = null;
   private readonly changedSinceDependents = new Set<string>();
+  /** Changed files whose importers have not been re-analysed yet (see settle). */
+  private readonly unsettled = new Set<string>();
+  private scanned = false;
+
+  /** Cross-file lookups for the features, answered from the host's usage index. */
+  readonly lookup: AppLookup = {
+    usesOf: (def) => this.usesOf(def),
+    appsAt: (uri) => this.appsAt(uri),
+  };
 
   constructor(
     private readonly connection: Connection,
@@ -86,6 +97,7 @@ export class Session {
       // Let requests in between files of a large workspace.
       if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
     }
+    this.scanned = true;
   }
 
   private readFromDisk(path: string): boolean {
@@ -109,6 +121,7 @@ export class Session {
     if (!path) return;
     this.host.setFile(path, doc.getText());
     this.analyses.delete(path);
+    this.unsettled.add(path);
     if (!this.pending.has(path)) {
       this.pending.add(path);
       const run = (): void => {
@@ -151,11 +164,13 @@ export class Session {
 
   private scheduleDependents(path: string): void {
     this.changedSinceDependents.add(path);
+    this.unsettled.add(path);
     if (this.dependentsTimer) clearTimeout(this.dependentsTimer);
     this.dependentsTimer = setTimeout(() => {
       this.dependentsTimer = null;
       const changed = [...this.changedSinceDependents];
       this.changedSinceDependents.clear();
+      for (const p of changed) this.unsettled.delete(p);
       // The changed files too: a later change elsewhere may have changed what they import (published only if different).
       const todo = new Set(changed.flatMap((p) => this.host.dependents(p)));
       for (const p of todo) { this.analyses.delete(p); this.refresh(p); }
@@ -174,6 +189,44 @@ export class Session {
     const a = this.host.analyse(path);
     this.analyses.set(path, a);
     return a;
+  }
+
+  /** Every app using a declaration, with its key there: the files come from the usage index. */
+  private usesOf(def: ActionDef): Use[] {
+    this.settle(uriToPath(def.range.file));
+    const out: Use[] = [];
+    for (const p of this.host.usages.usersOf(def.id)) {
+      for (const app of this.analysis(pathToFileURL(p).href)?.apps ?? []) {
+        for (const [name, d] of app.defs) if (d.id === def.id) out.push({ app, name });
+      }
+    }
+    return out;
+  }
+
+  /** The apps built in a file and those built elsewhere that name actions in it (a builder helper). */
+  private appsAt(uri: string): AppModel[] {
+    this.settle(uriToPath(uri));
+    const others = this.host.usages.appsWrittenIn(uri).flatMap((p) => this.analysis(pathToFileURL(p).href)?.apps ?? []);
+    return [...(this.analysis(uri)?.apps ?? []), ...others.filter((app) => app.uri !== uri && occurrences(app).some((o) => o.range.file === uri))];
+  }
+
+  /**
+   * Before a cross-file answer: files importing a just-changed one are normally
+   * re-analysed after a pause (scheduleDependents); analyse them now so the
+   * answer and the index reflect the edit. Publishing stays with the scheduled
+   * refresh. While the first scan runs, importers of `path` not yet seen are analysed too.
+   */
+  private settle(path: string | null): void {
+    const changed = [...this.unsettled];
+    this.unsettled.clear();
+    const todo = new Set(changed.flatMap((p) => this.host.dependents(p)));
+    // One file changed (typing): its own analysis, if cached, is already of the new text.
+    if (changed.length === 1 && this.analyses.has(changed[0]!)) todo.delete(changed[0]!);
+    if (!this.scanned && path) for (const dep of this.host.dependents(path)) if (!this.analyses.has(dep)) todo.add(dep);
+    for (const p of todo) {
+      this.analyses.delete(p);
+      if (this.host.mentionsBurr(p)) this.analyseInto(p);
+    }
   }
 
   sourceFile(uri: string) {

@@ -7,6 +7,7 @@ import type { GraphRequestResult } from "../../server/src/protocol.js";
 import { ensureServerBuilt, LspClient } from "./support/client.js";
 import { fixturePath, fixturesDir, fixtureText } from "./support/fixtures.js";
 import { applyEdits, lineOf, positionOf } from "./support/text.js";
+import { typeErrors } from "./support/typecheck.js";
 
 const uriOf = (fixture: string): string => pathToFileURL(fixturePath(fixture)).href;
 
@@ -173,6 +174,131 @@ describe("language server features (over LSP)", function () {
       ["stream", ["prompt"], ["response"], true],
     ]);
     assert.equal(apps.find((a) => a.name === "resumed")!.graph.entrypoint, "chek");
+  });
+
+  describe("from an action declared in another module", () => {
+    const files = ["modules/chat-actions.ts", "modules/chat-builder.ts", "chat-app.ts", "chat-review-app.ts", "chat-helper-apps.ts"];
+    const text: Record<string, string> = Object.fromEntries(files.map((f) => [f, fixtureText(f)]));
+    /** "file:line:from-to" for `length` characters, `offset` into the nth occurrence of needle. */
+    const loc = (file: string, needle: string, offset: number, length: number, nth = 0): string => {
+      const p = positionOf(text[file]!, needle, offset, nth);
+      return `${file}:${p.line}:${p.character}-${p.character + length}`;
+    };
+    const short = (l: Location): string => `${l.uri.slice(pathToFileURL(fixturesDir).href.length + 1)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`;
+    /** The hover's heading for an app: name, link to where it is built, and key. */
+    const appLine = (file: string, app: string, key: string): string =>
+      `app \`${app}\` ([${file}](${uriOf(file)}#L${lineOf(text[file]!, `export const ${app} =`) + 1})) as \`${key}\``;
+
+    before(async () => {
+      for (const f of ["modules/chat-actions.ts", "chat-review-app.ts"]) await client.open(uriOf(f), text[f]!);
+    });
+
+    it("hover on the declaration shows its spec and, for each app using it, the app, its key there and transitions in and out", async () => {
+      const uri = uriOf("modules/chat-actions.ts");
+      const hover = await client.request<Hover>("textDocument/hover", at(uri, text["modules/chat-actions.ts"]!, "export const aiResponse", 14));
+      assert.equal((hover.contents as { value: string }).value, [
+        "**action** `aiResponse`", "",
+        "- reads: `prompt`", "- writes: `response`", "- inputs: —", "",
+        appLine("chat-app.ts", "chat", "aiResponse"), "", "- in: `ask`", "- out: `moderate`", "",
+        appLine("chat-helper-apps.ts", "first", "aiResponse"), "", "- in: `ask`", "- out: `ask`", "",
+        appLine("chat-helper-apps.ts", "second", "aiResponse"), "", "- in: `ask`", "- out: `ask`", "",
+        appLine("chat-review-app.ts", "review", "respond"), "", "- in: `question`, `check` when `flagged=true`", "- out: `check`",
+      ].join("\n"));
+      assert.equal(short({ uri, range: hover.range! }), loc("modules/chat-actions.ts", "export const aiResponse", 13, "aiResponse".length));
+
+      const classHover = await client.request<Hover>("textDocument/hover", at(uri, text["modules/chat-actions.ts"]!, "class Moderate", 7));
+      const moderate = [
+        "**action** `Moderate`", "",
+        "- reads: `response`", "- writes: `flagged`", "- inputs: —", "",
+        appLine("chat-app.ts", "chat", "moderate"), "", "- in: `aiResponse`", "- out: `ask`", "",
+        appLine("chat-review-app.ts", "review", "check"), "", "- in: `respond`", "- out: `respond` when `flagged=true`, `question`",
+      ].join("\n");
+      assert.equal((classHover.contents as { value: string }).value, moderate);
+      // The same from the import of it in an app's file.
+      const fromImport = await client.request<Hover>("textDocument/hover", at(uriOf("chat-review-app.ts"), text["chat-review-app.ts"]!, "Moderate }", 2));
+      assert.equal((fromImport.contents as { value: string }).value, moderate);
+    });
+
+    it("finds references from the declaration: the withActions entries and every string naming it in the apps using it", async () => {
+      const refs = await client.request<Location[]>("textDocument/references", {
+        ...at(uriOf("modules/chat-actions.ts"), text["modules/chat-actions.ts"]!, "export const aiResponse", 14), context: { includeDeclaration: true },
+      });
+      const n = "aiResponse".length;
+      assert.deepEqual(refs.map(short).sort(), [
+        loc("modules/chat-actions.ts", "export const aiResponse", 13, n),
+        loc("chat-app.ts", "{ ask, aiResponse,", 7, n),
+        loc("chat-app.ts", `["ask", "aiResponse"]`, 9, n),
+        loc("chat-app.ts", `["aiResponse", "moderate"]`, 2, n),
+        loc("chat-app.ts", `haltAfter: ["aiResponse"]`, 13, n),
+        loc("modules/chat-builder.ts", "{ ask, aiResponse }", 7, n),
+        loc("modules/chat-builder.ts", `["ask", "aiResponse"]`, 9, n),
+        loc("modules/chat-builder.ts", `["aiResponse", "ask"]`, 2, n),
+        loc("chat-helper-apps.ts", `haltAfter: ["aiResponse"]`, 13, n),
+        loc("chat-helper-apps.ts", `haltBefore: ["aiResponse"]`, 14, n),
+        loc("chat-review-app.ts", "respond: aiResponse", 0, "respond".length),
+        loc("chat-review-app.ts", `["question", "respond"]`, 14, "respond".length),
+        loc("chat-review-app.ts", `["respond", "check"]`, 2, "respond".length),
+        loc("chat-review-app.ts", `["check", "respond"`, 11, "respond".length),
+      ].sort());
+      const without = await client.request<Location[]>("textDocument/references", {
+        ...at(uriOf("modules/chat-actions.ts"), text["modules/chat-actions.ts"]!, "export const aiResponse", 14), context: { includeDeclaration: false },
+      });
+      assert.equal(without.length, refs.length - 1);
+    });
+
+    it("goes to the declaration from the import of an action", async () => {
+      const defs = await client.request<Location[]>("textDocument/definition", at(uriOf("chat-review-app.ts"), text["chat-review-app.ts"]!, "{ aiResponse, ask", 4));
+      assert.deepEqual(defs.map(short), [loc("modules/chat-actions.ts", "export const aiResponse", 13, "aiResponse".length)]);
+    });
+
+    it("renames an action whose shorthand key is an imported variable: the key becomes `new: variable`, the module is untouched", async () => {
+      const file = "chat-app.ts";
+      const uri = uriOf(file);
+      await client.open(uri, text[file]!);
+      const params = at(uri, text[file]!, `["aiResponse", "moderate"]`, 3);
+      assert.equal((await client.request<{ placeholder: string }>("textDocument/prepareRename", params)).placeholder, "aiResponse");
+      const edit = await client.request<WorkspaceEdit>("textDocument/rename", { ...params, newName: "reply" });
+      assert.deepEqual(Object.keys(edit.changes!), [uri]);
+      const renamed = applyEdits(text[file]!, edit.changes![uri]!);
+      assert.equal(renamed, text[file]!
+        .replace("{ ask, aiResponse, moderate", "{ ask, reply: aiResponse, moderate")
+        .replace(`["ask", "aiResponse"]`, `["ask", "reply"]`)
+        .replace(`["aiResponse", "moderate"]`, `["reply", "moderate"]`)
+        .replace(`haltAfter: ["aiResponse"]`, `haltAfter: ["reply"]`));
+      // The workspace still checks clean: Burr's diagnostics and TypeScript's.
+      assert.deepEqual(await client.change(uri, renamed, 2), []);
+      assert.deepEqual(typeErrors(files.map(fixturePath), { [fixturePath(file)]: renamed }), []);
+      // The declaration's hover follows the edit at once: chat now uses it as `reply`.
+      const hover = await client.request<Hover>("textDocument/hover", at(uriOf("modules/chat-actions.ts"), text["modules/chat-actions.ts"]!, "export const aiResponse", 14));
+      assert.ok((hover.contents as { value: string }).value.includes(appLine(file, "chat", "reply")));
+      assert.deepEqual(await client.change(uri, text[file]!, 3), []);
+    });
+
+    it("renames an action of an app built from a helper in another module, and of every other app built from it", async () => {
+      const apps = "chat-helper-apps.ts";
+      const helper = "modules/chat-builder.ts";
+      await client.open(uriOf(apps), text[apps]!);
+      await client.open(uriOf(helper), text[helper]!);
+      // From `second`'s halt list; `first` shares the helper's key, so its strings follow.
+      const edit = await client.request<WorkspaceEdit>("textDocument/rename", { ...at(uriOf(apps), text[apps]!, `haltBefore: ["aiResponse"]`, 14), newName: "reply" });
+      assert.deepEqual(Object.keys(edit.changes!).sort(), [uriOf(apps), uriOf(helper)].sort());
+      // The helper's own strings name the same action: renaming from there gives the same edit.
+      const fromHelper = await client.request<WorkspaceEdit>("textDocument/rename", { ...at(uriOf(helper), text[helper]!, `["aiResponse", "ask"]`, 3), newName: "reply" });
+      const sorted = (e: WorkspaceEdit): string[] => Object.entries(e.changes!).flatMap(([u, es]) => es.map((x) => `${u}:${JSON.stringify(x)}`)).sort();
+      assert.deepEqual(sorted(fromHelper), sorted(edit));
+      const renamedApps = applyEdits(text[apps]!, edit.changes![uriOf(apps)]!);
+      const renamedHelper = applyEdits(text[helper]!, edit.changes![uriOf(helper)]!);
+      assert.equal(renamedApps, text[apps]!.replace(`haltAfter: ["aiResponse"]`, `haltAfter: ["reply"]`).replace(`haltBefore: ["aiResponse"]`, `haltBefore: ["reply"]`));
+      assert.equal(renamedHelper, text[helper]!
+        .replace("{ ask, aiResponse }", "{ ask, reply: aiResponse }")
+        .replace(`["ask", "aiResponse"], ["aiResponse", "ask"]`, `["ask", "reply"], ["reply", "ask"]`));
+      await client.change(uriOf(helper), renamedHelper, 2);
+      assert.deepEqual(await client.change(uriOf(apps), renamedApps, 2), []);
+      assert.deepEqual(client.latestDiagnostics(uriOf(helper)), []);
+      assert.deepEqual(typeErrors(files.map(fixturePath), { [fixturePath(apps)]: renamedApps, [fixturePath(helper)]: renamedHelper }), []);
+      await client.change(uriOf(helper), text[helper]!, 3);
+      assert.deepEqual(await client.change(uriOf(apps), text[apps]!, 3), []);
+    });
   });
 
   it("notifies burr/graphChanged when a document's graph changes", async () => {

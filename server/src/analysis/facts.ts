@@ -24,8 +24,8 @@ export interface AppSite {
 export interface FileFacts {
   path: string;
   uri: string;
-  /** local name → where it comes from ("default", "*" or the imported name). */
-  imports: Map<string, { module: string; name: string }>;
+  /** local name → where it comes from ("default", "*" or the imported name), and where the local name is written. */
+  imports: Map<string, { module: string; name: string; range: SourceRange }>;
   /** exported name → local name. */
   exports: Map<string, string>;
   reexports: { module: string; names: Map<string, string> | "all" }[];
@@ -55,7 +55,7 @@ export function extractFacts(ctx: FileCtx): FileFacts {
   const buildCalls: ts.CallExpression[] = [];
   const runCalls: { variable: string; call: ts.CallExpression; method: RunCall["method"] }[] = [];
 
-  readModuleShape(ctx.sf, facts);
+  readModuleShape(ctx, facts);
   walk(ctx.sf, (n) => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
       const list = variables.get(n.name.text) ?? [];
@@ -270,7 +270,8 @@ function readRun(ctx: FileCtx, call: ts.CallExpression, method: RunCall["method"
   return { method, haltBefore: names("haltBefore"), haltAfter: names("haltAfter"), inputs: spread ? null : inputs, range };
 }
 
-function readModuleShape(sf: ts.SourceFile, facts: FileFacts): void {
+function readModuleShape(ctx: FileCtx, facts: FileFacts): void {
+  const sf = ctx.sf;
   const isExported = (n: ts.Node): boolean =>
     ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const isDefault = (n: ts.Node): boolean =>
@@ -279,10 +280,10 @@ function readModuleShape(sf: ts.SourceFile, facts: FileFacts): void {
     if (ts.isImportDeclaration(st) && isStringLike(st.moduleSpecifier) && st.importClause) {
       const module = st.moduleSpecifier.text;
       const clause = st.importClause;
-      if (clause.name) facts.imports.set(clause.name.text, { module, name: "default" });
+      if (clause.name) facts.imports.set(clause.name.text, { module, name: "default", range: nodeRange(ctx, clause.name) });
       const b = clause.namedBindings;
-      if (b && ts.isNamespaceImport(b)) facts.imports.set(b.name.text, { module, name: "*" });
-      if (b && ts.isNamedImports(b)) for (const el of b.elements) facts.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+      if (b && ts.isNamespaceImport(b)) facts.imports.set(b.name.text, { module, name: "*", range: nodeRange(ctx, b.name) });
+      if (b && ts.isNamedImports(b)) for (const el of b.elements) facts.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text, range: nodeRange(ctx, el.name) });
     } else if (ts.isExportDeclaration(st)) {
       const module = st.moduleSpecifier && isStringLike(st.moduleSpecifier) ? st.moduleSpecifier.text : null;
       const clause = st.exportClause;

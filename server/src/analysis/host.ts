@@ -9,8 +9,9 @@ import { pathToFileURL } from "node:url";
 import { checkAction } from "./actionChecks.js";
 import { checkHaltNames, checkMissingInputs, placeGraphProblems, type GraphValidator } from "./appChecks.js";
 import { extractFacts, type FileFacts } from "./facts.js";
-import { linkApps, toAppModel, type Workspace } from "./link.js";
-import type { AnalysisProblem, AppModel, FileAnalysis } from "./types.js";
+import { linkApps, resolveActionRef, toAppModel, type Workspace } from "./link.js";
+import type { ActionImport, AnalysisProblem, AppModel, FileAnalysis } from "./types.js";
+import { UsageIndex } from "./usages.js";
 import type { GraphProblem } from "../../../runtime/src/graph/model.js";
 
 /** Cheap pre-check: files that mention none of these are never parsed unless another file imports them. */
@@ -41,6 +42,8 @@ export class AnalysisHost implements Workspace {
   /** Files known to exist whose text mentions no burr-ts API: not kept in memory, read only if another file imports them. */
   private readonly unloaded = new Set<string>();
   private version = 0;
+  /** Which files' apps use which declarations, as of each file's last analysis. */
+  readonly usages = new UsageIndex();
 
   /** rethrow: let internal errors escape instead of keeping the last model (for fuzz tests, which must see them). */
   constructor(
@@ -70,6 +73,7 @@ export class AnalysisHost implements Workspace {
     this.files.delete(p);
     this.unloaded.delete(p);
     this.trees.delete(p);
+    this.usages.remove(p);
   }
 
   hasFile(path: string): boolean {
@@ -151,10 +155,14 @@ export class AnalysisHost implements Workspace {
   analyse(path: string): FileAnalysis {
     const p = normalize(path);
     const uri = pathToFileURL(p).href;
-    if (!this.files.has(p) || !this.mentionsBurr(p)) return { uri, apps: [], problems: [], actions: [], parsed: true };
+    const nothing = (parsed: boolean): FileAnalysis => {
+      this.usages.remove(p);
+      return { uri, apps: [], problems: [], actions: [], actionImports: [], parsed };
+    };
+    if (!this.files.has(p) || !this.mentionsBurr(p)) return nothing(true);
     try {
       const facts = this.facts(p);
-      if (!facts) return { uri, apps: [], problems: [], actions: [], parsed: true };
+      if (!facts) return nothing(true);
       const problems: AnalysisProblem[] = [];
       const apps: AppModel[] = [];
       const names = new Map<string, number>();
@@ -175,12 +183,32 @@ export class AnalysisHost implements Workspace {
       }
       const actions = [...facts.actions.values(), ...facts.inlineActions, ...facts.actionFunctions.values()];
       for (const def of actions) problems.push(...checkAction(def));
-      return { uri, apps, problems, actions, parsed: this.files.get(p)?.parsedCleanly ?? true };
+      this.usages.record(p, apps);
+      return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
     } catch (err) {
       if (this.options.rethrow) throw err;
       logOnce(err);
-      return { uri, apps: [], problems: [], actions: [], parsed: false };
+      return nothing(false);
     }
+  }
+
+  /** Imported bindings this file's builder chains use as actions, with the declarations they name. */
+  private actionImports(facts: FileFacts): ActionImport[] {
+    const out = new Map<string, ActionImport>();
+    for (const chain of [...facts.apps.map((a) => a.chain), ...facts.chainFunctions.values()]) {
+      for (const step of chain.steps) {
+        if (step.method !== "withActions") continue;
+        for (const e of step.entries) {
+          const ref = e.ref;
+          const local = ref?.kind === "local" || ref?.kind === "call" ? ref.name : ref?.kind === "classNew" ? ref.className : null;
+          const imp = local !== null ? facts.imports.get(local) : undefined;
+          if (local === null || !imp || out.has(local)) continue;
+          const def = resolveActionRef(this, facts, ref);
+          if (def) out.set(local, { name: local, range: imp.range, def });
+        }
+      }
+    }
+    return [...out.values()];
   }
 
   /** Files whose analysis may change when `path` changes: itself and the files importing it (transitively). */

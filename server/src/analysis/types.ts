@@ -138,12 +138,21 @@ export interface AppModel {
   defs: Map<string, ActionDef>;
 }
 
+/** An import whose binding is used as an action here and names one declared in another module. */
+export interface ActionImport {
+  name: string;
+  /** The local name as the import writes it. */
+  range: SourceRange;
+  def: ActionDef;
+}
+
 export interface FileAnalysis {
   uri: string;
   apps: AppModel[];
   problems: AnalysisProblem[];
   /** Action definitions declared in this file. */
   actions: ActionDef[];
+  actionImports: ActionImport[];
   /** True when the file parsed; false when the last good model is being kept. */
   parsed: boolean;
 }

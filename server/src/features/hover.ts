@@ -1,10 +1,21 @@
-// Hover on an action: its reads, writes, inputs and transitions in and out.
-import type { Hover, Position } from "vscode-languageserver";
+// Hover on an action: its reads, writes, inputs and transitions in and out;
+// on a declaration (or an import of one), that for every app using it.
+import type { Hover, Position, Range } from "vscode-languageserver";
 import { actionName } from "../analysis/actionChecks.js";
-import type { AppModel, FileAnalysis } from "../analysis/types.js";
-import { targetAt } from "./locate.js";
+import type { ActionDef, AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
+import { targetAt, type AppLookup, type Use } from "./locate.js";
 
 const list = (xs: string[]): string => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "—");
+const cond = (c: string): string => (c === "default" ? "" : ` when \`${c}\``);
+
+function transitionLines(app: AppModel, name: string): string[] {
+  const into = app.graph.transitions.filter((t) => t.to === name);
+  const out = app.graph.transitions.filter((t) => t.from === name);
+  return [
+    `- in: ${into.length ? into.map((t) => `\`${t.from}\`${cond(t.condition)}`).join(", ") : "—"}`,
+    `- out: ${out.length ? out.map((t) => `\`${t.to}\`${cond(t.condition)}`).join(", ") : "— (ends the run)"}`,
+  ];
+}
 
 export function actionHover(app: AppModel, name: string): string {
   const action = app.graph.actions.find((a) => a.name === name);
@@ -13,25 +24,38 @@ export function actionHover(app: AppModel, name: string): string {
     lines.push(`- reads: ${list(action.reads)}`, `- writes: ${list(action.writes)}`, `- inputs: ${list(action.inputs)}`);
     if (action.optionalInputs.length) lines.push(`- optional inputs: ${list(action.optionalInputs)}`);
   } else lines.push(`- not an action of this app`);
-  const into = app.graph.transitions.filter((t) => t.to === name);
-  const out = app.graph.transitions.filter((t) => t.from === name);
-  const cond = (c: string): string => (c === "default" ? "" : ` when \`${c}\``);
-  lines.push(`- in: ${into.length ? into.map((t) => `\`${t.from}\`${cond(t.condition)}`).join(", ") : "—"}`);
-  lines.push(`- out: ${out.length ? out.map((t) => `\`${t.to}\`${cond(t.condition)}`).join(", ") : "— (ends the run)"}`);
+  lines.push(...transitionLines(app, name));
   return lines.join("\n");
 }
 
-export function hover(analysis: FileAnalysis, pos: Position): Hover | null {
-  const t = targetAt(analysis, pos);
+const lsp = (r: SourceRange): Range => ({ start: r.start, end: r.end });
+const fileName = (uri: string): string => decodeURIComponent(uri.slice(uri.lastIndexOf("/") + 1));
+
+/** The declaration's own spec, then one section per app: its name and file, the key, and transitions in and out. */
+export function declarationHover(def: ActionDef, uses: Use[]): string {
+  const inputs = def.inputs?.items.map((r) => r.name) ?? [];
+  const lines = [
+    `**${def.kind === "streaming" ? "streaming action" : "action"}** \`${actionName(def)}\``, "",
+    `- reads: ${list(def.reads?.items.map((r) => r.name) ?? [])}`,
+    `- writes: ${list(def.writes?.items.map((r) => r.name) ?? [])}`,
+    `- inputs: ${list(inputs)}`,
+  ];
+  if (def.optionalInputs.length) lines.push(`- optional inputs: ${list(def.optionalInputs)}`);
+  if (uses.length === 0) lines.push("", "No app the analysis can see uses it.");
+  for (const { app, name } of uses) {
+    const where = `${app.uri}#L${app.range.start.line + 1}`;
+    lines.push("", `app \`${app.name}\` ([${fileName(app.uri)}](${where})) as \`${name}\`${app.graph.entrypoint === name ? " (entrypoint)" : ""}`, "");
+    // Bound inputs (`x.bind({ … })`) are not inputs in that app.
+    const here = app.graph.actions.find((a) => a.name === name)?.inputs;
+    if (here && here.join() !== inputs.join()) lines.push(`- inputs here: ${list(here)}`);
+    lines.push(...transitionLines(app, name));
+  }
+  return lines.join("\n");
+}
+
+export function hover(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): Hover | null {
+  const t = targetAt(analysis, pos, lookup);
   if (!t) return null;
-  if (t.kind === "name") return { contents: { kind: "markdown", value: actionHover(t.app, t.name) }, range: t.occurrence.range };
-  if (t.apps.length > 0) return { contents: { kind: "markdown", value: t.apps.map((a) => actionHover(a.app, a.name)).join("\n\n---\n\n") } };
-  const d = t.def;
-  const value = [
-    `**action** \`${actionName(d)}\``, "",
-    `- reads: ${list(d.reads?.items.map((r) => r.name) ?? [])}`,
-    `- writes: ${list(d.writes?.items.map((r) => r.name) ?? [])}`,
-    `- inputs: ${list(d.inputs?.items.map((r) => r.name) ?? [])}`,
-  ].join("\n");
-  return { contents: { kind: "markdown", value }, range: d.range };
+  if (t.kind === "name") return { contents: { kind: "markdown", value: actionHover(t.app, t.name) }, range: lsp(t.occurrence.range) };
+  return { contents: { kind: "markdown", value: declarationHover(t.def, t.uses) }, range: lsp(t.at) };
 }

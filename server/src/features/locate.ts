@@ -1,29 +1,34 @@
-// What the cursor is on: a string naming an action in some app, or an action declaration.
+// What the cursor is on: a string naming an action in some app, an action
+// declaration, or an import of one.
 import type { Position } from "vscode-languageserver";
-import type { ActionDef, AppModel, FileAnalysis, NameRef, SourceRange } from "../analysis/types.js";
+import { occurrences, type Occurrence } from "../analysis/occurrences.js";
+import type { ActionDef, AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
 
-export type OccurrenceKind = "key" | "transition" | "entrypoint" | "haltBefore" | "haltAfter";
+export { occurrences, type Occurrence, type OccurrenceKind } from "../analysis/occurrences.js";
 
-export interface Occurrence extends NameRef {
-  kind: OccurrenceKind;
-  /** For keys: how the key is written (rename rewrites shorthand keys). */
-  keyKind?: "shorthand" | "identifier" | "string";
+/** An app and the key it gives an action. */
+export interface Use {
+  app: AppModel;
+  name: string;
 }
 
-/** Every place an app names its actions. */
-export function occurrences(app: AppModel): Occurrence[] {
-  const s = app.syntax;
-  const out: Occurrence[] = s.actions.map((e) => ({ name: e.name, range: e.range, kind: "key" as const, keyKind: e.keyKind }));
-  for (const t of s.transitions) {
-    for (const f of t.from) out.push({ ...f, kind: "transition" });
-    out.push({ ...t.to, kind: "transition" });
-  }
-  if (s.entrypoint) out.push({ ...s.entrypoint, kind: "entrypoint" });
-  for (const r of s.runs) {
-    for (const h of r.haltBefore) out.push({ ...h, kind: "haltBefore" });
-    for (const h of r.haltAfter) out.push({ ...h, kind: "haltAfter" });
-  }
-  return out;
+/**
+ * Apps in other files, answered from the analysis' indexes (see Session):
+ * features stay functions of one analysis plus these lookups.
+ */
+export interface AppLookup {
+  /** Every app, in any file, whose withActions names this declaration, with its key there. */
+  usesOf(def: ActionDef): Use[];
+  /** Every app naming actions in this file: built here, or elsewhere from a builder helper written here. */
+  appsAt(uri: string): AppModel[];
+}
+
+/** Only the document's own apps: for callers without a workspace. */
+export function singleFile(analysis: FileAnalysis): AppLookup {
+  return {
+    usesOf: (def) => analysis.apps.flatMap((app) => [...app.defs].filter(([, d]) => d.id === def.id).map(([name]) => ({ app, name }))),
+    appsAt: (uri) => (uri === analysis.uri ? analysis.apps : []),
+  };
 }
 
 export function contains(range: SourceRange, uri: string, pos: Position): boolean {
@@ -37,24 +42,27 @@ export function contains(range: SourceRange, uri: string, pos: Position): boolea
 
 export type Target =
   | { kind: "name"; app: AppModel; name: string; occurrence: Occurrence }
-  | { kind: "declaration"; def: ActionDef; apps: { app: AppModel; name: string }[] };
+  /** `at` is the declaration's own name, or an import of it in this document. */
+  | { kind: "declaration"; def: ActionDef; at: SourceRange; uses: Use[] };
 
 /** The action under the cursor in a document. */
-export function targetAt(analysis: FileAnalysis, pos: Position): Target | null {
+export function targetAt(analysis: FileAnalysis, pos: Position, lookup: AppLookup = singleFile(analysis)): Target | null {
   const uri = analysis.uri;
-  for (const app of analysis.apps) {
+  const apps = [...analysis.apps, ...lookup.appsAt(uri).filter((a) => a.uri !== uri)];
+  // A name an app declares wins over an unknown name at the same place (another app sharing the helper).
+  for (const app of apps) {
     for (const o of occurrences(app)) {
       if (contains(o.range, uri, pos) && app.syntax.actions.some((a) => a.name === o.name)) return { kind: "name", app, name: o.name, occurrence: o };
     }
   }
-  for (const app of analysis.apps) {
+  for (const app of apps) {
     for (const o of occurrences(app)) if (contains(o.range, uri, pos)) return { kind: "name", app, name: o.name, occurrence: o };
   }
   for (const def of analysis.actions) {
-    if (!contains(def.range, uri, pos)) continue;
-    const apps: { app: AppModel; name: string }[] = [];
-    for (const app of analysis.apps) for (const [name, d] of app.defs) if (d.id === def.id) apps.push({ app, name });
-    return { kind: "declaration", def, apps };
+    if (contains(def.range, uri, pos)) return { kind: "declaration", def, at: def.range, uses: lookup.usesOf(def) };
+  }
+  for (const imp of analysis.actionImports) {
+    if (contains(imp.range, uri, pos)) return { kind: "declaration", def: imp.def, at: imp.range, uses: lookup.usesOf(imp.def) };
   }
   return null;
 }

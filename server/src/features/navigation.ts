@@ -1,35 +1,35 @@
-// Go to definition, find references and rename, from any string naming an action.
+// Go to definition, find references and rename, from any string naming an
+// action, and (definition, references) from an action's declaration or import.
 import type { Location, Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
 import type { AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
-import { occurrences, targetAt, type Occurrence } from "./locate.js";
+import { occurrences, targetAt, type AppLookup, type Occurrence, type Use } from "./locate.js";
 
 const toLocation = (r: SourceRange): Location => ({ uri: r.file, range: { start: r.start, end: r.end } });
+const rangeKey = (r: SourceRange): string => `${r.file}:${r.start.line}:${r.start.character}`;
 
-/** The (app, name) pairs the cursor refers to. */
-function named(analysis: FileAnalysis, pos: Position): { app: AppModel; name: string }[] {
-  const t = targetAt(analysis, pos);
+export function definition(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): Location[] {
+  const t = targetAt(analysis, pos, lookup);
   if (!t) return [];
-  return t.kind === "name" ? [{ app: t.app, name: t.name }] : t.apps;
-}
-
-export function definition(analysis: FileAnalysis, pos: Position): Location[] {
-  const t = targetAt(analysis, pos);
-  if (!t || t.kind !== "name") return [];
+  // From an import: the declaration in its module. On the declaration itself there is nowhere to go.
+  if (t.kind === "declaration") return rangeKey(t.at) === rangeKey(t.def.range) ? [] : [toLocation(t.def.range)];
   const def = t.app.defs.get(t.name);
   if (def) return [toLocation(def.range)];
   const key = t.app.syntax.actions.find((a) => a.name === t.name);
   return key ? [toLocation(key.range)] : [];
 }
 
-export function references(analysis: FileAnalysis, pos: Position, includeDeclaration: boolean): Location[] {
+export function references(analysis: FileAnalysis, pos: Position, includeDeclaration: boolean, lookup?: AppLookup): Location[] {
+  const t = targetAt(analysis, pos, lookup);
+  if (!t) return [];
   const out: Location[] = [];
   const seen = new Set<string>();
   const add = (r: SourceRange): void => {
-    const k = `${r.file}:${r.start.line}:${r.start.character}`;
-    if (!seen.has(k)) { seen.add(k); out.push(toLocation(r)); }
+    if (!seen.has(rangeKey(r))) { seen.add(rangeKey(r)); out.push(toLocation(r)); }
   };
-  for (const { app, name } of named(analysis, pos)) {
-    if (includeDeclaration) {
+  if (t.kind === "declaration" && includeDeclaration) add(t.def.range);
+  const uses: Use[] = t.kind === "name" ? [{ app: t.app, name: t.name }] : t.uses;
+  for (const { app, name } of uses) {
+    if (includeDeclaration && t.kind === "name") {
       const def = app.defs.get(name);
       if (def) add(def.range);
     }
@@ -38,8 +38,8 @@ export function references(analysis: FileAnalysis, pos: Position, includeDeclara
   return out;
 }
 
-export function prepareRename(analysis: FileAnalysis, pos: Position): { range: Range; placeholder: string } | null {
-  const t = targetAt(analysis, pos);
+export function prepareRename(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): { range: Range; placeholder: string } | null {
+  const t = targetAt(analysis, pos, lookup);
   if (!t || t.kind !== "name" || !t.app.syntax.actions.some((a) => a.name === t.name)) return null;
   return { range: { start: t.occurrence.range.start, end: t.occurrence.range.end }, placeholder: t.name };
 }
@@ -50,19 +50,51 @@ function editFor(o: Occurrence, newName: string): string {
   if (o.kind !== "key") return newName;
   if (o.keyKind === "string") return newName;
   const key = IDENTIFIER.test(newName) ? newName : JSON.stringify(newName);
-  // `{ humanInput }` becomes `{ greet: humanInput }`: the variable keeps its name.
+  // `{ humanInput }` becomes `{ greet: humanInput }`: the variable, maybe imported and used by
+  // other apps under its own name, keeps its name; only this app's action is renamed.
   return o.keyKind === "shorthand" ? `${key}: ${o.name}` : key;
 }
 
+/**
+ * The apps a rename must cover: the one under the cursor, and every other app
+ * sharing one of the renamed places with it (apps built from the same builder helper),
+ * else the helper's key would change under them and their own strings would break.
+ */
+function renameGroup(start: AppModel, name: string, lookup: AppLookup | undefined): AppModel[] {
+  const group = new Map([[start.id, start]]);
+  const places = new Set<string>();
+  const files: string[] = [];
+  const take = (app: AppModel): void => {
+    for (const o of occurrences(app)) {
+      if (o.name !== name) continue;
+      places.add(rangeKey(o.range));
+      if (!files.includes(o.range.file)) files.push(o.range.file);
+    }
+  };
+  take(start);
+  for (let i = 0; lookup && i < files.length; i++) {
+    for (const app of lookup.appsAt(files[i]!)) {
+      if (group.has(app.id) || !occurrences(app).some((o) => o.name === name && places.has(rangeKey(o.range)))) continue;
+      group.set(app.id, app);
+      take(app);
+    }
+  }
+  return [...group.values()];
+}
+
 /** Renames an action everywhere its app names it: the withActions key, transitions, entrypoint and halt lists. */
-export function rename(analysis: FileAnalysis, pos: Position, newName: string): WorkspaceEdit | null {
+export function rename(analysis: FileAnalysis, pos: Position, newName: string, lookup?: AppLookup): WorkspaceEdit | null {
   if (!newName || /["'`\\\n]/.test(newName)) return null;
-  const t = targetAt(analysis, pos);
+  const t = targetAt(analysis, pos, lookup);
   if (!t || t.kind !== "name" || !t.app.syntax.actions.some((a) => a.name === t.name)) return null;
   const changes: Record<string, TextEdit[]> = {};
-  for (const o of occurrences(t.app)) {
-    if (o.name !== t.name) continue;
-    (changes[o.range.file] ??= []).push({ range: { start: o.range.start, end: o.range.end }, newText: editFor(o, newName) });
+  const done = new Set<string>();
+  for (const app of renameGroup(t.app, t.name, lookup)) {
+    for (const o of occurrences(app)) {
+      if (o.name !== t.name || done.has(rangeKey(o.range))) continue;
+      done.add(rangeKey(o.range));
+      (changes[o.range.file] ??= []).push({ range: { start: o.range.start, end: o.range.end }, newText: editFor(o, newName) });
+    }
   }
   return { changes };
 }
