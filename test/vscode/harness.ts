@@ -87,7 +87,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   let browser: Browser | null = null;
   try {
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // Clipboard access lets tests read back what a command copied.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
     const page = await context.newPage();
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
     await page.goto(url);

@@ -71,7 +71,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0];
-    await vscode.debug.startDebugging(folder, { type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.source.appDirectory(app.project, app.app.appId) });
+    await vscode.debug.startDebugging(folder, {
+      type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.source.appDirectory(app.project, app.app.appId),
+      // Without a stop a replay (no code runs) reaches its end at once and the session is over before it is seen.
+      stopOnEntry: true,
+    });
   };
 
   const del = async (app: AppNode) => {
