@@ -19,7 +19,8 @@ describe("debugger: replay of tracked runs (Python Burr and burr-ts)", function 
   afterEach(() => stopQuietly(dc));
 
   it("steps forward and back through the chatbot run with state, inputs, result and changes", async () => {
-    const first = await launchToFirstStop(dc, { replay: join(pythonRuns, "seed-chatbot/chatbot-safe"), stopOnEntry: true });
+    // No stopOnEntry: a replay stops before its first step unless told not to.
+    const first = await launchToFirstStop(dc, { replay: join(pythonRuns, "seed-chatbot/chatbot-safe") });
     assert.equal(first.body.reason, "entry");
     assert.match((await topFrame(dc)).name, /^human_input/);
     assert.deepEqual(await scopeValue(dc, (await topFrame(dc)).id, "Inputs"), { prompt: "Who was Aaron Burr?" });

@@ -105,7 +105,8 @@ export class BurrDebugSession extends DebugSession {
       return this.sendErrorResponse(response, { id: 1001, format: (err as Error).message, showUser: true });
     }
     const engine = this.engine;
-    engine.stopOnEntry = args.stopOnEntry ?? false;
+    // A replay runs no code: unless told otherwise it stops first, or it would end before it is seen.
+    engine.stopOnEntry = args.stopOnEntry ?? Boolean(args.replay);
     try {
       await engine.start(source);
     } catch (err) {
