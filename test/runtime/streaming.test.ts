@@ -130,6 +130,45 @@ describe("runtime: streaming", () => {
     assert.deepEqual((await container.get()).result, { prompt: "hi" });
   });
 
+  it("streamResult on a non-streaming action calls no stream hooks (its result passes through)", async () => {
+    const { app, calls } = streamingApp();
+    const { container } = await app.streamResult({ haltAfter: ["prompt"], inputs: { prompt: "hi" } });
+    await container.get();
+    assert.deepEqual(calls.filter((c) => /Stream/.test(c)), []);
+  });
+
+  it("streamIterate hands over every step as a stream until haltAfter", async () => {
+    const { app, calls } = streamingApp();
+    const seen: { action: string; parts: PartialResult[] }[] = [];
+    const it = app.streamIterate({ haltAfter: ["shout"], inputs: { prompt: "to be" } });
+    let next = await it.next();
+    while (!next.done) {
+      const { action: name, container } = next.value;
+      seen.push({ action: name, parts: await collect(container) });
+      next = await it.next();
+    }
+    assert.deepEqual(seen, [
+      { action: "prompt", parts: [] },
+      { action: "shout", parts: [{ delta: "TO" }, { delta: "BE" }] },
+    ]);
+    assert.equal(next.value.action, "shout");
+    assert.equal(next.value.state.get("response"), "TO BE");
+    assert.equal(app.sequenceId, 1);
+    assert.deepEqual(calls.filter((c) => /ExecuteCall/.test(c)), ["preApplicationExecuteCall streamIterate", "postApplicationExecuteCall streamIterate"]);
+  });
+
+  it("streamIterate drains a container the loop did not read, so steps commit in order", async () => {
+    const { app } = streamingApp();
+    const actions: string[] = [];
+    // Never reads a container: each step must still finish before the next starts.
+    for await (const { action: name } of app.streamIterate({ haltBefore: ["shout"], inputs: { prompt: "x" } })) actions.push(name);
+    for await (const { action: name } of app.streamIterate({ haltAfter: ["prompt"], inputs: { prompt: "y" } })) actions.push(name);
+    assert.deepEqual(actions, ["prompt", "shout", "prompt"]);
+    assert.equal(app.state.get("response"), "X");
+    assert.equal(app.state.get("prompt"), "y");
+    assert.equal(app.sequenceId, 2);
+  });
+
   it("streamResult halting before an action gives a container with a null result", async () => {
     const { app } = streamingApp();
     const { action: name, container } = await app.streamResult({ haltAfter: [], haltBefore: ["shout"], inputs: { prompt: "hi" } });

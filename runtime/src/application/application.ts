@@ -186,6 +186,41 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   }
 
   /**
+   * Streams every step until a halt condition holds or the app ends (Burr's
+   * stream_iterate): yields `{ action, container }` per step, streaming
+   * actions item by item and others as one result. The next step starts once
+   * the loop comes back for it; a container not read to the end is drained
+   * then, so every step is committed in order.
+   */
+  async *streamIterate(opts: RunOptions = {}): AsyncGenerator<{ action: string; container: StreamingResultContainer<S> }, RunResult<S>, undefined> {
+    if (this.ready !== null) await this.awaitReady();
+    const halts = compileHalts(opts, this.actions, this.uid);
+    checkUserInputs(opts.inputs, this.uid);
+    // Every action is a stop, so each step is handed over as its own stream.
+    const eachStep: Halts = { before: halts.before, after: [...this.compiled.keys()] };
+    if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "streamIterate", null);
+    let last: RunResult<S> | null = null;
+    let failure: Error | null = null;
+    try {
+      while (this.nextAction() !== null) {
+        const target = await this.advanceToStream(eachStep, opts.inputs);
+        if (target.haltedBefore) return { action: target.name, result: null, state: this._state };
+        const container = startStream(this, target, () => this.advanceToStream(eachStep, opts.inputs), () => undefined);
+        yield { action: target.name, container };
+        const r = await container.get();
+        last = { action: target.name, result: r.result, state: r.state };
+        if (halts.after.includes(target.name)) break;
+      }
+      return last ?? { action: null, result: null, state: this._state };
+    } catch (e) {
+      failure = e as Error;
+      throw e;
+    } finally {
+      if (this.hasExecuteHooks) await this.executeHook("postApplicationExecuteCall", "streamIterate", failure);
+    }
+  }
+
+  /**
    * @internal Steps up to the next action in the halt lists (what streamResult
    * streams) and, under the debugger, lets the gate see it before it runs.
    */

@@ -172,13 +172,17 @@ async function* attempt<S extends StateValues>(
   const errCtx = { ...ids, action: compiled.name, sequenceId: seq };
   await app.hooks.call("preRunStep", { ...ids, sequenceId: seq, action: compiled.name, state: before, inputs }, errCtx);
   const ctx = app.beginStep(compiled, seq);
-  await app.hooks.call("preStartStream", { ...ids, sequenceId: seq, action: compiled.name }, errCtx);
-  open.stream = { sequenceId: seq, action: compiled.name };
+  // A plain action handed over as a stream passes its result through; only real streams get stream hooks (as Burr).
+  const streamer = compiled.action instanceof StreamingActionBase ? compiled.action : null;
+  if (streamer) {
+    await app.hooks.call("preStartStream", { ...ids, sequenceId: seq, action: compiled.name }, errCtx);
+    open.stream = { sequenceId: seq, action: compiled.name };
+  }
   const view = readCheckedView(before, compiled, ctx);
   let outcome;
   try {
-    if (compiled.action instanceof StreamingActionBase) {
-      const it = compiled.action.stream(view, inputs, ctx);
+    if (streamer) {
+      const it = streamer.stream(view, inputs, ctx);
       const streamInitializeTime = new Date();
       let firstItemTime: Date | null = null;
       let itemIndex = 0;

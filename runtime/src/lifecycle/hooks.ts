@@ -89,7 +89,7 @@ export interface PostEndStreamArgs extends HookBase {
   action: string;
 }
 export interface ApplicationExecuteCallArgs extends HookBase {
-  method: "step" | "run" | "iterate" | "streamResult";
+  method: "step" | "run" | "iterate" | "streamResult" | "streamIterate";
   state: State;
   exception?: Error | null;
 }
