@@ -40,7 +40,7 @@ export interface FileFacts {
   apps: AppSite[];
 }
 
-const RUN_METHODS = new Set(["run", "step", "iterate", "streamResult"]);
+const RUN_METHODS = new Set(["run", "step", "iterate", "streamResult", "streamIterate"]);
 const MAX_DEPTH = 6;
 
 export function extractFacts(ctx: FileCtx): FileFacts {

@@ -76,7 +76,7 @@ export interface TransitionSyntax {
 }
 
 export interface RunCall {
-  method: "run" | "step" | "iterate" | "streamResult";
+  method: "run" | "step" | "iterate" | "streamResult" | "streamIterate";
   haltBefore: NameRef[];
   haltAfter: NameRef[];
   /** Keys passed in `inputs`, or null when they cannot be known (spread, variable). */
