@@ -41,6 +41,7 @@ describe("runtime: the burr-ts package", () => {
       "MapActions",
       "MapActionsAndStates",
       "mapActionsAndStates",
+      "trace",
     ]) {
       assert.ok(mod[name] !== undefined, `burr-ts exports ${name}`);
     }

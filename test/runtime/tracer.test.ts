@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApplicationBuilder, HookError, action } from "burr-ts";
+import { ApplicationBuilder, HookError, action, streamingAction, trace } from "burr-ts";
 import { recordingHooks } from "./fixtures.js";
 
 function appWith(fn: Parameters<typeof action>[1], hooks = recordingHooks()) {
@@ -90,5 +90,59 @@ describe("runtime: tracer", () => {
       return true;
     });
     assert.equal(app.state.has("out"), false);
+  });
+
+  it("trace() makes each call inside an action a span with its arguments and result", async () => {
+    const retrieve = trace(async function retrieve(query: string, k: number) {
+      await new Promise((r) => setImmediate(r));
+      return [`${query}#1`, `${query}#2`].slice(0, k);
+    });
+    const embed = trace((text: string) => text.length, { name: "embed", captureOutputs: false });
+    const { app, calls } = appWith(async (state, _i, { tracer }) => {
+      const docs = await retrieve("burr", 2);
+      await tracer.span("rank", async () => {
+        await embed(docs[0]!);
+      });
+      return state.update({ out: docs });
+    });
+    await app.step();
+    assert.deepEqual(calls.filter((c) => /Span|Attribute/.test(c)), [
+      "preStartSpan retrieve 0:0",
+      'doLogAttribute __burr_function="retrieve" 0:0',
+      'doLogAttribute args=["burr",2] 0:0',
+      'doLogAttribute return=["burr#1","burr#2"] 0:0',
+      "postEndSpan retrieve 0:0",
+      "preStartSpan rank 0:1",
+      "preStartSpan embed 0:1.0",
+      'doLogAttribute __burr_function="embed" 0:1.0',
+      'doLogAttribute args=["burr#1"] 0:1.0',
+      "postEndSpan embed 0:1.0",
+      "postEndSpan rank 0:1",
+    ]);
+    // Outside an action a traced function just runs.
+    assert.deepEqual(await retrieve("x", 1), ["x#1"]);
+    assert.equal(calls.filter((c) => /Span/.test(c)).length, 6);
+  });
+
+  it("trace() works inside a streaming action, and logs unserializable arguments as a description", async () => {
+    class Client {
+      self = this;
+    }
+    const ask = trace(async function ask(_client: Client, prompt: string) {
+      return prompt.toUpperCase();
+    });
+    const talk = streamingAction({ writes: ["out"] }, async function* (state) {
+      yield { delta: "…" };
+      const answer = await ask(new Client(), "hi");
+      yield { delta: answer };
+      return [{ answer }, state.update({ out: answer })];
+    });
+    const hooks = recordingHooks();
+    const app = new ApplicationBuilder().withActions({ talk }).withTransitions(["talk", "talk"]).withEntrypoint("talk").withHooks(hooks.hooks).build();
+    const { container } = await app.streamResult({ haltAfter: ["talk"] });
+    await container.get();
+    assert.ok(hooks.calls.includes("preStartSpan ask 0:0"), hooks.calls.join("\n"));
+    assert.ok(hooks.calls.includes('doLogAttribute args=["<Client: not JSON-serializable>","hi"] 0:0'));
+    assert.ok(hooks.calls.includes('doLogAttribute return="HI" 0:0'));
   });
 });

@@ -12,7 +12,7 @@ import { State, diffStates } from "../state/state.js";
 import type { StateValues } from "../state/types.js";
 import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
 import type { Transition } from "./graph.js";
-import { StepTracer, type Tracer } from "./tracer.js";
+import { StepTracer, runInStep, type Tracer } from "./tracer.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -210,7 +210,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     const view = readCheckedView(before, compiled, ctx);
     let out: ActionOutcome | PromiseLike<ActionOutcome>;
     try {
-      out = compiled.action.execute(view, inputs, ctx);
+      out = runInStep(ctx, () => compiled.action.execute(view, inputs, ctx));
     } catch (e) {
       return this.failStep(compiled, seq, inputs, before, e);
     }

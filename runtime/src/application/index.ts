@@ -9,6 +9,7 @@ export type { InitializeFromOptions } from "./initialize.js";
 export { PersisterHook } from "./persisterHook.js";
 export { StreamingResultContainer } from "./streaming.js";
 export type { StreamFinal } from "./streaming.js";
-export type { Span, Tracer } from "./tracer.js";
+export { trace } from "./tracer.js";
+export type { Span, TraceOptions, Tracer } from "./tracer.js";
 export { MapActions, MapActionsAndStates, MapStates, ParallelAction, RunnableGraph, mapActions, mapActionsAndStates, mapStates } from "./parallel.js";
 export type { SubTarget } from "./parallel.js";

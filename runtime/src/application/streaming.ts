@@ -11,6 +11,7 @@ import type { State } from "../state/state.js";
 import type { StateValues } from "../state/types.js";
 import type { Application } from "./application.js";
 import { readCheckedView, type CompiledAction } from "./checks.js";
+import { runInStep } from "./tracer.js";
 
 export interface StreamFinal<S extends StateValues = StateValues> {
   /** null when the stream was for a haltBefore action, which did not run. */
@@ -187,7 +188,7 @@ async function* attempt<S extends StateValues>(
       let firstItemTime: Date | null = null;
       let itemIndex = 0;
       for (;;) {
-        const n = await it.next();
+        const n = await runInStep(ctx, () => it.next());
         if (n.done) {
           outcome = n.value;
           break;
@@ -201,7 +202,7 @@ async function* attempt<S extends StateValues>(
         yield n.value;
       }
     } else {
-      outcome = await compiled.action.execute(view, inputs, ctx);
+      outcome = await runInStep(ctx, () => compiled.action.execute(view, inputs, ctx));
     }
   } catch (e) {
     return await app.failStep(compiled, seq, inputs, before, e);

@@ -125,3 +125,57 @@ export class StepTracer implements Tracer {
     return Promise.all(pending).then(() => undefined);
   }
 }
+
+// The step an action is running in, for trace(). Only entered once trace() has
+// wrapped something, so apps that never trace pay nothing per step.
+const currentStep = new AsyncLocalStorage<{ readonly tracer: Tracer }>();
+let tracing = false;
+
+/** @internal Runs `fn` (an action's body, or one pull of its stream) as part of the step `ctx`. */
+export function runInStep<T>(ctx: { readonly tracer: Tracer }, fn: () => T): T {
+  return tracing ? currentStep.run(ctx, fn) : fn();
+}
+
+export interface TraceOptions {
+  /** The span's name; the function's own name by default. */
+  name?: string;
+  /** Log the arguments as the attribute `args` (default true). */
+  captureInputs?: boolean;
+  /** Log what it resolves to as the attribute `return` (default true). */
+  captureOutputs?: boolean;
+}
+
+/**
+ * Wraps a function so that each call made while an action runs is a span of
+ * that step, with its arguments and result as attributes (Burr's `@trace`).
+ * Called outside an action it just runs. Wrap at module level: an action
+ * already running when trace() is first called is not seen.
+ */
+export function trace<A extends unknown[], R>(fn: (...args: A) => R, options: TraceOptions = {}): (...args: A) => Promise<Awaited<R>> {
+  tracing = true;
+  const name = options.name ?? (fn.name || "anonymous");
+  const captureInputs = options.captureInputs ?? true;
+  const captureOutputs = options.captureOutputs ?? true;
+  return async (...args: A): Promise<Awaited<R>> => {
+    const step = currentStep.getStore();
+    if (!step) return await fn(...args);
+    return step.tracer.span<Awaited<R>>(name, async (span): Promise<Awaited<R>> => {
+      span.logAttributes(captureInputs ? { __burr_function: name, args: args.map(attributeValue) } : { __burr_function: name });
+      const out: Awaited<R> = await fn(...args);
+      if (captureOutputs) span.logAttributes({ return: attributeValue(out) });
+      return out;
+    });
+  };
+}
+
+/** What a log line can hold: the value if it is plain JSON, otherwise a description of it. */
+function attributeValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : (JSON.parse(text) as unknown);
+  } catch {
+    const kind = typeof value === "object" && value !== null ? value.constructor?.name ?? "Object" : typeof value;
+    return `<${kind}: not JSON-serializable>`;
+  }
+}
