@@ -79,6 +79,12 @@ describe("language server features (over LSP)", function () {
     assert.deepEqual(await client.change(cleanUri, clean, ++version), []);
   });
 
+  it("refuses a rename onto another action's name, or to a name a string cannot hold, saying why", async () => {
+    const params = at(cleanUri, clean, `["humanInput", "safetyCheck"]`, 3);
+    await assert.rejects(client.request("textDocument/rename", { ...params, newName: "safetyCheck" }), /App "app" already has an action named "safetyCheck": pick another name/);
+    await assert.rejects(client.request("textDocument/rename", { ...params, newName: 'say"hi' }), /cannot be an action name/);
+  });
+
   it("completes action names in transitions, entrypoint and halt lists, and state keys in reads and state.get", async () => {
     const labels = (r: CompletionItem[] | CompletionList): string[] => (Array.isArray(r) ? r : r.items).map((i) => i.label).sort();
     const actions = await client.request<CompletionItem[]>("textDocument/completion", at(cleanUri, clean, `.withEntrypoint("humanInput")`, 17));

@@ -1,6 +1,6 @@
 // Go to definition, find references and rename, from any string naming an
 // action, and (definition, references) from an action's declaration or import.
-import type { Location, Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
+import { LSPErrorCodes, ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
 import type { AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
 import { occurrences, targetAt, type AppLookup, type Occurrence, type Use } from "./locate.js";
 
@@ -83,13 +83,18 @@ function renameGroup(start: AppModel, name: string, lookup: AppLookup | undefine
 }
 
 /** Renames an action everywhere its app names it: the withActions key, transitions, entrypoint and halt lists. */
-export function rename(analysis: FileAnalysis, pos: Position, newName: string, lookup?: AppLookup): WorkspaceEdit | null {
-  if (!newName || /["'`\\\n]/.test(newName)) return null;
+export function rename(analysis: FileAnalysis, pos: Position, newName: string, lookup?: AppLookup): WorkspaceEdit | null | ResponseError<void> {
   const t = targetAt(analysis, pos, lookup);
   if (!t || t.kind !== "name" || !t.app.syntax.actions.some((a) => a.name === t.name)) return null;
+  if (newName === t.name) return { changes: {} };
+  // Told to the user instead of silently doing nothing (or merging two actions into one).
+  if (!newName.trim() || /["'`\\\n]/.test(newName)) return rejected(`"${newName}" cannot be an action name: use letters, digits, "_" or "-", without quotes or backslashes.`);
+  const group = renameGroup(t.app, t.name, lookup);
+  const clash = group.find((app) => app.syntax.actions.some((a) => a.name === newName));
+  if (clash) return rejected(`App "${clash.syntax.name}" already has an action named "${newName}": pick another name, or remove that action first.`);
   const changes: Record<string, TextEdit[]> = {};
   const done = new Set<string>();
-  for (const app of renameGroup(t.app, t.name, lookup)) {
+  for (const app of group) {
     for (const o of occurrences(app)) {
       if (o.name !== t.name || done.has(rangeKey(o.range))) continue;
       done.add(rangeKey(o.range));
@@ -97,4 +102,8 @@ export function rename(analysis: FileAnalysis, pos: Position, newName: string, l
     }
   }
   return { changes };
+}
+
+function rejected(message: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message);
 }
