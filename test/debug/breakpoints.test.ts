@@ -103,10 +103,10 @@ describe("debugger: breakpoints", function () {
     const first = await launchToFirstStop(dc, { program: chatbot }, () =>
       dc.setBreakpointsRequest({ source: { path: chatbot }, breakpoints: [{ line: UNSAFE_TRANSITION }, { line: BACK_TO_INPUT }] }),
     );
-    assert.match(first.body.description ?? "", /Transition aiResponse → humanInput/);
+    assert.match(first.body.description ?? "", /Transition aiResponse → humanInput: default/);
     assert.equal((await topFrame(dc)).name, "humanInput (next, sequence 3)");
     const unsafe = await moveAndStop(dc, () => dc.continueRequest({ threadId: 1 }));
-    assert.match(unsafe.body.description ?? "", /Transition safetyCheck → unsafeResponse/);
+    assert.match(unsafe.body.description ?? "", /Transition safetyCheck → unsafeResponse: safe=false/);
     assert.equal((await topFrame(dc)).name, "unsafeResponse (next, sequence 5)");
     // The program's last run halts after unsafeResponse: no step follows, so the session ends.
     const terminated = dc.waitForEvent("terminated");

@@ -25,6 +25,7 @@ describe("debugger: launching a TypeScript program", function () {
     await moveAndStop(dc, () => dc.nextRequest({ threadId: 1 }));
     const afterOne = await moveAndStop(dc, () => dc.nextRequest({ threadId: 1 }));
     assert.equal(afterOne.body.reason, "step");
+    assert.equal(afterOne.body.description, "Before increment (increment → increment: default)");
     const frames = await stack(dc);
     assert.deepEqual(frames.map((f) => f.name), ["increment (next, sequence 2)", "increment (sequence 1)", "start (sequence 0)"]);
 

@@ -97,6 +97,9 @@ describe("runs: run view in headless Chromium", function () {
     assert.match((await page.textContent(".timeline"))!, /model"gpt-4o-mini"/);
     assert.match((await page.textContent(".state"))!, /Who was Aaron Burr\?/);
     assert.doesNotMatch((await page.textContent(".state"))!, /__SEQUENCE_ID/, "internal keys hidden by default");
+    assert.equal(await page.textContent(".next .next-head"), "→ #6 humanInput");
+    assert.deepEqual(await page.locator(".next .tr-line").allTextContents(), ["aiResponse → humanInputdefaulttaken: held"]);
+    assert.equal(await page.textContent(".next .verdict"), "The default transition always holds.");
     await page.click('button[data-command="createTest"]');
     assert.deepEqual((await page.sent()).at(-1), { type: "command", command: "createTest" });
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
@@ -104,6 +107,41 @@ describe("runs: run view in headless Chromium", function () {
     const shot = process.env.BURR_UPDATE_SCREENSHOTS === "1" ? "docs/runs.png" : join(tmpdir(), "burr-runs-view.png");
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 10_000, "the screenshot has content");
+    await page.close();
+  });
+
+  it("Next: the transitions tried in order, the values that failed and the one that held", async () => {
+    const page = await open(await viewOf(t.dir, "demo", "chat-7f3a", 4));
+    assert.equal(await page.textContent(".next .next-head"), "→ #5 aiResponse");
+    const rows = page.locator(".next .transitions > li");
+    assert.equal(await rows.count(), 2);
+    assert.equal(await rows.nth(0).locator(".tr-line").textContent(), "safetyCheck → unsafeResponsesafe=Falsedid not hold");
+    assert.equal(await rows.nth(0).locator(".tr-values").textContent(), "safe = true (wants false)");
+    assert.equal(await rows.nth(0).locator(".tone-no").count(), 1);
+    assert.equal(await rows.nth(1).getAttribute("class"), "tr tr-taken");
+    assert.equal(await rows.nth(1).locator(".tr-line").textContent(), "safetyCheck → aiResponsesafe=Truetaken: held");
+    assert.equal(await rows.nth(1).locator(".tr-values").textContent(), "safe = true");
+    assert.match((await page.textContent(".next .verdict"))!, /“safe=True” held on the state after this step; the transition tried before it did not\./);
+    await page.close();
+    const last = await open(await viewOf(t.dir, "demo", "chat-7f3a", 8));
+    assert.equal(await last.textContent(".next .next-head"), "The run ended here");
+    assert.equal(await last.textContent(".next .tr-outcome"), "would be taken");
+    assert.equal(await last.textContent(".next .verdict"), "If the app resumes, humanInput comes next (the default transition).");
+    await last.close();
+  });
+
+  it("Next: a choice the condition texts cannot reproduce is marked, not explained", async () => {
+    const graph = {
+      type: "application", entrypoint: "check",
+      actions: ["check", "a", "b"].map((name) => ({ type: "action", name, reads: [], writes: [], code: "", inputs: [], optional_inputs: [] })),
+      transitions: [{ type: "transition", from_: "check", to: "a", condition: "n > 5" }, { type: "transition", from_: "check", to: "b", condition: "default" }],
+    };
+    writeRun(t.dir, "odd", "edited", [{ action: "check", state: { n: 10 } }, { action: "b", state: { n: 10 } }], { graph });
+    const page = await open(await viewOf(t.dir, "odd", "edited", 0));
+    assert.equal(await page.locator(".next .verdict-unreproducible").count(), 1);
+    assert.match((await page.textContent(".next .verdict"))!, /^Not reproducible: .* picks a \(“n > 5”\), but the run went to b\./);
+    assert.deepEqual(await page.locator(".next .tr-outcome").allTextContents(), ["holds here", "taken: held"]);
+    assert.equal(await page.textContent(".next .tr-values"), "n = 10");
     await page.close();
   });
 
@@ -134,6 +172,26 @@ describe("runs: run view in headless Chromium", function () {
     assert.match((await page.textContent(".error"))!, /<script>document/);
     assert.equal(await page.textContent(".status"), "failed");
     await page.close();
+    // Condition texts, action names and tested values from a run are text too.
+    const img = `<img src=x onerror="document.body.dataset.pwned=1">`;
+    const graph = {
+      type: "application", entrypoint: "check",
+      actions: ["check", "<b>next</b>", "<i>other</i>"].map((name) => ({ type: "action", name, reads: [], writes: [], code: "", inputs: [], optional_inputs: [] })),
+      transitions: [
+        { type: "transition", from_: "check", to: "<i>other</i>", condition: "<script>document.body.dataset.pwned=3</script>" },
+        { type: "transition", from_: "check", to: "<b>next</b>", condition: `note == '${img}'` },
+      ],
+    };
+    writeRun(t.dir, "evil", "why", [{ action: "check", state: { note: img } }, { action: "<b>next</b>", state: { note: img } }], { graph });
+    const why = await open(await viewOf(t.dir, "evil", "why", 0));
+    assert.equal(await why.locator("main img, main script, main b, main i").count(), 0);
+    assert.equal(await why.evaluate(() => document.body.dataset.pwned ?? null), null);
+    assert.equal(await why.textContent(".next .next-head"), "→ #1 <b>next</b>");
+    const text = (await why.textContent(".next"))!;
+    assert.ok(text.includes("<script>document.body.dataset.pwned=3</script>"));
+    assert.ok(text.includes(`check → <b>next</b>note == '${img}'taken: held`));
+    assert.ok(text.includes(`note = ${JSON.stringify(img)}`));
+    await why.close();
   });
 
   it("shows a Python Burr failure with its traceback, and follows a light theme", async () => {

@@ -49,7 +49,8 @@ export class DebugEngine {
   private seenFirstStep = false;
   private edited = false;
   private transitionHits: BurrBreakpoint[] = [];
-  private takenTransition: { from: string; to: string } | null = null;
+  /** The transition that led to the pending step, with its condition text (for the stop description). */
+  private takenTransition: { from: string; to: string; condition: string | null } | null = null;
   private frames = new Map<string, Promise<FrameData>>();
   private readonly lineBreakpoints = new Map<string, BurrBreakpoint[]>();
   private functionBreakpoints: BurrBreakpoint[] = [];
@@ -133,13 +134,13 @@ export class DebugEngine {
     this.seenFirstStep = true;
     if (first && this.stopOnEntry) return this.stop({ reason: "entry", description: `Before ${step.action} (entry)` });
     if (this.pauseRequested) return this.stop({ reason: "pause", description: `Paused before ${step.action}` });
-    if (this.mode === "step") return this.stop({ reason: "step", description: `Before ${step.action}` });
+    if (this.mode === "step") return this.stop({ reason: "step", description: `Before ${step.action}${taken ? ` (${via(taken)})` : ""}` });
     const candidates = [...transitionHits, ...this.allBreakpoints().filter((bp) => bp.targets.some((t) => t.kind === "action" && t.appId === step.appId && t.action === step.action))];
     const hits = await this.breakpointsThatStop(candidates, step);
     if (this.current?.step !== step) return;
     if (hits.length === 0) return this.resumeCurrent(false);
     const viaTransition = hits.some((bp) => transitionHits.includes(bp));
-    const description = viaTransition && taken ? `Transition ${taken.from} → ${taken.to}` : `Breakpoint before ${step.action}`;
+    const description = viaTransition && taken ? `Transition ${via(taken)}` : `Breakpoint before ${step.action}`;
     const reason = hits.every((bp) => bp.functionName !== undefined) ? "function breakpoint" : "breakpoint";
     this.stop({ reason, description, breakpointIds: hits.map((bp) => bp.id) });
   }
@@ -151,7 +152,8 @@ export class DebugEngine {
       track.path.push(step);
     }
     if (!next) return;
-    this.takenTransition = { from: step.action, to: next.to };
+    const condition = track?.graph.transitions[next.transitionIndex]?.condition ?? null;
+    this.takenTransition = { from: step.action, to: next.to, condition };
     this.transitionHits = this.allBreakpoints().filter((bp) =>
       bp.targets.some((t) => t.kind === "transition" && t.appId === step.appId && t.transitionIndex === next.transitionIndex && t.from === step.action),
     );
@@ -365,4 +367,9 @@ export function truthy(value: WireValue): boolean {
 
 export function renderInline(value: WireValue): string {
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** "from → to: <condition text>", the way a stop names the transition that led to it. */
+function via(t: { from: string; to: string; condition: string | null }): string {
+  return t.condition === null ? `${t.from} → ${t.to}` : `${t.from} → ${t.to}: ${t.condition}`;
 }

@@ -3,7 +3,7 @@
 import { el, section } from "./dom.js";
 import { renderTree } from "./jsonTree.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "./protocol.js";
-import { changes, errorSection, timeline, timing } from "./sections.js";
+import { changes, errorSection, nextSection, timeline, timing } from "./sections.js";
 
 interface VsCodeApi {
   postMessage(m: RunViewToHost): void;
@@ -54,7 +54,7 @@ function render(d: StepViewData): void {
   }
   const grid = el("div", "grid");
   if (d.error) grid.append(errorSection(d.error));
-  grid.append(timing(d), valueSection("Inputs", d.inputs, "inputs"), valueSection("Result", d.result, "result"), changes(d));
+  grid.append(timing(d), valueSection("Inputs", d.inputs, "inputs"), valueSection("Result", d.result, "result"), changes(d), nextSection(d));
   const tl = timeline(d);
   if (tl) grid.append(tl);
   app.append(grid, stateSection(d));

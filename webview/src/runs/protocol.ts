@@ -19,6 +19,50 @@ export interface SpanView {
   attributes: Record<string, unknown>;
 }
 
+/** A state value a transition's condition read. */
+export interface TestedValue {
+  /** A state key, or a key path such as messages.length. */
+  key: string;
+  /** False when the key is not in state (value is then null). */
+  present: boolean;
+  value: unknown;
+  /** For when-style tests: the value the condition wants, and whether the state has it. */
+  wants: { value: unknown; met: boolean } | null;
+}
+
+/** One transition out of the step's action, its condition evaluated on the state after the step. */
+export interface TransitionCheck {
+  from: string;
+  to: string;
+  /** The recorded condition text (user text: render as text). */
+  condition: string;
+  outcome: "holds" | "fails" | "unknown";
+  /** Why the outcome is unknown (a custom condition, a missing key); null otherwise. */
+  note: string | null;
+  values: TestedValue[];
+}
+
+/** What came after the step, and why. */
+export interface NextView {
+  /** next: a step followed; ended: none did; running: this step has not ended; failed: it threw. */
+  kind: "next" | "ended" | "running" | "failed";
+  /** The next step's action; for "ended", the action the transitions lead to, when known. */
+  action: string | null;
+  sequenceId: number | null;
+  /** The transition taken (for "ended": the one that would be), null when there is none. */
+  taken: TransitionCheck | null;
+  /** Transitions from this action before the taken one, in the order Burr tries them. */
+  before: TransitionCheck[];
+  /**
+   * explained: evaluating the texts reproduces the run's choice; partial: consistent, but some
+   * conditions cannot be evaluated from their text; unreproducible: the evaluation disagrees
+   * with what the run did. Null when there is no choice to explain.
+   */
+  verdict: "explained" | "partial" | "unreproducible" | null;
+  /** One or two plain sentences. */
+  summary: string;
+}
+
 export interface StepViewData {
   source: string;
   project: string;
@@ -37,6 +81,7 @@ export interface StepViewData {
   /** The step before (its action), null for the first step. */
   previousAction: string | null;
   change: StateChange;
+  next: NextView;
   error: string | null;
   stream: { timeToFirstItemMs: number | null; streamMs: number | null; items: number | null } | null;
   spans: SpanView[];

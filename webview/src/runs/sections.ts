@@ -1,7 +1,7 @@
-// The run view's sections for one step: timing, error, changes, values, timeline.
+// The run view's sections for one step: timing, error, changes, next, values, timeline.
 import { append, el, formatMs, section } from "./dom.js";
 import { compact } from "./jsonTree.js";
-import type { StepViewData } from "./protocol.js";
+import type { NextView, StepViewData, TestedValue, TransitionCheck } from "./protocol.js";
 
 export function timing(d: StepViewData): HTMLElement {
   const { root, body } = section("Timing", "timing");
@@ -54,6 +54,68 @@ export function changes(d: StepViewData): HTMLElement {
   if (!list.children.length) body.append(el("p", "muted", d.status === "failed" ? "A failed step changes nothing." : "No state key changed."));
   else body.append(list);
   return root;
+}
+
+const nextHeads: Record<NextView["kind"], string> = {
+  next: "",
+  ended: "The run ended here",
+  running: "Still running",
+  failed: "The step failed",
+};
+
+/** What came next and why: the transitions tried in order, the values they tested. */
+export function nextSection(d: StepViewData): HTMLElement {
+  const n = d.next;
+  const { root, body } = section("Next", "next");
+  const head = el("p", "next-head");
+  if (n.kind === "next") head.append(el("span", "next-arrow", "→ "), el("span", "seq", `#${n.sequenceId}`), " ", el("span", "next-action", n.action ?? ""));
+  else head.append(nextHeads[n.kind]);
+  body.append(head);
+  const rows: [TransitionCheck, boolean][] = [...n.before.map((c): [TransitionCheck, boolean] => [c, false]), ...(n.taken ? [[n.taken, true] as [TransitionCheck, boolean]] : [])];
+  if (rows.length) {
+    body.append(el("h3", undefined, n.kind === "next" ? `Transitions from ${d.action}, tried in order` : `Transitions from ${d.action}, in order`));
+    const list = el("ol", "transitions");
+    for (const [c, taken] of rows) list.append(transitionRow(c, taken, n));
+    body.append(list);
+  }
+  body.append(el("p", `verdict${n.verdict ? ` verdict-${n.verdict}` : ""}`, n.summary));
+  return root;
+}
+
+function transitionRow(c: TransitionCheck, taken: boolean, n: NextView): HTMLElement {
+  const li = el("li", taken ? "tr tr-taken" : "tr");
+  const line = el("div", "tr-line");
+  const [label, tone] = outcomeLabel(c, taken, n);
+  line.append(el("span", "tr-edge", `${c.from} → ${c.to}`), el("code", "tr-cond", c.condition), el("span", `tr-outcome tone-${tone}`, label));
+  li.append(line);
+  if (c.values.length) {
+    const values = el("ul", "tr-values");
+    for (const v of c.values) values.append(testedValue(v));
+    li.append(values);
+  }
+  if (c.note) li.append(el("p", "tr-note", c.note));
+  return li;
+}
+
+function outcomeLabel(c: TransitionCheck, taken: boolean, n: NextView): [string, "ok" | "no" | "unknown"] {
+  const past = n.kind === "next";
+  if (taken) {
+    if (!past) return c.outcome === "holds" ? ["would be taken", "ok"] : ["cannot tell", "unknown"];
+    if (c.outcome === "holds") return ["taken: held", "ok"];
+    return c.outcome === "fails" ? ["taken, yet does not hold here", "unknown"] : ["taken", "unknown"];
+  }
+  if (c.outcome === "fails") return [past ? "did not hold" : "does not hold", "no"];
+  if (c.outcome === "holds") return ["holds here", "unknown"];
+  return past && n.verdict === "partial" ? ["did not hold (the run went past it)", "unknown"] : ["not evaluated", "unknown"];
+}
+
+function testedValue(v: TestedValue): HTMLElement {
+  const li = el("li");
+  li.append(el("span", "json-key", v.key));
+  if (!v.present) li.append(el("span", "muted", " not in state"));
+  else li.append(el("span", "tr-eq", " = "), el("span", "tr-value", compact(v.value)));
+  if (v.wants && !v.wants.met) li.append(el("span", "tr-wants", ` (wants ${compact(v.wants.value)})`));
+  return li;
 }
 
 export function timeline(d: StepViewData): HTMLElement | null {

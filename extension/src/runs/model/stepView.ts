@@ -2,6 +2,7 @@
 import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/runs/protocol.js";
 import { fullStep, isRunning } from "./materialize.js";
 import { diffState } from "./stateDiff.js";
+import { explainNext } from "./transitionWhy.js";
 import type { AppRun, SpanRecord, StepRecord } from "./types.js";
 
 export interface StepViewInput {
@@ -27,6 +28,14 @@ export function buildStepView(input: StepViewInput): StepViewData {
         items: step.stream.itemsStreamed,
       }
     : null;
+  const status = step.error ? "failed" : isRunning(step) ? "running" : "completed";
+  // The step after this one in the log (steps are in the order they ran).
+  const index = run.steps.indexOf(input.step);
+  const after = index >= 0 ? (run.steps[index + 1] ?? null) : null;
+  const next = explainNext({
+    graph: run.graph, action: step.action, status, state: step.state,
+    next: after ? { action: after.action, sequenceId: after.sequenceId } : null,
+  });
   return {
     source: input.sourceLabel,
     project: input.project,
@@ -34,7 +43,7 @@ export function buildStepView(input: StepViewInput): StepViewData {
     partitionKey: run.partitionKey ?? null,
     sequenceId: step.sequenceId,
     action: step.action,
-    status: step.error ? "failed" : isRunning(step) ? "running" : "completed",
+    status,
     startTime: step.startTime === null ? null : new Date(step.startTime).toISOString(),
     endTime: step.endTime === null ? null : new Date(step.endTime).toISOString(),
     durationMs: step.startTime !== null && step.endTime !== null ? step.endTime - step.startTime : null,
@@ -44,6 +53,7 @@ export function buildStepView(input: StepViewInput): StepViewData {
     previousAction: previous?.action ?? null,
     // A failed step records the state before it, so it changed nothing.
     change: diffState(previous?.state ?? null, step.error ? (previous?.state ?? step.state) : step.state),
+    next,
     error: step.error,
     stream,
     spans: orderSpans(step.spans).map(({ span, depth }): SpanView => ({
