@@ -5,6 +5,7 @@ import { State } from "../state/state.js";
 import { ConfigurationError, InvalidActionResultError } from "../errors.js";
 import type { Tracer } from "../application/tracer.js";
 import { captureSite, type SourceSite } from "./source.js";
+import { checkCapture, type ErrorCapture } from "./capture.js";
 
 export type Inputs = Record<string, unknown>;
 export type ActionResult = Record<string, unknown>;
@@ -28,6 +29,18 @@ export interface ActionSpec {
   optionalInputs?: readonly string[];
   /** Usable in halt lists as "@tag:<name>". */
   tags?: readonly string[];
+  /** `captureAs("error")`: an exception from the action is written to that key (one of `writes`) instead of failing the step. */
+  onError?: ErrorCapture;
+}
+
+/** A checked spec with every field present: what an action built from a spec holds. */
+export interface NormalizedSpec {
+  reads: readonly string[];
+  writes: readonly string[];
+  inputs: readonly string[];
+  optionalInputs: readonly string[];
+  tags: readonly string[];
+  onError: ErrorCapture | null;
 }
 
 /** What executing an action produced, before the runtime checks it. */
@@ -49,6 +62,8 @@ export abstract class ActionBase {
   inputs: readonly string[] = [];
   optionalInputs: readonly string[] = [];
   tags: readonly string[] = [];
+  /** Where the action's exceptions go (`captureAs(key)`); null: they fail the step. */
+  onError: ErrorCapture | null = null;
   /** True for streaming actions: `streamResult` yields their partial results. */
   get streaming(): boolean {
     return false;
@@ -128,7 +143,8 @@ export class FunctionAction<I extends Inputs = Inputs> extends ActionBase {
     readonly fn: ActionFn<I>,
   ) {
     super();
-    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = normalizeSpec(spec));
+    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags, onError: this.onError } =
+      normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {
@@ -163,8 +179,8 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
-/** A checked spec with every list present: what an action built from a spec holds. */
-export function normalizeSpec(spec: ActionSpec): Required<ActionSpec> {
+/** A checked spec with every field present. */
+export function normalizeSpec(spec: ActionSpec): NormalizedSpec {
   checkSpec(spec);
   return {
     reads: spec.reads ?? [],
@@ -172,6 +188,7 @@ export function normalizeSpec(spec: ActionSpec): Required<ActionSpec> {
     inputs: spec.inputs ?? [],
     optionalInputs: spec.optionalInputs ?? [],
     tags: spec.tags ?? [],
+    onError: spec.onError ?? null,
   };
 }
 
@@ -190,4 +207,5 @@ export function checkSpec(spec: ActionSpec): void {
       throw new ConfigurationError(`Input "${input}" starts with "__", which Burr reserves; rename it`, { key: input });
     }
   }
+  if (spec.onError !== undefined && spec.onError !== null) checkCapture(spec.onError, spec.writes ?? []);
 }

@@ -13,14 +13,17 @@ import {
   type ActionSpec,
   type Inputs,
 } from "./action.js";
+import type { ErrorCapture } from "./capture.js";
 import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } from "./streaming.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
 /** A spec whose reads/writes are the literal key lists (inferred without `as const`). */
-export interface KeyedSpec<R extends string, W extends string> extends Omit<ActionSpec, "reads" | "writes"> {
+export interface KeyedSpec<R extends string, W extends string> extends Omit<ActionSpec, "reads" | "writes" | "onError"> {
   reads?: readonly R[];
   writes?: readonly W[];
+  /** Only a key among `writes` type-checks (the runtime checks it too). */
+  onError?: ErrorCapture<NoInfer<W>>;
 }
 
 /** What an action function may return: the view it was given (or derived), or any State. */

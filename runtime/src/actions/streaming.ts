@@ -54,7 +54,8 @@ export class FunctionStreamingAction<I extends Inputs = Inputs> extends Streamin
     readonly fn: StreamingActionFn<I>,
   ) {
     super();
-    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = normalizeSpec(spec));
+    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags, onError: this.onError } =
+      normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {

@@ -4,6 +4,7 @@
 import { State } from "../state/state.js";
 import type { ActionBase, ActionContext, Inputs } from "../actions/action.js";
 import { EMPTY_INPUTS } from "../actions/action.js";
+import { checkCapture, type ErrorCapture } from "../actions/capture.js";
 import {
   ConfigurationError,
   MissingInputError,
@@ -21,9 +22,13 @@ export interface CompiledAction {
   writeList: readonly string[];
   /** True when the action takes no inputs at all (no allocation per step). */
   noInputs: boolean;
+  /** Where the action's exceptions go (onError: captureAs), or null. */
+  capture: ErrorCapture | null;
 }
 
 export function compileAction(name: string, action: ActionBase): CompiledAction {
+  // Class actions set onError as a field, after any constructor could check it: checked here, at build().
+  if (action.onError !== null && action.onError !== undefined) checkCapture(action.onError, action.writes, name);
   return {
     name,
     action,
@@ -31,6 +36,7 @@ export function compileAction(name: string, action: ActionBase): CompiledAction 
     writes: new Set(action.writes),
     writeList: [...action.writes],
     noInputs: action.inputs.length === 0 && action.optionalInputs.length === 0 && Object.keys(action.boundInputs).length === 0,
+    capture: action.onError ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
 // promise met switches the rest of that step to async.
 import type { ActionBase, ActionContext, ActionOutcome, ActionResult, Inputs } from "../actions/action.js";
 import type { Condition } from "../conditions/index.js";
+import { errorRecord, isCapturable } from "../actions/capture.js";
 import { ActionError, BurrError } from "../errors.js";
 import type { GraphModel } from "../graph/model.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
@@ -212,12 +213,12 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     try {
       out = runInStep(ctx, () => compiled.action.execute(view, inputs, ctx));
     } catch (e) {
-      return this.failStep(compiled, seq, inputs, before, e);
+      return this.failOrCapture(compiled, seq, inputs, before, e, ctx);
     }
     if (isThenable<ActionOutcome>(out)) {
       return Promise.resolve(out).then(
         (o) => this.completeStep(compiled, seq, inputs, before, view, o, ctx),
-        (e: unknown) => this.failStep(compiled, seq, inputs, before, e),
+        (e: unknown) => this.failOrCapture(compiled, seq, inputs, before, e, ctx),
       );
     }
     return this.completeStep(compiled, seq, inputs, before, view, out, ctx);
@@ -283,6 +284,41 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
       if (post) return post.then(() => stepResult);
     }
     return stepResult;
+  }
+
+  /**
+   * @internal The action's code threw. With onError: captureAs(key) and an error
+   * of the action's own, the step completes with state = before + { key: record }
+   * (other declared writes are not required: the action did not finish);
+   * otherwise it fails. Only a throwing action pays for the check.
+   */
+  failOrCapture(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+    e: unknown,
+    ctx: StepContext,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    const capture = compiled.capture;
+    if (capture === null || !isCapturable(e, this.uid)) return this.failStep(compiled, seq, inputs, before, e);
+    const record = errorRecord(e, capture.includeStack);
+    const result: ActionResult = { [capture.key]: record };
+    const after = (before as State).update(result) as State<S>;
+    try {
+      // A tracked run shows the step completed; this says its error was captured.
+      ctx.tracer.logAttributes({ captured_error: record });
+    } catch (hookError) {
+      return this.failStep(compiled, seq, inputs, before, hookError);
+    }
+    const pending = ctx.flush();
+    if (pending) {
+      return pending.then(
+        () => this.commit(compiled, seq, inputs, before, after, result),
+        (hookError: unknown) => this.failStep(compiled, seq, inputs, before, hookError),
+      );
+    }
+    return this.commit(compiled, seq, inputs, before, after, result);
   }
 
   /** @internal The changes of the last committed step, computed at most once. */

@@ -153,8 +153,8 @@ interface ParallelOptions extends ActionSpec {
 }
 
 function configure<T extends ParallelAction>(target: T, opts: ParallelOptions): T {
-  const { reads, writes, inputs, optionalInputs, tags } = normalizeSpec(opts);
-  Object.assign(target, { reads, writes, inputs, optionalInputs, tags });
+  const { reads, writes, inputs, optionalInputs, tags, onError } = normalizeSpec(opts);
+  Object.assign(target, { reads, writes, inputs, optionalInputs, tags, onError });
   if (opts.cascade !== undefined) target.cascade = opts.cascade;
   if (opts.maxConcurrency !== undefined) target.maxConcurrency = opts.maxConcurrency;
   return target;

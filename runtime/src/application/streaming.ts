@@ -160,7 +160,7 @@ async function* drive<S extends StateValues>(
   }
 }
 
-/** One run of the action: hooks, items as they come, then commit; a failure keeps `before` and throws. */
+/** One run of the action: hooks, items as they come, then commit; a failure keeps `before` and throws (unless onError captures it). */
 async function* attempt<S extends StateValues>(
   app: Application<S>,
   target: StreamTarget,
@@ -205,7 +205,9 @@ async function* attempt<S extends StateValues>(
       outcome = await runInStep(ctx, () => compiled.action.execute(view, inputs, ctx));
     }
   } catch (e) {
-    return await app.failStep(compiled, seq, inputs, before, e);
+    // Items already yielded stay delivered; a captured error still completes the step.
+    const r = await app.failOrCapture(compiled, seq, inputs, before, e, ctx);
+    return { result: r.result, state: r.state };
   }
   const r = await app.completeStep(compiled, seq, inputs, before, view, outcome, ctx);
   return { result: r.result, state: r.state };

@@ -14,9 +14,20 @@ function addFix(list: NameList, key: string, field: string): ProblemFix {
 
 export function checkAction(def: ActionDef): AnalysisProblem[] {
   const problems: AnalysisProblem[] = [];
+  const name = actionName(def);
+  const captured = def.onError;
+  const declaredWrite = (key: string) => !!def.writes?.items.some((w) => w.name === key);
+  // When the body writes the key too, that write's diagnostic (and fix) covers it.
+  const bodyWrites = (key: string) => !!def.access?.writes.some((w) => w.name === key);
+  if (captured && def.writes?.complete && !declaredWrite(captured.name) && !bodyWrites(captured.name)) {
+    problems.push({
+      code: "undeclared-write", severity: "error", range: captured.range, action: name, key: captured.name,
+      message: `Action "${name}" writes a captured error to state key "${captured.name}" (onError: captureAs("${captured.name}")) but does not declare it: add "${captured.name}" to its writes.`,
+      fix: addFix(def.writes, captured.name, "writes"),
+    });
+  }
   const access = def.access;
   if (!access) return problems;
-  const name = actionName(def);
   if (def.reads?.complete) {
     const declared = new Set(def.reads.items.map((r) => r.name));
     for (const r of access.reads) {
@@ -41,7 +52,8 @@ export function checkAction(def: ActionDef): AnalysisProblem[] {
     if (access.writesComplete) {
       const written = new Set(access.writes.map((w) => w.name));
       for (const w of def.writes.items) {
-        if (written.has(w.name)) continue;
+        // The runtime writes the onError key when the action throws.
+        if (written.has(w.name) || w.name === captured?.name) continue;
         problems.push({
           code: "unused-write", severity: "warning", range: w.range, action: name, key: w.name,
           message: `Action "${name}" declares write "${w.name}" but never writes it: write it in the body or remove it from writes.`,

@@ -2,8 +2,8 @@
 // classes extending `Action` with reads/writes/inputs fields.
 import { ts } from "ts-morph";
 import { analyseStateAccess } from "./stateAccess.js";
-import { nodeRange, objProp, propName, rangeOf, stringArray, unwrap, type FileCtx } from "./syntax.js";
-import type { ActionDef, NameList, SourceRange } from "./types.js";
+import { calleeName, isStringLike, nodeRange, objProp, propName, rangeOf, stringArray, stringRef, unwrap, type FileCtx } from "./syntax.js";
+import type { ActionDef, NameList, NameRef, SourceRange } from "./types.js";
 
 const FACTORIES: Record<string, ActionDef["kind"]> = {
   action: "function",
@@ -35,6 +35,7 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
     optionalInputs: (stringArray(ctx, objProp(spec, "optionalInputs"))?.items ?? []).map((r) => r.name),
     destructuredInputs: fn ? destructured(fn.parameters[1]) : null,
     access: fn && stateParam ? analyseStateAccess(ctx, fn.body, [stateParam]) : null,
+    onError: captureKey(ctx, objProp(spec, "onError")),
     range: declRange,
   };
 }
@@ -90,6 +91,7 @@ export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.Clas
     access: known
       ? { reads: accesses.flatMap((a) => a.reads), writes: accesses.flatMap((a) => a.writes), writesComplete: accesses.every((a) => a.writesComplete) }
       : null,
+    onError: captureKey(ctx, field("onError")),
     range: cls.name ? nodeRange(ctx, cls.name) : nodeRange(ctx, cls),
   };
 }
@@ -101,6 +103,14 @@ function declaredList(ctx: FileCtx, spec: ts.ObjectLiteralExpression, key: strin
   const at = spec.getStart(ctx.sf) + 1;
   const here = rangeOf(ctx, at, at);
   return { items: [], complete: true, range: nodeRange(ctx, spec), insertAt: here, separator: "", missingProperty: key };
+}
+
+/** The key of `captureAs("key")` (or `x.captureAs("key", options)`); null for anything else. */
+function captureKey(ctx: FileCtx, node: ts.Expression | undefined): NameRef | null {
+  const call = node ? unwrap(node) : undefined;
+  if (!call || !ts.isCallExpression(call) || calleeName(call) !== "captureAs") return null;
+  const key = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  return key && isStringLike(key) ? stringRef(ctx, key) : null;
 }
 
 function paramName(p: ts.ParameterDeclaration | undefined): string | null {

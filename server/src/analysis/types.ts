@@ -43,6 +43,8 @@ export interface ActionDef {
   /** Inputs the function destructures with no default. */
   destructuredInputs: string[] | null;
   access: StateAccess | null;
+  /** The key of `onError: captureAs("key")`: the runtime writes a captured error there. */
+  onError: NameRef | null;
   /** The declaration (the variable name or class name). */
   range: SourceRange;
 }
