@@ -7,23 +7,26 @@ import { pathToFileURL } from "node:url";
 import type { GraphRequestResult } from "../../server/src/protocol.js";
 import { ensureServerBuilt, LspClient, repoRoot } from "./support/client.js";
 
-const chatbotDir = join(repoRoot, "examples/chatbot");
+const examplesDir = join(repoRoot, "examples");
+const chatbotDir = join(examplesDir, "chatbot");
+const exampleFiles = readdirSync(examplesDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
 
-describe("language server on examples/chatbot (over LSP)", function () {
+describe("language server on examples/ (over LSP)", function () {
   this.timeout(60_000);
   let client: LspClient;
 
   before(async () => {
     assert.ok(existsSync(join(chatbotDir, "app.ts")), "examples/chatbot/app.ts exists");
     await ensureServerBuilt();
-    client = await LspClient.start(chatbotDir);
+    client = await LspClient.start(examplesDir);
   });
   after(async () => client?.stop());
 
   it("reports no problems in any example file", async () => {
-    for (const file of readdirSync(chatbotDir).filter((f) => f.endsWith(".ts"))) {
-      const uri = pathToFileURL(join(chatbotDir, file)).href;
-      const diagnostics = await client.open(uri, readFileSync(join(chatbotDir, file), "utf8"));
+    assert.ok(exampleFiles.length >= 5, `example files: ${exampleFiles.join(", ")}`);
+    for (const file of exampleFiles) {
+      const uri = pathToFileURL(join(examplesDir, file)).href;
+      const diagnostics = await client.open(uri, readFileSync(join(examplesDir, file), "utf8"));
       assert.deepEqual(diagnostics.map((d) => `${file}:${d.range.start.line + 1}: ${String(d.message)}`), []);
     }
   });
@@ -36,5 +39,13 @@ describe("language server on examples/chatbot (over LSP)", function () {
     assert.deepEqual(graph.actions.map((a) => a.name).sort(), ["aiResponse", "humanInput", "safetyCheck", "unsafeResponse"]);
     assert.deepEqual(graph.actions.find((a) => a.name === "safetyCheck")!.reads, ["prompt"]);
     assert.ok(graph.transitions.some((t) => t.from === "safetyCheck" && t.to === "unsafeResponse" && t.condition === "safe=false"));
+  });
+
+  it("finds the approval flow's graph, built in an async helper with initializeFrom", async () => {
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri: pathToFileURL(join(examplesDir, "approval/app.ts")).href });
+    assert.equal(apps.length, 1);
+    const { graph } = apps[0]!;
+    assert.equal(graph.entrypoint, "draft");
+    assert.deepEqual(graph.transitions.map((t) => `${t.from}->${t.to}:${t.condition}`), ["draft->review:default", "review->send:approved=true", "review->draft:default"]);
   });
 });
