@@ -291,6 +291,16 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   }
 
   /** @internal The debugger gate, if attached. */
+  /** @internal Where the app goes next, for the debugger; a failing condition surfaces on the next step, as without one. */
+  nextForGate(): { to: string; transitionIndex: number } | null {
+    try {
+      const to = this.nextAction();
+      return to === null ? null : { to, transitionIndex: this.nextTransition };
+    } catch {
+      return null;
+    }
+  }
+
   get debugGate(): StepGate | null {
     return this.gate;
   }
@@ -315,13 +325,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
       const before = this._state; // the gate may have edited it
       try {
         const r = await this.runPrepared(compiled, seq, stepInputs, before);
-        let next: { to: string; transitionIndex: number } | null = null;
-        try {
-          const to = this.nextAction();
-          if (to !== null) next = { to, transitionIndex: this.nextTransition };
-        } catch {
-          next = null; // a failing condition surfaces on the next step, as without a debugger
-        }
+        const next = this.nextForGate();
         await gate.afterStep(this, {
           sequenceId: seq,
           action: name,

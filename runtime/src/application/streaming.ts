@@ -130,13 +130,7 @@ async function* drive<S extends StateValues>(
         continue;
       }
       if (gate) {
-        let next: { to: string; transitionIndex: number } | null = null;
-        try {
-          const to = app.nextAction();
-          if (to !== null) next = { to, transitionIndex: app.nextTransition };
-        } catch {
-          next = null; // a failing condition surfaces on the next step, as without a debugger
-        }
+        const next = app.nextForGate();
         await gate.afterStep(app, {
           sequenceId: seq,
           action: target.name,
