@@ -1,7 +1,8 @@
 // `npm run bench`: every section in one process run, each figure beside its
 // reference, printed as tables and written to bench/results.json.
-// `npm run bench -- runtime server` runs only the named sections.
-import { writeFileSync, existsSync } from "node:fs";
+// `npm run bench -- runtime server` runs only the named sections and replaces
+// just those in results.json, keeping the others (each says when it was measured).
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BenchFn, BenchSection } from "./types.js";
@@ -29,6 +30,14 @@ function format(v: number | string | null | undefined): string {
   return v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
 }
 
+function previousSections(file: string): BenchSection[] {
+  try {
+    return (JSON.parse(readFileSync(file, "utf8")) as { sections?: BenchSection[] }).sections ?? [];
+  } catch {
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const results: BenchSection[] = [];
@@ -45,16 +54,18 @@ async function main(): Promise<void> {
       const out = await mod.bench();
       for (const s of Array.isArray(out) ? out : [out]) {
         printSection(s);
-        results.push(s);
+        results.push({ ...s, measuredAt: new Date().toISOString() });
       }
     } catch (err) {
       failures.push(`${name}: ${(err as Error).stack ?? String(err)}`);
       console.error(`\n!! section ${name} failed: ${(err as Error).message}`);
     }
   }
-  const out = { date: new Date().toISOString(), node: process.version, cpus: (await import("node:os")).cpus().length, sections: results, failures };
-  writeFileSync(join(here, "results.json"), JSON.stringify(out, null, 2) + "\n");
-  console.log(`\nwrote bench/results.json (${results.length} sections${failures.length ? `, ${failures.length} failed` : ""})`);
+  const file = join(here, "results.json");
+  const kept = only.length ? previousSections(file).filter((p) => !results.some((r) => r.title === p.title)) : [];
+  const out = { date: new Date().toISOString(), node: process.version, cpus: (await import("node:os")).cpus().length, sections: [...kept, ...results], failures };
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+  console.log(`\nwrote bench/results.json (${results.length} sections measured${kept.length ? `, ${kept.length} kept from the last run` : ""}${failures.length ? `, ${failures.length} failed` : ""})`);
   if (failures.length) process.exitCode = 1;
 }
 

@@ -15,6 +15,8 @@ export interface BenchSection {
   rows: BenchRow[];
   /** Targets and whether they were met, as text lines. */
   notes: string[];
+  /** When it ran (set by run.ts; a partial run keeps other sections' dates). */
+  measuredAt?: string;
 }
 
 export type BenchFn = () => Promise<BenchSection | BenchSection[]>;
