@@ -8,7 +8,7 @@ import { codeActions } from "./features/codeActions.js";
 import { completion } from "./features/completion.js";
 import { graphResult } from "./features/graph.js";
 import { hover } from "./features/hover.js";
-import { definition, prepareRename, references, rename } from "./features/navigation.js";
+import { definition, documentHighlights, prepareRename, references, rename } from "./features/navigation.js";
 import { codeLenses, documentSymbols } from "./features/symbols.js";
 import { GraphRequestMethod, type GraphRequestParams, type GraphRequestResult } from "./protocol.js";
 
@@ -28,6 +28,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       completionProvider: { triggerCharacters: ['"', "'", "`"] },
       codeActionProvider: { codeActionKinds: ["quickfix"] },
@@ -67,6 +68,7 @@ const lookup = session.lookup;
 connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, p.position, lookup)));
 connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (a) => definition(a, p.position, lookup)));
 connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a) => references(a, p.position, p.context.includeDeclaration, lookup)));
+connection.onDocumentHighlight((p) => withAnalysis(p.textDocument.uri, [], (a) => documentHighlights(a, p.position, lookup)));
 connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, p.position, lookup)));
 connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, p.position, p.newName, lookup)));
 connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, session.sourceFile(p.textDocument.uri), p.position)));

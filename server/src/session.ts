@@ -8,6 +8,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { AnalysisHost } from "./analysis/host.js";
 import type { GraphValidator } from "./analysis/appChecks.js";
 import { occurrences } from "./analysis/occurrences.js";
+import { helperWriting } from "./analysis/sharing.js";
 import type { ActionDef, AnalysisProblem, AppModel, FileAnalysis } from "./analysis/types.js";
 import { toDiagnostics } from "./features/diagnostics.js";
 import { graphResult } from "./features/graph.js";
@@ -59,6 +60,11 @@ export class Session {
   readonly lookup: AppLookup = {
     usesOf: (def) => this.usesOf(def),
     appsAt: (uri) => this.appsAt(uri),
+    helperAt: (range) => {
+      const path = uriToPath(range.file);
+      const facts = path ? this.host.facts(path) : null;
+      return facts ? helperWriting(facts, range) : null;
+    },
   };
 
   constructor(

@@ -2,7 +2,7 @@
 // burr/graph, over real LSP against dist/server.js.
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
-import type { CodeAction, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, WorkspaceEdit } from "vscode-languageserver-protocol";
+import type { CodeAction, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentHighlight, DocumentSymbol, Hover, Location, WorkspaceEdit } from "vscode-languageserver-protocol";
 import type { GraphRequestResult } from "../../server/src/protocol.js";
 import { ensureServerBuilt, LspClient } from "./support/client.js";
 import { fixturePath, fixturesDir, fixtureText } from "./support/fixtures.js";
@@ -63,6 +63,34 @@ describe("language server features (over LSP)", function () {
       lineOf(clean, `[["unsafeResponse", "aiResponse"], "humanInput"]`),
       lineOf(clean, ".withEntrypoint("),
     ]);
+  });
+
+  it("highlights an action's strings in its own app only, not in another app of the file naming an action alike", async () => {
+    const uri = uriOf("cross-file.ts");
+    const cross = fixtureText("cross-file.ts");
+    const highlights = async (needle: string, offset: number, nth = 0): Promise<string[]> => {
+      const hs = await client.request<DocumentHighlight[]>("textDocument/documentHighlight", at(uri, cross, needle, offset, nth));
+      return hs.map((h) => `${h.range.start.line}:${h.range.start.character}-${h.range.end.character}`).sort();
+    };
+    const span = (needle: string, offset: number, length: number, nth = 0): string => {
+      const p = positionOf(cross, needle, offset, nth);
+      return `${p.line}:${p.character}-${p.character + length}`;
+    };
+    const n = "askUser".length;
+    // `app` declares askUser itself; `helped` gets its own from qaBuilder (modules/builders.ts).
+    assert.deepEqual(await highlights(`["askUser", "answer"]`, 3), [
+      span("{ askUser, answer,", 2, n), span(`["askUser", "answer"]`, 2, n), span(`.withEntrypoint("askUser")`, 17, n),
+    ].sort());
+    assert.deepEqual(await highlights(`["askUser", "reply"]`, 3), [span(`["askUser", "reply"]`, 2, n), span(`["reply", "askUser"]`, 11, n)].sort());
+    const inClean = await client.request<DocumentHighlight[]>("textDocument/documentHighlight", at(cleanUri, clean, `.withEntrypoint("humanInput")`, 18));
+    const cleanSpan = (needle: string, offset: number): string => {
+      const p = positionOf(clean, needle, offset);
+      return `${p.line}:${p.character}-${p.character + "humanInput".length}`;
+    };
+    assert.deepEqual(inClean.map((h) => `${h.range.start.line}:${h.range.start.character}-${h.range.end.character}`).sort(), [
+      cleanSpan("{ humanInput,", 2), cleanSpan(`["humanInput", "safetyCheck"]`, 2),
+      cleanSpan(`"aiResponse"], "humanInput"]`, 16), cleanSpan(`.withEntrypoint("humanInput")`, 17),
+    ].sort());
   });
 
   it("renames an action across the app and the result still checks clean", async () => {
@@ -250,6 +278,67 @@ describe("language server features (over LSP)", function () {
         ...at(uriOf("modules/chat-actions.ts"), text["modules/chat-actions.ts"]!, "export const aiResponse", 14), context: { includeDeclaration: false },
       });
       assert.equal(without.length, refs.length - 1);
+    });
+
+    it("finds references from a string in an app built from a shared helper: every app built from it, as rename covers", async () => {
+      const apps = "chat-helper-apps.ts";
+      const helper = "modules/chat-builder.ts";
+      const n = "aiResponse".length;
+      const aiResponse = [
+        loc(helper, "{ ask, aiResponse }", 7, n),
+        loc(helper, `["ask", "aiResponse"]`, 9, n),
+        loc(helper, `["aiResponse", "ask"]`, 2, n),
+        loc(apps, `haltAfter: ["aiResponse"]`, 13, n),
+        loc(apps, `haltBefore: ["aiResponse"]`, 14, n),
+      ];
+      const refs = async (file: string, needle: string, offset: number, includeDeclaration: boolean): Promise<string[]> =>
+        (await client.request<Location[]>("textDocument/references", { ...at(uriOf(file), text[file]!, needle, offset), context: { includeDeclaration } })).map(short).sort();
+      // From `second`'s halt list: `first`'s halt list too, since both name the helper's key.
+      assert.deepEqual(await refs(apps, `haltBefore: ["aiResponse"]`, 14, false), [...aiResponse].sort());
+      assert.deepEqual(await refs(apps, `haltBefore: ["aiResponse"]`, 14, true), [...aiResponse, loc("modules/chat-actions.ts", "export const aiResponse", 13, n)].sort());
+      // From the helper's own strings: the same places.
+      assert.deepEqual(await refs(helper, `["aiResponse", "ask"]`, 3, false), [...aiResponse].sort());
+      // From `first`'s entrypoint: both apps' entrypoints.
+      assert.deepEqual(await refs(apps, `.withEntrypoint("ask")`, 18, false), [
+        loc(helper, "{ ask, aiResponse }", 2, 3),
+        loc(helper, `["ask", "aiResponse"]`, 2, 3),
+        loc(helper, `["aiResponse", "ask"]`, 16, 3),
+        loc(apps, `.withEntrypoint("ask")`, 17, 3, 0),
+        loc(apps, `.withEntrypoint("ask")`, 17, 3, 1),
+      ].sort());
+    });
+
+    it("hover on a string in an app built from a shared helper says how many apps are built from it", async () => {
+      const apps = "chat-helper-apps.ts";
+      const helper = "modules/chat-builder.ts";
+      const hover = await client.request<Hover>("textDocument/hover", at(uriOf(apps), text[apps]!, `haltBefore: ["aiResponse"]`, 14));
+      assert.equal((hover.contents as { value: string }).value, [
+        "**action** `aiResponse` in app `second`", "",
+        "- reads: `prompt`", "- writes: `response`", "- inputs: —", "- in: `ask`", "- out: `ask`", "",
+        `used by 2 apps built from \`chatBuilder\` ([chat-builder.ts](${uriOf(helper)}#L${lineOf(text[helper]!, ".withActions(") + 1})): \`first\`, \`second\``,
+      ].join("\n"));
+      // An app of its own says nothing of the kind.
+      const own = await client.request<Hover>("textDocument/hover", at(uriOf("chat-app.ts"), text["chat-app.ts"]!, `haltAfter: ["aiResponse"]`, 13));
+      assert.doesNotMatch((own.contents as { value: string }).value, /used by/);
+    });
+
+    it("highlights every string in the document naming the same action of the same app(s)", async () => {
+      const highlights = async (file: string, needle: string, offset: number): Promise<string[]> => {
+        const hs = await client.request<DocumentHighlight[]>("textDocument/documentHighlight", at(uriOf(file), text[file]!, needle, offset));
+        return hs.map((h) => short({ uri: uriOf(file), range: h.range })).sort();
+      };
+      const apps = "chat-helper-apps.ts";
+      const helper = "modules/chat-builder.ts";
+      const n = "aiResponse".length;
+      // Both apps' halt lists: they name the same action of the shared helper.
+      assert.deepEqual(await highlights(apps, `haltAfter: ["aiResponse"]`, 13), [
+        loc(apps, `haltAfter: ["aiResponse"]`, 13, n), loc(apps, `haltBefore: ["aiResponse"]`, 14, n),
+      ].sort());
+      assert.deepEqual(await highlights(helper, `["ask", "aiResponse"]`, 10), [
+        loc(helper, "{ ask, aiResponse }", 7, n), loc(helper, `["ask", "aiResponse"]`, 9, n), loc(helper, `["aiResponse", "ask"]`, 2, n),
+      ].sort());
+      // Nothing off an action name.
+      assert.deepEqual(await highlights(apps, "export const first", 3), []);
     });
 
     it("goes to the declaration from the import of an action", async () => {

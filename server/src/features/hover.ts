@@ -2,8 +2,9 @@
 // on a declaration (or an import of one), that for every app using it.
 import type { Hover, Position, Range } from "vscode-languageserver";
 import { actionName } from "../analysis/actionChecks.js";
+import { appsSharing, sharedPlace } from "../analysis/sharing.js";
 import type { ActionDef, AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
-import { targetAt, type AppLookup, type Use } from "./locate.js";
+import { singleFile, targetAt, type AppLookup, type Use } from "./locate.js";
 
 const list = (xs: string[]): string => (xs.length ? xs.map((x) => `\`${x}\``).join(", ") : "—");
 const cond = (c: string): string => (c === "default" ? "" : ` when \`${c}\``);
@@ -53,9 +54,24 @@ export function declarationHover(def: ActionDef, uses: Use[]): string {
   return lines.join("\n");
 }
 
-export function hover(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): Hover | null {
+/** When the action is named in a builder helper shared by several apps: how many, the helper, and which apps. */
+function sharedLine(app: AppModel, name: string, lookup: AppLookup): string | null {
+  const group = appsSharing(app, name, (uri) => lookup.appsAt(uri));
+  const place = group.length > 1 ? sharedPlace(app, name, group) : null;
+  if (!place) return null;
+  const helper = lookup.helperAt(place);
+  const where = `[${fileName(place.file)}](${place.file}#L${place.start.line + 1})`;
+  const names = [...group].sort((a, b) => a.uri.localeCompare(b.uri) || a.range.start.line - b.range.start.line).map((a) => a.name);
+  return `used by ${group.length} apps built from ${helper ? `\`${helper}\`` : "a shared builder helper"} (${where}): ${list(names)}`;
+}
+
+export function hover(analysis: FileAnalysis, pos: Position, lookup: AppLookup = singleFile(analysis)): Hover | null {
   const t = targetAt(analysis, pos, lookup);
   if (!t) return null;
-  if (t.kind === "name") return { contents: { kind: "markdown", value: actionHover(t.app, t.name) }, range: lsp(t.occurrence.range) };
+  if (t.kind === "name") {
+    const shared = sharedLine(t.app, t.name, lookup);
+    const value = actionHover(t.app, t.name) + (shared ? `\n\n${shared}` : "");
+    return { contents: { kind: "markdown", value }, range: lsp(t.occurrence.range) };
+  }
   return { contents: { kind: "markdown", value: declarationHover(t.def, t.uses) }, range: lsp(t.at) };
 }

@@ -21,6 +21,8 @@ export interface AppLookup {
   usesOf(def: ActionDef): Use[];
   /** Every app naming actions in this file: built here, or elsewhere from a builder helper written here. */
   appsAt(uri: string): AppModel[];
+  /** The name of the builder helper whose chain writes the string at this range, if any. */
+  helperAt(range: SourceRange): string | null;
 }
 
 /** Only the document's own apps: for callers without a workspace. */
@@ -28,6 +30,7 @@ export function singleFile(analysis: FileAnalysis): AppLookup {
   return {
     usesOf: (def) => analysis.apps.flatMap((app) => [...app.defs].filter(([, d]) => d.id === def.id).map(([name]) => ({ app, name }))),
     appsAt: (uri) => (uri === analysis.uri ? analysis.apps : []),
+    helperAt: () => null,
   };
 }
 

@@ -1,8 +1,10 @@
-// Go to definition, find references and rename, from any string naming an
-// action, and (definition, references) from an action's declaration or import.
-import { LSPErrorCodes, ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
+// Go to definition, find references, rename and document highlights, from any
+// string naming an action, and (definition, references) from an action's
+// declaration or import.
+import { LSPErrorCodes, ResponseError, type DocumentHighlight, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
+import { appsSharing } from "../analysis/sharing.js";
 import type { AppModel, FileAnalysis, SourceRange } from "../analysis/types.js";
-import { occurrences, targetAt, type AppLookup, type Occurrence, type Use } from "./locate.js";
+import { occurrences, singleFile, targetAt, type AppLookup, type Occurrence, type Use } from "./locate.js";
 
 const toLocation = (r: SourceRange): Location => ({ uri: r.file, range: { start: r.start, end: r.end } });
 const rangeKey = (r: SourceRange): string => `${r.file}:${r.start.line}:${r.start.character}`;
@@ -27,7 +29,8 @@ export function references(analysis: FileAnalysis, pos: Position, includeDeclara
     if (!seen.has(rangeKey(r))) { seen.add(rangeKey(r)); out.push(toLocation(r)); }
   };
   if (t.kind === "declaration" && includeDeclaration) add(t.def.range);
-  const uses: Use[] = t.kind === "name" ? [{ app: t.app, name: t.name }] : t.uses;
+  // From a string: its app and every app sharing the string's places (built from the same helper), as rename covers.
+  const uses: Use[] = t.kind === "name" ? sharing(analysis, t.app, t.name, lookup).map((app) => ({ app, name: t.name })) : t.uses;
   for (const { app, name } of uses) {
     if (includeDeclaration && t.kind === "name") {
       const def = app.defs.get(name);
@@ -36,6 +39,32 @@ export function references(analysis: FileAnalysis, pos: Position, includeDeclara
     for (const o of occurrences(app)) if (o.name === name) add(o.range);
   }
   return out;
+}
+
+/** Every string in this document naming the action under the cursor, in its app and the apps sharing its helper. */
+export function documentHighlights(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): DocumentHighlight[] {
+  const t = targetAt(analysis, pos, lookup);
+  if (!t || t.kind !== "name") return [];
+  const out: DocumentHighlight[] = [];
+  const seen = new Set<string>();
+  for (const app of sharing(analysis, t.app, t.name, lookup)) {
+    for (const o of occurrences(app)) {
+      if (o.name !== t.name || o.range.file !== analysis.uri || seen.has(rangeKey(o.range))) continue;
+      seen.add(rangeKey(o.range));
+      out.push({ range: { start: o.range.start, end: o.range.end } });
+    }
+  }
+  return out;
+}
+
+/**
+ * The apps a string's action stands for: its app, and every other app sharing
+ * one of the places naming it (apps built from the same builder helper); a
+ * rename of the helper's key must cover them all, else their own strings break.
+ */
+function sharing(analysis: FileAnalysis, app: AppModel, name: string, lookup: AppLookup | undefined): AppModel[] {
+  const l = lookup ?? singleFile(analysis);
+  return appsSharing(app, name, (uri) => l.appsAt(uri));
 }
 
 export function prepareRename(analysis: FileAnalysis, pos: Position, lookup?: AppLookup): { range: Range; placeholder: string } | null {
@@ -55,33 +84,6 @@ function editFor(o: Occurrence, newName: string): string {
   return o.keyKind === "shorthand" ? `${key}: ${o.name}` : key;
 }
 
-/**
- * The apps a rename must cover: the one under the cursor, and every other app
- * sharing one of the renamed places with it (apps built from the same builder helper),
- * else the helper's key would change under them and their own strings would break.
- */
-function renameGroup(start: AppModel, name: string, lookup: AppLookup | undefined): AppModel[] {
-  const group = new Map([[start.id, start]]);
-  const places = new Set<string>();
-  const files: string[] = [];
-  const take = (app: AppModel): void => {
-    for (const o of occurrences(app)) {
-      if (o.name !== name) continue;
-      places.add(rangeKey(o.range));
-      if (!files.includes(o.range.file)) files.push(o.range.file);
-    }
-  };
-  take(start);
-  for (let i = 0; lookup && i < files.length; i++) {
-    for (const app of lookup.appsAt(files[i]!)) {
-      if (group.has(app.id) || !occurrences(app).some((o) => o.name === name && places.has(rangeKey(o.range)))) continue;
-      group.set(app.id, app);
-      take(app);
-    }
-  }
-  return [...group.values()];
-}
-
 /** Renames an action everywhere its app names it: the withActions key, transitions, entrypoint and halt lists. */
 export function rename(analysis: FileAnalysis, pos: Position, newName: string, lookup?: AppLookup): WorkspaceEdit | null | ResponseError<void> {
   const t = targetAt(analysis, pos, lookup);
@@ -89,7 +91,7 @@ export function rename(analysis: FileAnalysis, pos: Position, newName: string, l
   if (newName === t.name) return { changes: {} };
   // Told to the user instead of silently doing nothing (or merging two actions into one).
   if (!newName.trim() || /["'`\\\n]/.test(newName)) return rejected(`"${newName}" cannot be an action name: use letters, digits, "_" or "-", without quotes or backslashes.`);
-  const group = renameGroup(t.app, t.name, lookup);
+  const group = sharing(analysis, t.app, t.name, lookup);
   const clash = group.find((app) => app.syntax.actions.some((a) => a.name === newName));
   if (clash) return rejected(`App "${clash.syntax.name}" already has an action named "${newName}": pick another name, or remove that action first.`);
   const changes: Record<string, TextEdit[]> = {};
