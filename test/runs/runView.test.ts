@@ -12,6 +12,7 @@ import { buildStepView } from "../../extension/src/runs/model/stepView.js";
 import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
 import type { StepViewData } from "../../webview/src/runs/protocol.js";
 import { skipOrFail } from "../support/skip.js";
+import { failureMessage, writeCapturedRun } from "./capturedRun.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { chatbotSteps, writeRun } from "./writeRun.js";
 
@@ -192,6 +193,46 @@ describe("runs: run view in headless Chromium", function () {
     assert.ok(text.includes(`check → <b>next</b>note == '${img}'taken: held`));
     assert.ok(text.includes(`note = ${JSON.stringify(img)}`));
     await why.close();
+  });
+
+  it("a captured error (a real run, LocalTrackingClient): the badge says so, the record has its own card with the stack folded; screenshot", async () => {
+    const appId = await writeCapturedRun(t.dir);
+    const page = await open(await viewOf(t.dir, "capture", appId, 2));
+    assert.equal(await page.textContent(".top .action"), "fetchPage");
+    assert.equal(await page.textContent(".status"), "completed — error captured");
+    assert.equal(await page.getAttribute(".status", "class"), "status status-completed status-captured");
+    assert.equal(await page.locator(".card.error").count(), 0, "not a failed step");
+    assert.equal(await page.textContent(".captured .card-head"), "Error captured");
+    assert.equal(await page.textContent(".captured .captured-headline"), `TypeError: ${failureMessage(2)}`);
+    assert.match((await page.textContent(".captured"))!, /onError: captureAs\("error"\) wrote this to state key "error"; the step completed/);
+    assert.equal(await page.textContent(".captured .captured-type"), "TypeError");
+    assert.equal(await page.textContent(".captured .captured-message"), failureMessage(2));
+    assert.equal(await page.locator(".captured details").getAttribute("open"), null, "the stack starts folded");
+    assert.equal(await page.isVisible(".captured .stack"), false);
+    assert.equal(await page.locator("main img").count(), 0, "the message is text");
+    assert.equal(await page.evaluate(() => document.body.dataset.pwned ?? null), null);
+    // The record is the card, not also an action attribute.
+    assert.doesNotMatch((await page.textContent("main"))!.replace((await page.textContent(".state"))!, ""), /captured_error/);
+    assert.equal(await page.textContent(".next .next-head"), "→ #3 retry");
+    assert.match((await page.textContent(".changes"))!, /error\s*null\s*→/);
+    const shot = join(tmpdir(), "burr-runs-captured.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    await page.click(".captured summary");
+    assert.match((await page.textContent(".captured .stack"))!, /^TypeError: fetch failed \(attempt 2\)[^\n]*\n\s+at /);
+    assert.equal(await page.isVisible(".captured .stack"), true);
+    await page.close();
+    // Without a stack (includeStack: false) or a graph naming the key (a run without burr-ts's graph).
+    const bare = await viewOf(t.dir, "capture", appId, 0);
+    bare.capturedError = { ...bare.capturedError!, stack: null, key: null };
+    const noStack = await open(bare);
+    assert.equal(await noStack.locator(".captured details").count(), 0);
+    assert.match((await noStack.textContent(".captured"))!, /onError: captureAs wrote this to state; .*No stack recorded \(captureAs with includeStack: false/);
+    await noStack.close();
+    // The step that succeeded has neither.
+    const ok = await open(await viewOf(t.dir, "capture", appId, 4));
+    assert.equal(await ok.textContent(".status"), "completed");
+    assert.equal(await ok.locator(".captured").count(), 0);
+    await ok.close();
   });
 
   it("shows a Python Burr failure with its traceback, and follows a light theme", async () => {

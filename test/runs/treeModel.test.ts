@@ -7,6 +7,7 @@ import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSou
 import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/model/treeModel.js";
 import { TrackingWatcher } from "../../extension/src/runs/model/watcher.js";
 import { pathOf } from "../../extension/src/runs/model/path.js";
+import { failureMessage, writeCapturedRun } from "./capturedRun.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { chatbotSteps, stepLines, writeRun } from "./writeRun.js";
 
@@ -87,6 +88,70 @@ describe("runs: tree model", () => {
     const sv = buildStepView({ sourceLabel: "x", project: "s", appId: "s", run: streamed, step: streamed.steps[1], previous: streamed.steps[0], actions: [] });
     assert.equal(sv.stream?.items, 4);
     assert.ok(sv.stream!.timeToFirstItemMs! >= 0);
+  });
+
+  it("a step whose error was captured (a real run, LocalTrackingClient): its own icon and description, a record of its own in the step view", async () => {
+    const t = tempDir("captured");
+    try {
+      const appId = await writeCapturedRun(t.dir);
+      const m = new RunsTreeModel([new TrackingDirSource(t.dir)], () => now);
+      const [project] = await m.children();
+      const [app] = await m.children(project);
+      assert.match(m.view(app).description, /^completed · 6 steps/);
+      const steps = await m.children(app);
+      const views = steps.map((s) => m.view(s));
+      assert.deepEqual(views.map((v) => v.label), ["0 · fetchPage", "1 · retry", "2 · fetchPage", "3 · retry", "4 · fetchPage", "5 · summarize"]);
+      const captured = views[2];
+      assert.equal(captured.description, "error captured: TypeError");
+      assert.equal(captured.icon, "warning");
+      assert.equal(captured.iconColor, "list.warningForeground");
+      assert.equal(captured.contextValue, "burr.step.captured", "still a burr.step for the step menus");
+      assert.ok(captured.tooltip.endsWith(`\nerror captured into "error" (the step completed): TypeError: ${failureMessage(2)}`), captured.tooltip);
+      for (const plain of [views[1], views[4], views[5]]) {
+        assert.equal(plain.icon, "symbol-event");
+        assert.equal(plain.contextValue, "burr.step");
+        assert.doesNotMatch(plain.description, /captured/);
+      }
+
+      const run = await new TrackingDirSource(t.dir).readApp("capture", appId);
+      const view = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[2], previous: run.steps[1], actions: [] });
+      assert.equal(view.status, "completed");
+      assert.equal(view.error, null);
+      assert.deepEqual({ ...view.capturedError, stack: undefined }, { type: "TypeError", message: failureMessage(2), key: "error", stack: undefined });
+      assert.match(view.capturedError!.stack!, /^TypeError: fetch failed \(attempt 2\)/);
+      assert.deepEqual(view.attributes, {}, "shown as the record, not repeated as an attribute");
+      assert.deepEqual(view.change.changed.map((c) => [c.key, c.before]), [["error", null]], "retry had cleared it");
+      assert.equal(view.next.action, "retry");
+      const ok = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[4], previous: run.steps[3], actions: [] });
+      assert.equal(ok.capturedError, null);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it("a captured_error attribute not shaped like the record stays an attribute; without burr-ts's graph the key is unknown", async () => {
+    const t = tempDir("captured-odd");
+    try {
+      writeRun(t.dir, "demo", "odd", [
+        { action: "humanInput", state: { prompt: "hi" }, attributes: { captured_error: "just a string a user logged" } },
+        { action: "safetyCheck", state: { prompt: "hi", safe: true }, attributes: { captured_error: { type: "ValueError", message: "no model" } } },
+      ]);
+      const m = new RunsTreeModel([new TrackingDirSource(t.dir)], () => now);
+      const [project] = await m.children();
+      const [app] = await m.children(project);
+      const [first, second] = (await m.children(app)).map((s) => m.view(s));
+      assert.equal(first.contextValue, "burr.step");
+      assert.equal(second.description, "error captured: ValueError");
+      assert.doesNotMatch(second.tooltip, /into "/);
+      const run = await new TrackingDirSource(t.dir).readApp("demo", "odd");
+      const v0 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[0], previous: null, actions: [] });
+      assert.equal(v0.capturedError, null);
+      assert.deepEqual(v0.attributes, { captured_error: "just a string a user logged" });
+      const v1 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[1], previous: run.steps[0], actions: [] });
+      assert.deepEqual(v1.capturedError, { type: "ValueError", message: "no model", stack: null, key: null });
+    } finally {
+      t.dispose();
+    }
   });
 
   it("counts transitions along the path for the graph view", () => {

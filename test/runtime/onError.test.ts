@@ -2,7 +2,7 @@
 // action's own code into a completed step with the error in state, so an
 // ordinary condition routes to a handler.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -334,9 +334,39 @@ describe("runtime: onError: captureAs", () => {
       assert.equal(handled.action, "handle");
       assert.deepEqual(handled.attributes, {});
       assert.equal((await new TrackingReader(storageDir).listApps("onerror"))[0].status, "completed");
+      // graph.json: the key rides in burr_ts_graph (which Burr's reader ignores); Burr's own action records keep Burr's fields.
+      assert.equal(run.graph?.actions.find((a) => a.name === "act")?.capturesErrorsAs, "error");
+      const written = JSON.parse(readFileSync(join(storageDir, "onerror", "tracked", "graph.json"), "utf8")) as { actions: Record<string, unknown>[] };
+      for (const a of written.actions) assert.deepEqual(Object.keys(a).sort(), ["code", "inputs", "name", "optional_inputs", "reads", "type", "writes"]);
     } finally {
       rmSync(storageDir, { recursive: true, force: true });
     }
+  });
+
+  it("app.graph names each action's captured key (function, streaming, class); actions without onError have none", () => {
+    class Publish extends Action {
+      readonly reads = [];
+      readonly writes = ["published", "publishError"];
+      override onError = captureAs("publishError");
+      run() {
+        return {};
+      }
+      update(_r: Record<string, unknown>, s: State) {
+        return s;
+      }
+    }
+    const words = streamingAction({ writes: ["reply", "failure"], onError: captureAs("failure", { includeStack: false }) }, async function* (s) {
+      return s;
+    });
+    const app = new ApplicationBuilder()
+      .withActions({ act: boom, handle, words, publish: new Publish() })
+      .withTransitions(["act", "handle"], ["handle", "words"], ["words", "publish"])
+      .withState({ error: null, failure: null, publishError: null })
+      .withEntrypoint("act")
+      .build();
+    const keys = app.graph.actions.map((a) => [a.name, a.capturesErrorsAs]);
+    assert.deepEqual(keys, [["act", "error"], ["handle", undefined], ["words", "failure"], ["publish", "publishError"]]);
+    assert.ok(!("capturesErrorsAs" in app.graph.actions[1]!), "absent, not undefined, without onError");
   });
 
   it("the debugger gate hears a completed step (no exception, the handler next), so 'Action errors' does not stop", async () => {

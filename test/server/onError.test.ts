@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import type { CodeAction, Diagnostic } from "vscode-languageserver-protocol";
+import type { GraphRequestResult } from "../../server/src/protocol.js";
 import { ensureServerBuilt, LspClient } from "./support/client.js";
 import { fixturePath, fixturesDir, fixtureText } from "./support/fixtures.js";
 import { applyEdits, lineOf } from "./support/text.js";
@@ -31,6 +32,15 @@ describe("language server: onError: captureAs", function () {
       `Action "summarize" writes a captured error to state key "failure" (onError: captureAs("failure")) but does not declare it: add "failure" to its writes.`,
     );
     assert.deepEqual(diagnostics.filter((x) => x.code === "unused-write" || x.code === "never-written"), [], "the declared key is neither unused nor unwritten");
+  });
+
+  it("burr/graph names each action's captured key, as app.graph does, for the graph view", async () => {
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+    const keys = apps[0]!.graph.actions.map((a) => [a.name, a.capturesErrorsAs]);
+    assert.deepEqual(keys, [
+      ["fetchPage", "error"], ["retry", undefined], ["summarize", "failure"], ["translate", "failure"], ["tokens", "failure"], ["publish", "publishError"],
+    ]);
+    assert.ok(!("capturesErrorsAs" in apps[0]!.graph.actions[1]!), "absent without onError");
   });
 
   it("quick fixes add the key to writes (function, streaming and class actions), and the fixed file checks clean", async () => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { action, ApplicationBuilder, captureAs, expr } from "burr-ts";
 import type { Browser } from "playwright-core";
 import type { GraphViewModel } from "../../extension/src/protocol/webview.js";
 import { skipOrFail } from "../support/skip.js";
@@ -74,6 +75,44 @@ describe("graph webview in Chromium", function () {
     assert.equal(listed.length, 2);
     assert.match(listed[0] ?? "", /sumarize/);
     await view.page.screenshot({ path: join(tmpdir(), "burr-graph-problems.png") });
+  });
+
+  it("marks actions whose errors are captured (app.graph from the runtime): a line under the writes, its tooltip, a taller node", async () => {
+    const fetchPage = action({ reads: ["url"], writes: ["page", "error"], onError: captureAs("error") }, (s) => s.update({ page: "<html>", error: null }));
+    const retry = action({ reads: ["error"], writes: ["error"] }, (s) => s.update({ error: null }));
+    const summarize = action({ reads: ["page"], writes: ["summary"] }, (s) => s.update({ summary: "" }));
+    const app = new ApplicationBuilder()
+      .withActions({ fetchPage, retry, summarize })
+      .withTransitions(["fetchPage", "retry", expr("error != null")], ["retry", "fetchPage"], ["fetchPage", "summarize"])
+      .withState({ url: "https://example.com", error: null })
+      .withEntrypoint("fetchPage")
+      .build();
+    const view = await show({ appKey: "fetch", title: "fetch", graph: app.graph, problems: [] });
+    const node = view.page.locator('.node.captures-errors[data-action="fetchPage"]');
+    assert.equal(await node.count(), 1);
+    assert.equal(await node.locator(".node-capture").textContent(), "errors → error");
+    assert.match((await node.locator(".node-capture-line > title").textContent())!, /onError: captureAs\("error"\) writes what the action throws to "error" and the step completes/);
+    assert.match((await node.locator(":scope > title").textContent())!, /writes: page, error\nerrors → error: /);
+    assert.equal(await view.page.locator(".node-capture").count(), 1, "only the action with onError is marked");
+    const heights = await view.page.$$eval(".node.action > .node-box", (els) => Object.fromEntries(els.map((e) => [e.parentElement!.dataset.action, Number(e.getAttribute("height"))])));
+    assert.ok(heights.fetchPage! > heights.retry!, "room for the third line");
+    const fits = await node.evaluate((g) => {
+      const box = (g.querySelector(".node-box") as SVGRectElement).getBBox();
+      const line = (g.querySelector(".node-capture") as SVGTextElement).getBBox();
+      return line.x >= box.x && line.x + line.width <= box.x + box.width && line.y + line.height <= box.y + box.height;
+    });
+    assert.ok(fits, "the line sits inside its node");
+    await node.screenshot({ path: join(tmpdir(), "burr-graph-captures-node.png") });
+    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-captures.png") });
+
+    // The key is user text: drawn as text.
+    const graph = structuredClone(app.graph);
+    graph.actions[0]!.capturesErrorsAs = `<img src=x onerror="window.__pwned=1">`;
+    const since = (await view.posted()).length;
+    await view.send({ type: "graph", model: { appKey: "fetch", title: "fetch", graph, problems: [] }, highlight: null });
+    await view.nextRendered(since);
+    assert.equal(await view.page.locator(".node-capture").textContent(), `errors → <img src=x onerror="window.__pwned=1">`.slice(0, 33) + "…");
+    assert.deepEqual(await view.page.evaluate(() => [document.querySelectorAll("img").length, (window as unknown as { __pwned?: number }).__pwned]), [0, undefined]);
   });
 
   it("posts openSource with the source range when a node or an edge is clicked", async () => {

@@ -125,6 +125,7 @@ export function actionModel(name: string, act: ActionBase): ActionModel {
     optionalInputs: [...act.optionalInputs],
     streaming: act.streaming,
   };
+  if (typeof act.onError?.key === "string") model.capturesErrorsAs = act.onError.key;
   const source = act.site.range;
   if (source) model.source = source;
   return model;

@@ -22,6 +22,8 @@ export interface ActionModel {
   inputs: string[];
   optionalInputs: string[];
   streaming: boolean;
+  /** The state key of `onError: captureAs(key)`: the action's exceptions are written there. Absent without onError. */
+  capturesErrorsAs?: string;
   /** Where the action is defined, where it can be seen. */
   source?: SourceRange;
 }

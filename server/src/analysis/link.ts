@@ -110,6 +110,7 @@ export function graphOf(app: LinkedApp): GraphModel {
       inputs: (def?.inputs?.items.map((r) => r.name) ?? []).filter((i) => !bound.includes(i)),
       optionalInputs: (def?.optionalInputs ?? []).filter((i) => !bound.includes(i)),
       streaming: def?.kind === "streaming",
+      ...(def?.onError ? { capturesErrorsAs: def.onError.name } : {}),
       source: def?.range ?? e.range,
     };
   });

@@ -52,6 +52,7 @@ function drawNode(parent: SVGGElement, node: SceneNode, x: number, y: number): S
   if (node.isEntrypoint) classes.push("entrypoint");
   if (node.isTerminal) classes.push("terminal");
   if (node.action?.streaming) classes.push("streaming");
+  if (node.captureLine) classes.push("captures-errors");
   if (node.problems.some((p) => p.severity === "error")) classes.push("has-error");
   else if (node.problems.length > 0) classes.push("has-warning");
   const g = svgEl("g", { class: classes.join(" "), transform: `translate(${x},${y})`, "data-node-id": node.id }, parent);
@@ -71,6 +72,12 @@ function drawNode(parent: SVGGElement, node: SceneNode, x: number, y: number): S
 
   withText(svgEl("text", { class: "node-title", x: 14, y: 19 }, g), node.name);
   withText(svgEl("text", { class: "node-subtitle", x: 14, y: 35 }, g), node.subtitle);
+  if (node.captureLine && node.action?.capturesErrorsAs !== undefined) {
+    // The title beside the text, not in it, so the line's text is the line alone.
+    const line = svgEl("g", { class: "node-capture-line" }, g);
+    withText(svgEl("text", { class: "node-capture", x: 14, y: 50 }, line), node.captureLine);
+    svgTitle(line, captureNote(node.action.capturesErrorsAs));
+  }
   if (node.action?.streaming) {
     const tag = withText(svgEl("text", { class: "node-tag streaming-tag", x: node.width - 10, y: 19, "text-anchor": "end" }, g), "≋");
     svgTitle(tag, "streaming action");
@@ -93,9 +100,14 @@ function tooltip(node: SceneNode): string {
     lines.push(`reads: ${a.reads.join(", ") || "—"}`, `writes: ${a.writes.join(", ") || "—"}`);
     const inputs = [...a.inputs, ...a.optionalInputs.map((i) => `${i}?`)];
     if (inputs.length) lines.push(`inputs: ${inputs.join(", ")}`);
+    if (a.capturesErrorsAs !== undefined) lines.push(captureNote(a.capturesErrorsAs));
   }
   for (const p of node.problems) lines.push(`${p.severity === "error" ? "✖" : "⚠"} ${p.message}`);
   return lines.join("\n");
+}
+
+function captureNote(key: string): string {
+  return `errors → ${key}: onError: captureAs("${key}") writes what the action throws to "${key}" and the step completes`;
 }
 
 function drawEdge(parent: SVGGElement, edge: SceneEdge, points: Point[]): SVGGElement {

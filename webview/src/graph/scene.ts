@@ -14,6 +14,8 @@ export interface SceneNode {
   name: string;
   action?: ActionModel;
   subtitle: string;
+  /** "errors → key" for an action with onError: captureAs(key); absent otherwise. */
+  captureLine?: string;
   isEntrypoint: boolean;
   isTerminal: boolean;
   problems: GraphProblem[];
@@ -50,6 +52,8 @@ export interface Metrics {
 }
 
 export const NODE_HEIGHT = 46;
+/** A node with a third line (captured errors). */
+export const NODE_HEIGHT_CAPTURE = 60;
 export const ENTRY_SIZE = 16;
 export const LABEL_HEIGHT = 18;
 const NODE_PAD_X = 14;
@@ -74,13 +78,16 @@ export function buildScene(view: GraphViewModel, metrics: Metrics): Scene {
     if (seen.has(action.name)) continue; // a duplicate-action problem; draw the name once
     seen.add(action.name);
     const subtitle = describeWrites(action);
-    const width = Math.max(NODE_MIN_WIDTH, Math.ceil(Math.max(metrics.title(action.name) + 26, metrics.small(subtitle)) + 2 * NODE_PAD_X));
+    const captureLine = action.capturesErrorsAs !== undefined ? truncate(`errors → ${action.capturesErrorsAs}`, SUBTITLE_MAX) : undefined;
+    const textWidth = Math.max(metrics.title(action.name) + 26, metrics.small(subtitle), captureLine ? metrics.small(captureLine) : 0);
     nodes.push({
       id: actionNodeId(action.name), kind: "action", name: action.name, action, subtitle,
+      ...(captureLine ? { captureLine } : {}),
       isEntrypoint: graph.entrypoint === action.name,
       isTerminal: !hasOutgoing.has(action.name),
       problems: problems.filter((p) => p.action === action.name && p.transition === undefined),
-      width, height: NODE_HEIGHT,
+      width: Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth + 2 * NODE_PAD_X)),
+      height: captureLine ? NODE_HEIGHT_CAPTURE : NODE_HEIGHT,
     });
   }
   const unknown = (name: string): string => {

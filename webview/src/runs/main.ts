@@ -3,7 +3,7 @@
 import { el, section } from "./dom.js";
 import { renderTree } from "./jsonTree.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "./protocol.js";
-import { changes, errorSection, nextSection, timeline, timing } from "./sections.js";
+import { capturedSection, changes, errorSection, nextSection, timeline, timing } from "./sections.js";
 
 interface VsCodeApi {
   postMessage(m: RunViewToHost): void;
@@ -32,7 +32,10 @@ function render(d: StepViewData): void {
   app.replaceChildren();
   const header = el("header", "top");
   const title = el("h1");
-  title.append(el("span", "seq", `#${d.sequenceId}`), el("span", "action", d.action || "(unknown action)"), el("span", `status status-${d.status}`, d.status));
+  const status = d.capturedError
+    ? el("span", `status status-${d.status} status-captured`, `${d.status} — error captured`)
+    : el("span", `status status-${d.status}`, d.status);
+  title.append(el("span", "seq", `#${d.sequenceId}`), el("span", "action", d.action || "(unknown action)"), status);
   const meta = el("p", "meta");
   meta.append(el("span", undefined, `app ${d.appId}`), el("span", undefined, `project ${d.project}`));
   if (d.partitionKey) meta.append(el("span", undefined, `partition ${d.partitionKey}`));
@@ -54,6 +57,7 @@ function render(d: StepViewData): void {
   }
   const grid = el("div", "grid");
   if (d.error) grid.append(errorSection(d.error));
+  if (d.capturedError) grid.append(capturedSection(d.capturedError));
   grid.append(timing(d), valueSection("Inputs", d.inputs, "inputs"), valueSection("Result", d.result, "result"), changes(d), nextSection(d));
   const tl = timeline(d);
   if (tl) grid.append(tl);

@@ -63,6 +63,17 @@ export interface NextView {
   summary: string;
 }
 
+/** An error the action threw that onError: captureAs(key) turned into state; the step completed. */
+export interface CapturedErrorView {
+  /** The error's name, e.g. "TypeError". */
+  type: string;
+  message: string;
+  /** Null when captured with includeStack: false. */
+  stack: string | null;
+  /** The state key it was written to, when the recorded graph names it. */
+  key: string | null;
+}
+
 export interface StepViewData {
   source: string;
   project: string;
@@ -83,6 +94,8 @@ export interface StepViewData {
   change: StateChange;
   next: NextView;
   error: string | null;
+  /** Set when the step completed because its error was captured (then not repeated in attributes). */
+  capturedError: CapturedErrorView | null;
   stream: { timeToFirstItemMs: number | null; streamMs: number | null; items: number | null } | null;
   spans: SpanView[];
   attributes: Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The run view's sections for one step: timing, error, changes, next, values, timeline.
 import { append, el, formatMs, section } from "./dom.js";
 import { compact } from "./jsonTree.js";
-import type { NextView, StepViewData, TestedValue, TransitionCheck } from "./protocol.js";
+import type { CapturedErrorView, NextView, StepViewData, TestedValue, TransitionCheck } from "./protocol.js";
 
 export function timing(d: StepViewData): HTMLElement {
   const { root, body } = section("Timing", "timing");
@@ -28,6 +28,25 @@ export function errorSection(error: string): HTMLElement {
   const details = el("details");
   details.append(el("summary", undefined, "Stack"), el("pre", "stack", error));
   body.append(details);
+  return root;
+}
+
+/** An error onError: captureAs(key) turned into state: the record, its stack folded. */
+export function capturedSection(c: CapturedErrorView): HTMLElement {
+  const { root, body } = section("Error captured", "captured");
+  const headline = el("p", "captured-headline");
+  headline.append(el("span", "captured-type", c.type), ": ", el("span", "captured-message", c.message));
+  body.append(headline);
+  body.append(
+    el("p", "muted", c.key
+      ? `onError: captureAs("${c.key}") wrote this to state key "${c.key}"; the step completed and the transitions went on from there.`
+      : "onError: captureAs wrote this to state; the step completed and the transitions went on from there."),
+  );
+  if (c.stack) {
+    const details = el("details");
+    details.append(el("summary", undefined, "Stack"), el("pre", "stack", c.stack));
+    body.append(details);
+  } else body.append(el("p", "muted", "No stack recorded (captureAs with includeStack: false, or a thrown value that is not an Error)."));
   return root;
 }
 

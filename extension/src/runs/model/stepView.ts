@@ -1,5 +1,6 @@
 // Everything the run view shows for one step, computed in the host (pure).
 import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/runs/protocol.js";
+import { CAPTURED_ERROR_ATTRIBUTE, capturedErrorOf } from "./capturedError.js";
 import { fullStep, isRunning } from "./materialize.js";
 import { diffState } from "./stateDiff.js";
 import { explainNext } from "./transitionWhy.js";
@@ -29,6 +30,9 @@ export function buildStepView(input: StepViewInput): StepViewData {
       }
     : null;
   const status = step.error ? "failed" : isRunning(step) ? "running" : "completed";
+  const capturedError = capturedErrorOf(step, run);
+  const attributes = { ...step.attributes };
+  if (capturedError) delete attributes[CAPTURED_ERROR_ATTRIBUTE];
   // The step after this one in the log (steps are in the order they ran).
   const index = run.steps.indexOf(input.step);
   const after = index >= 0 ? (run.steps[index + 1] ?? null) : null;
@@ -55,12 +59,13 @@ export function buildStepView(input: StepViewInput): StepViewData {
     change: diffState(previous?.state ?? null, step.error ? (previous?.state ?? step.state) : step.state),
     next,
     error: step.error,
+    capturedError,
     stream,
     spans: orderSpans(step.spans).map(({ span, depth }): SpanView => ({
       spanId: span.spanId, name: span.name, parentSpanId: span.parentSpanId, depth,
       startOffset: offset(span.startTime), endOffset: offset(span.endTime), attributes: span.attributes,
     })),
-    attributes: step.attributes,
+    attributes,
     warnings: run.warnings,
     actions: input.actions,
   };

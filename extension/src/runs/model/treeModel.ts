@@ -2,6 +2,7 @@
 // how each one reads (label, description, icon, contextValue). A source,
 // project or app that cannot be read yields a message node in its place;
 // its siblings are untouched.
+import { capturedErrorOf } from "./capturedError.js";
 import { errorHeadline, formatAge, formatDuration } from "./format.js";
 import { isRunning } from "./materialize.js";
 import type { AppRun, AppSummary, ProjectSummary, RunSource, StepRecord } from "./types.js";
@@ -124,12 +125,19 @@ export class RunsTreeModel {
         const s = node.step;
         const running = isRunning(s);
         const duration = s.startTime !== null && s.endTime !== null ? formatDuration(s.endTime - s.startTime) : running ? "running" : "";
-        const description = s.error ? `failed: ${errorHeadline(s.error)}` : duration;
+        const captured = capturedErrorOf(s, node.run);
+        const description = s.error ? `failed: ${errorHeadline(s.error)}` : captured ? `error captured: ${captured.type}` : duration;
+        const note = s.error
+          ? `\n${errorHeadline(s.error)}`
+          : captured
+            ? `\nerror captured${captured.key ? ` into "${captured.key}"` : ""} (the step completed): ${captured.type}: ${captured.message}`
+            : "";
         return {
           id: `${node.source.id}/${node.project}/${node.appId}/${s.sequenceId}`, label: `${s.sequenceId} · ${s.action || "(unknown action)"}`, description,
-          tooltip: `Step ${s.sequenceId}: ${s.action}\n${duration}${s.error ? `\n${errorHeadline(s.error)}` : ""}`,
-          contextValue: s.error ? "burr.step.failed" : "burr.step", icon: s.error ? "error" : running ? "loading~spin" : "symbol-event",
-          iconColor: s.error ? "errorForeground" : undefined, collapsible: false,
+          tooltip: `Step ${s.sequenceId}: ${s.action}\n${duration}${note}`,
+          contextValue: s.error ? "burr.step.failed" : captured ? "burr.step.captured" : "burr.step",
+          icon: s.error ? "error" : captured ? "warning" : running ? "loading~spin" : "symbol-event",
+          iconColor: s.error ? "errorForeground" : captured ? "list.warningForeground" : undefined, collapsible: false,
         };
       }
       case "message":
