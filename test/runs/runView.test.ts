@@ -220,6 +220,15 @@ describe("runs: run view in headless Chromium", function () {
     await page.click(".captured summary");
     assert.match((await page.textContent(".captured .stack"))!, /^TypeError: fetch failed \(attempt 2\)[^\n]*\n\s+at /);
     assert.equal(await page.isVisible(".captured .stack"), true);
+    // The stack in the state tree is long: its start shows, the rest on request; a search shows it whole.
+    const stackValue = page.locator(".state .json-row.leaf", { hasText: "stack:" }).locator(".json-value");
+    const full = (await viewOf(t.dir, "capture", appId, 2)).capturedError!.stack!;
+    assert.ok((await stackValue.textContent())!.length < 260, "a long string starts shortened");
+    await stackValue.locator("button.json-more").click();
+    assert.equal(await stackValue.textContent(), JSON.stringify(full));
+    await page.fill(".state .search", "runInStep");
+    assert.equal(await page.locator(".state button.json-more").count(), 0, "while searching, long strings show whole");
+    assert.ok((await page.locator(".state mark").count()) >= 1);
     await page.close();
     // Without a stack (includeStack: false) or a graph naming the key (a run without burr-ts's graph).
     const bare = await viewOf(t.dir, "capture", appId, 0);

@@ -90,10 +90,23 @@ function keySpan(key: string, q: string): HTMLElement {
   return s;
 }
 
+/** Strings longer than this (a stack, a long LLM answer) show their start and a button for the rest. */
+const LONG_STRING = 240;
+
 function valueSpan(v: Json, q: string): HTMLElement {
   const kind = v === null ? "null" : typeof v;
   const s = el("span", `json-value json-${kind}`);
-  s.append(highlighted(primitiveText(v), q));
+  const text = primitiveText(v);
+  // While searching, the whole text shows so every match is visible.
+  if (typeof v !== "string" || text.length <= LONG_STRING || q) {
+    s.append(highlighted(text, q));
+    return s;
+  }
+  s.append(document.createTextNode(`${text.slice(0, LONG_STRING - 40)}…`));
+  const more = el("button", "json-more", `show all ${v.length.toLocaleString("en-US")} characters`);
+  more.type = "button";
+  more.addEventListener("click", () => s.replaceChildren(document.createTextNode(text)));
+  s.append(" ", more);
   return s;
 }
 
