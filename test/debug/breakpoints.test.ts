@@ -113,4 +113,19 @@ describe("debugger: breakpoints", function () {
     await dc.continueRequest({ threadId: 1 });
     await terminated;
   });
+
+  it('a "*" transition\'s line stops when any of its edges is taken, naming the action it left', async () => {
+    const wildcard = join(fixtures, "wildcard.ts");
+    const WILDCARD_LINE = 20; // ["*", "handleError", expr("error != null")]
+    const stop = await launchToFirstStop(dc, { program: wildcard }, () =>
+      dc.setBreakpointsRequest({ source: { path: wildcard }, breakpoints: [{ line: WILDCARD_LINE }] }),
+    );
+    assert.equal(stop.body.reason, "breakpoint");
+    assert.match(stop.body.description ?? "", /Transition summarize → handleError: error != null/);
+    assert.equal((await topFrame(dc)).name, "handleError (next, sequence 2)");
+    // The handler clears the error: no edge of the tuple is taken again, so the run ends.
+    const terminated = dc.waitForEvent("terminated");
+    await dc.continueRequest({ threadId: 1 });
+    await terminated;
+  });
 });

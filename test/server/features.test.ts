@@ -127,6 +127,34 @@ describe("language server features (over LSP)", function () {
     assert.deepEqual(labels(none), []);
   });
 
+  it('a "*" source: offered in a transition\'s first slot only, expanded in burr/graph, and no target for hover, definition, references or rename', async () => {
+    const text = fixtureText("wildcard.ts");
+    const uri = uriOf("wildcard.ts");
+    await client.open(uri, text);
+    const labels = (r: CompletionItem[] | CompletionList): string[] => (Array.isArray(r) ? r : r.items).map((i) => i.label);
+    const star = `["*", "handleError", expr`;
+    assert.ok(labels(await client.request("textDocument/completion", at(uri, text, star, 2))).includes("*"));
+    const target = await client.request<CompletionItem[]>("textDocument/completion", at(uri, text, `"handleError", expr`, 1));
+    assert.ok(labels(target).includes("handleError") && !labels(target).includes("*"));
+    assert.ok(!labels(await client.request("textDocument/completion", at(uri, text, `.withEntrypoint("fetchPage")`, 17))).includes("*"));
+
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+    const pipeline = apps.find((a) => a.name === "pipeline")!;
+    assert.deepEqual(pipeline.graph.transitions.map((t) => `${t.from}->${t.to}${t.wildcard ? " (*)" : ""}`), [
+      "fetchPage->handleError (*)", "summarize->handleError (*)", "fetchPage->summarize",
+    ]);
+    assert.equal(pipeline.graph.transitions[1]!.source!.start.line, lineOf(text, star));
+    assert.deepEqual(pipeline.problems, []);
+
+    const onStar = at(uri, text, star, 2);
+    assert.equal(await client.request("textDocument/hover", onStar), null);
+    assert.deepEqual(await client.request("textDocument/definition", onStar) ?? [], []);
+    assert.deepEqual(await client.request("textDocument/references", { ...onStar, context: { includeDeclaration: true } }) ?? [], []);
+    assert.equal(await client.request("textDocument/prepareRename", onStar), null);
+    const onAction = at(uri, text, `["fetchPage", "summarize"],\n  )\n  .withState`, 3);
+    await assert.rejects(client.request("textDocument/rename", { ...onAction, newName: "*" }), /"\*" cannot be an action name/);
+  });
+
   it("quick fix adds an undeclared key to reads, and the fixed file checks clean of it", async () => {
     const uri = uriOf("undeclared-read.ts");
     const text = fixtureText("undeclared-read.ts");

@@ -115,6 +115,40 @@ describe("graph webview in Chromium", function () {
     assert.deepEqual(await view.page.evaluate(() => [document.querySelectorAll("img").length, (window as unknown as { __pwned?: number }).__pwned]), [0, undefined]);
   });
 
+  it('draws the edges of a "*" transition (app.graph from the runtime) dashed and lighter, saying so in their tooltips', async () => {
+    const step = (key: string) => action({ reads: [], writes: [key, "error"], onError: captureAs("error") }, (s) => s.update({ [key]: 1, error: null }));
+    const handleError = action({ reads: ["error"], writes: ["error"] }, (s) => s.update({ error: null }));
+    const app = new ApplicationBuilder()
+      .withActions({ fetchPage: step("page"), summarize: step("summary"), publish: step("published"), handleError })
+      .withTransitions(["*", "handleError", expr("error != null")], ["fetchPage", "summarize"], ["summarize", "publish"])
+      .withState({ error: null })
+      .withEntrypoint("fetchPage")
+      .build();
+    const view = await show({ appKey: "pipeline", title: "pipeline", graph: app.graph, problems: [] });
+    const keys = await view.page.$$eval(".edge.wildcard", (els) => els.map((e) => e.getAttribute("data-key")).sort());
+    assert.deepEqual(keys, ["fetchPage->handleError", "publish->handleError", "summarize->handleError"]);
+    assert.equal(await view.page.locator(".edge-label.wildcard").count(), 3);
+    const style = (key: string) =>
+      view.page.locator(`.edge[data-key="${key}"] .edge-line`).evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { dash: s.strokeDasharray, opacity: Number(s.opacity) };
+      });
+    const wild = await style("summarize->handleError");
+    const plain = await style("fetchPage->summarize");
+    assert.notEqual(wild.dash, "none");
+    assert.equal(plain.dash, "none");
+    assert.ok(wild.opacity < plain.opacity, `lighter: ${wild.opacity} < ${plain.opacity}`);
+    const tip = await view.page.locator('.edge[data-key="publish->handleError"] > title').textContent();
+    assert.match(tip!, /^publish → handleError\nwhen: error != null\nfrom "\*": one of the edges of a transition from every other action$/);
+    // Clicking one opens the tuple, as any transition.
+    const before = (await view.posted()).length;
+    await view.page.locator('.edge-label.wildcard').first().click();
+    await view.page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === "openSource"), before);
+    const opened = (await view.posted()).slice(before).find((m) => m.type === "openSource") as { source: unknown };
+    assert.deepEqual(opened.source, app.graph.transitions[0]!.source);
+    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-wildcard.png") });
+  });
+
   it("posts openSource with the source range when a node or an edge is clicked", async () => {
     const view = await show(chatbotView());
     const before = (await view.posted()).length;

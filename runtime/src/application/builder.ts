@@ -16,7 +16,7 @@ import { State } from "../state/state.js";
 import type { StateValues } from "../state/types.js";
 import { LocalTrackingClient, type LocalTrackingOptions } from "../tracking/index.js";
 import { Application, type AppPointer } from "./application.js";
-import { buildGraphModel, GraphParts, type Graph, type TransitionSpec } from "./graph.js";
+import { buildGraphModel, expandWildcards, GraphParts, type Graph, type TransitionSpec } from "./graph.js";
 import { loadInitialPosition, type InitializeFromOptions } from "./initialize.js";
 import { PersisterHook } from "./persisterHook.js";
 
@@ -46,7 +46,10 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this;
   }
 
-  /** `[from, to]` or `[from, to, condition]`; `from` may be a list; no condition means always. */
+  /**
+   * `[from, to]` or `[from, to, condition]`; `from` may be a list, or "*" for every
+   * action but `to` (expanded at build(), where declared); no condition means always.
+   */
   withTransitions(...transitions: TransitionSpec[]): this {
     this.parts.addTransitions(transitions, captureSite());
     return this;
@@ -193,7 +196,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   ): Application<S> {
     const appId = this.appId ?? randomUUID();
     const graphEntrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : entrypoint;
-    const graph = buildGraphModel(this.parts.actions, this.parts.transitions, graphEntrypoint);
+    const transitions = expandWildcards(this.parts.actions, this.parts.transitions);
+    const graph = buildGraphModel(this.parts.actions, transitions, graphEntrypoint);
     const problems: GraphProblem[] = this.parts.duplicates.map((name) => ({
       code: "duplicate-action",
       severity: "error",
@@ -229,7 +233,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       appId,
       partitionKey: this.partitionKey,
       actions: new Map(this.parts.actions),
-      transitions: [...this.parts.transitions],
+      transitions,
       graph,
       state,
       next: entrypoint,

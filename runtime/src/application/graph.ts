@@ -5,8 +5,9 @@ import { captureSite } from "../actions/source.js";
 import { always, Condition } from "../conditions/index.js";
 import { ConfigurationError } from "../errors.js";
 import type { ActionModel, GraphModel, SourceRange, TransitionModel } from "../graph/model.js";
+import { WILDCARD, wildcardSources } from "../graph/wildcard.js";
 
-/** `[from, to]` or `[from, to, condition]`; `from` may list several actions. */
+/** `[from, to]` or `[from, to, condition]`; `from` may list several actions, or be "*" for every action but `to`. */
 export type TransitionSpec =
   | readonly [from: string | readonly string[], to: string]
   | readonly [from: string | readonly string[], to: string, condition: Condition];
@@ -16,19 +17,40 @@ export interface Transition {
   to: string;
   condition: Condition;
   source?: SourceRange;
+  /** Set on the edges a "*" tuple expands to. */
+  wildcard?: true;
 }
 
-/** A reusable set of actions and transitions; add it to apps with `withGraph`. */
+/**
+ * A reusable set of actions and transitions; add it to apps with `withGraph`.
+ * A "*" tuple stays one entry (`from: "*"`) in `transitions`: it stands for
+ * every action of the app the graph ends up in, so it is expanded there.
+ */
 export class Graph {
   constructor(
     readonly actions: ReadonlyMap<string, ActionBase>,
     readonly transitions: readonly Transition[],
   ) {}
 
-  /** The graph model (with no entrypoint), e.g. to visualize or validate the graph alone. */
+  /** The graph model (with no entrypoint; "*" over this graph's actions), e.g. to visualize or validate the graph alone. */
   toModel(entrypoint: string | null = null): GraphModel {
-    return buildGraphModel(this.actions, this.transitions, entrypoint);
+    return buildGraphModel(this.actions, expandWildcards(this.actions, this.transitions), entrypoint);
   }
+}
+
+/**
+ * Each `from: "*"` entry replaced, where it was declared, by one edge from every
+ * action but its target: declared first it is tried first from every action,
+ * declared last it is the fallback. Each edge keeps the tuple's source range.
+ */
+export function expandWildcards(actions: ReadonlyMap<string, ActionBase>, transitions: readonly Transition[]): Transition[] {
+  if (!transitions.some((t) => t.from === WILDCARD)) return [...transitions];
+  const out: Transition[] = [];
+  for (const t of transitions) {
+    if (t.from !== WILDCARD) out.push(t);
+    else for (const from of wildcardSources(actions.keys(), t.to)) out.push({ ...t, from, wildcard: true });
+  }
+  return out;
 }
 
 /** Collects actions and transitions; shared by GraphBuilder and ApplicationBuilder. */
@@ -43,6 +65,11 @@ export class GraphParts {
       throw new ConfigurationError("withActions takes an object of name → action, e.g. withActions({ humanInput, aiResponse })");
     }
     for (const [name, act] of Object.entries(actions)) {
+      if (name === WILDCARD) {
+        throw new ConfigurationError(
+          'withActions: an action cannot be named "*": in withTransitions "*" stands for every action. Give it another name',
+        );
+      }
       if (!(act instanceof ActionBase)) {
         throw new ConfigurationError(
           `withActions: "${name}" is not an action (got ${typeof act}). Define it with action(spec, fn), streamingAction(spec, fn), or a class extending Action`,
@@ -73,6 +100,17 @@ export class GraphParts {
       const sources = typeof from === "string" ? [from] : from;
       if (typeof to !== "string" || !Array.isArray(sources) || sources.some((s) => typeof s !== "string")) {
         throw new ConfigurationError(`withTransitions: argument ${i + 1} must name actions by string, got ${JSON.stringify(spec)}`);
+      }
+      if (to === WILDCARD) {
+        throw new ConfigurationError(
+          `withTransitions: argument ${i + 1} goes to "*", but a transition goes to one action: name it. ` +
+            `"*" may only be the source, e.g. ["*", "handleError", expr("error != null")], to leave from every action`,
+        );
+      }
+      if (typeof from !== "string" && sources.includes(WILDCARD)) {
+        throw new ConfigurationError(
+          `withTransitions: argument ${i + 1} lists "*" among its sources; write "*" alone as the source (["*", "${to}", condition]) to leave from every action, or list the actions`,
+        );
       }
       ranges ??= site.argumentRanges();
       const source = ranges.length === specs.length ? ranges[i] : site.range;
@@ -134,6 +172,7 @@ export function actionModel(name: string, act: ActionBase): ActionModel {
 export function transitionModel(t: Transition): TransitionModel {
   const model: TransitionModel = { from: t.from, to: t.to, condition: t.condition.name, keys: [...t.condition.keys] };
   if (t.source) model.source = t.source;
+  if (t.wildcard) model.wildcard = true;
   return model;
 }
 

@@ -1,6 +1,7 @@
 // Halt lists: action names or "@tag:<name>", checked against the app's actions once per call.
 import type { ActionBase } from "../actions/action.js";
 import { ConfigurationError } from "../errors.js";
+import { WILDCARD } from "../graph/wildcard.js";
 
 // Short arrays, not Sets: halt lists hold a name or two, and run() compiles them on every call.
 export interface Halts {
@@ -22,6 +23,12 @@ function expand(list: readonly string[] | undefined, actions: ReadonlyMap<string
       const tag = name.slice(5);
       for (const [actionName, act] of actions) if (act.tags.includes(tag)) out.push(actionName);
       continue;
+    }
+    if (name === WILDCARD) {
+      throw new ConfigurationError(
+        `${which} cannot hold "*": it only stands for "every action" as a transition's source. List the actions, or tag them and use "@tag:<name>"`,
+        { appId },
+      );
     }
     if (!actions.has(name)) {
       const known = [...actions.keys()].join(", ");

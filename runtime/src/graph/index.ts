@@ -10,4 +10,5 @@ export type {
 export { editDistance, validateGraph } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";
 export { toDot, toMermaid } from "./visualize.js";
+export { WILDCARD, wildcardSources } from "./wildcard.js";
 export type { VisualizeOptions } from "./visualize.js";

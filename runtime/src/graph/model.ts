@@ -36,6 +36,8 @@ export interface TransitionModel {
   /** State keys the condition tests, where known. */
   keys?: string[];
   source?: SourceRange;
+  /** One of the edges a `["*", to, condition]` tuple stands for (every action but `to`); absent otherwise. */
+  wildcard?: true;
 }
 
 export interface GraphModel {

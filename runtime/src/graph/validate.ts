@@ -1,6 +1,7 @@
 // Validation of a graph model, shared by the runtime's build() and the
 // language server: pure, O(actions + transitions + keys), never throws.
 import type { GraphModel, GraphProblem, TransitionModel } from "./model.js";
+import { WILDCARD } from "./wildcard.js";
 
 export interface ValidateOptions {
   /** Named in every message, e.g. "chatbot". */
@@ -47,6 +48,14 @@ class Validator {
 
   private checkActions(): void {
     for (const action of this.actions) {
+      if (action.name === WILDCARD) {
+        this.add({
+          code: "unknown-action",
+          severity: "error",
+          action: WILDCARD,
+          message: `${this.app}an action cannot be named "*": as a transition's source "*" stands for every action. Give it another name in withActions({ ... }).`,
+        });
+      }
       if (this.names.has(action.name)) {
         this.add({
           code: "duplicate-action",
@@ -71,6 +80,15 @@ class Validator {
       });
       return;
     }
+    if (entrypoint === WILDCARD) {
+      this.add({
+        code: "unknown-action",
+        severity: "error",
+        action: WILDCARD,
+        message: `${this.app}the entrypoint cannot be "*": "*" only stands for "every action" as a transition's source. Pass one action to withEntrypoint (${this.listNames()}).`,
+      });
+      return;
+    }
     if (!this.names.has(entrypoint)) {
       const suggestion = this.nearest(entrypoint);
       this.add({
@@ -90,6 +108,20 @@ class Validator {
     this.transitions.forEach((transition, index) => {
       for (const end of ["from", "to"] as const) {
         const name = transition[end];
+        if (name === WILDCARD) {
+          this.add({
+            code: "unknown-action",
+            severity: "error",
+            action: WILDCARD,
+            transition: index,
+            message:
+              `${this.app}transition ${describe(transition)} ${end === "from" ? "lists" : "goes to"} "*", which is not an action. ` +
+              (end === "from"
+                ? `Write "*" alone as the source (["*", "${transition.to}", condition]) to leave from every action, or list the actions.`
+                : `A transition goes to one action: name it. "*" may only be the source, e.g. ["*", "handleError", expr("error != null")].`),
+          });
+          continue;
+        }
         if (this.names.has(name)) continue;
         const suggestion = this.nearest(name);
         this.add({
@@ -216,7 +248,7 @@ class Validator {
 
 function describe(transition: TransitionModel): string {
   const condition = transition.condition && transition.condition !== "default" ? ` when ${transition.condition}` : "";
-  return `${transition.from} → ${transition.to}${condition}`;
+  return `${transition.from} → ${transition.to}${condition}${transition.wildcard ? ' (from "*")' : ""}`;
 }
 
 /** Levenshtein distance with two rows. */

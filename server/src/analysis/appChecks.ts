@@ -3,8 +3,10 @@
 // that need a complete picture are skipped when the app is only partly visible.
 import { requiredInputs } from "./actions.js";
 import { closestName } from "./closest.js";
+import { transitionEdges } from "./edges.js";
+import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 import type { LinkedApp } from "./link.js";
-import type { AnalysisProblem, AppSyntax, NameRef, SourceRange } from "./types.js";
+import type { AnalysisProblem, NameRef, SourceRange } from "./types.js";
 import type { GraphModel, GraphProblem } from "../../../runtime/src/graph/model.js";
 
 export type GraphValidator = (graph: GraphModel, options: { appName?: string; initialStateKeys?: string[] }) => GraphProblem[];
@@ -36,14 +38,9 @@ function allWritesKnown(app: LinkedApp): boolean {
   });
 }
 
-/** Transition index in the graph model → the syntax it came from. */
-function transitionSites(s: AppSyntax): { range: SourceRange; from: NameRef; to: NameRef }[] {
-  return s.transitions.flatMap((t) => t.from.map((from) => ({ range: t.range, from, to: t.to })));
-}
-
 export function placeGraphProblems(app: LinkedApp, problems: GraphProblem[]): AnalysisProblem[] {
   const s = app.syntax;
-  const sites = transitionSites(s);
+  const sites = transitionEdges(s); // graph model transition index → its syntax
   const out: AnalysisProblem[] = [];
   const entryRange = (name: string | undefined): SourceRange => s.actions.find((a) => a.name === name)?.range ?? s.range;
   for (const p of problems) {
@@ -54,6 +51,7 @@ export function placeGraphProblems(app: LinkedApp, problems: GraphProblem[]): An
       let ref: NameRef | undefined;
       if (site) ref = site.to.name === p.action ? site.to : site.from.name === p.action ? site.from : undefined;
       else if (s.entrypoint && s.entrypoint.name === p.action) ref = s.entrypoint;
+      else ref = s.actions.find((a) => a.name === p.action); // a withActions key that cannot be a name ("*")
       const range = ref?.range ?? site?.range ?? s.range;
       const fix = ref && p.suggestion ? { title: `Change to "${p.suggestion}"`, range: ref.range, newText: p.suggestion } : undefined;
       out.push({ ...base, range, ...(fix ? { fix } : {}) });
@@ -96,6 +94,13 @@ export function checkHaltNames(app: LinkedApp): AnalysisProblem[] {
   for (const run of s.runs) {
     for (const [list, ref] of [...run.haltBefore.map((r) => ["haltBefore", r] as const), ...run.haltAfter.map((r) => ["haltAfter", r] as const)]) {
       if (names.includes(ref.name) || ref.name.startsWith("@tag:")) continue;
+      if (ref.name === WILDCARD) {
+        out.push({
+          code: "unknown-action", severity: "error", range: ref.range, action: ref.name,
+          message: `App "${s.name}": ${list} cannot hold "*": it only stands for "every action" as a transition's source. List the actions, or tag them and use "@tag:<name>".`,
+        });
+        continue;
+      }
       const suggestion = closestName(ref.name, names);
       out.push({
         code: "unknown-action", severity: "error", range: ref.range, action: ref.name,
@@ -120,6 +125,7 @@ export function checkMissingInputs(app: LinkedApp): AnalysisProblem[] {
   const given = new Set(run.inputs);
   const before = new Set(run.haltBefore.map((r) => r.name));
   const after = new Set(run.haltAfter.map((r) => r.name));
+  const edges = transitionEdges(s);
   const reached: string[] = [];
   const seen = new Set<string>();
   const queue = [s.entrypoint.name];
@@ -130,7 +136,7 @@ export function checkMissingInputs(app: LinkedApp): AnalysisProblem[] {
     if (before.has(name)) continue;
     reached.push(name);
     if (run.method === "step" || after.has(name)) continue;
-    for (const t of s.transitions) if (t.from.some((f) => f.name === name)) queue.push(t.to.name);
+    for (const e of edges) if (e.from.name === name) queue.push(e.to.name);
   }
   const out: AnalysisProblem[] = [];
   for (const name of reached) {

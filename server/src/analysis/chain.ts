@@ -4,6 +4,7 @@
 import { ts } from "ts-morph";
 import { actionFromCall } from "./actions.js";
 import { readCondition } from "./conditions.js";
+import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } from "./types.js";
 
@@ -145,5 +146,10 @@ function transition(ctx: FileCtx, node: ts.Expression): TransitionSyntax | null 
   } else return null;
   if (node.elements.some((x) => ts.isSpreadElement(x))) return null;
   const cond = readCondition(ctx, condNode);
-  return { from, to: stringRef(ctx, toNode), condition: cond.text, keys: cond.keys, always: cond.always, range: nodeRange(ctx, node) };
+  // Only the bare string is a wildcard; "*" inside a list stays a name, which the validator reports.
+  const wildcard = isStringLike(fromNode) && from[0]!.name === WILDCARD;
+  return {
+    from, to: stringRef(ctx, toNode), condition: cond.text, keys: cond.keys, always: cond.always, range: nodeRange(ctx, node),
+    ...(wildcard ? { wildcard: true as const } : {}),
+  };
 }

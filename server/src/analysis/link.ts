@@ -2,6 +2,7 @@
 // helpers in other modules, then folds each app's chain into an AppModel.
 import type { ChainStep } from "./chain.js";
 import type { FileFacts, ResolvedChain } from "./facts.js";
+import { transitionEdges } from "./edges.js";
 import { foldChain } from "./fold.js";
 import type { ActionDef, ActionEntry, ActionRef, AppModel, AppSyntax } from "./types.js";
 import type { ActionModel, GraphModel, TransitionModel } from "../../../runtime/src/graph/model.js";
@@ -114,12 +115,10 @@ export function graphOf(app: LinkedApp): GraphModel {
       source: def?.range ?? e.range,
     };
   });
-  const transitions: TransitionModel[] = [];
-  for (const t of app.syntax.transitions) {
-    for (const from of t.from) {
-      transitions.push({ from: from.name, to: t.to.name, condition: t.condition, ...(t.keys ? { keys: t.keys } : {}), source: t.range });
-    }
-  }
+  const transitions: TransitionModel[] = transitionEdges(app.syntax).map(({ transition: t, from, wildcard }) => ({
+    from: from.name, to: t.to.name, condition: t.condition, ...(t.keys ? { keys: t.keys } : {}), source: t.range,
+    ...(wildcard ? { wildcard: true as const } : {}),
+  }));
   return { entrypoint: app.syntax.entrypoint?.name ?? null, actions, transitions };
 }
 

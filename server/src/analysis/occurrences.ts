@@ -1,5 +1,6 @@
 // Every place an app names its actions: withActions keys, transitions, the
 // entrypoint and halt lists (possibly in several files, via builder helpers).
+import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 import type { AppModel, NameRef } from "./types.js";
 
 export type OccurrenceKind = "key" | "transition" | "entrypoint" | "haltBefore" | "haltAfter";
@@ -10,6 +11,7 @@ export interface Occurrence extends NameRef {
   keyKind?: "shorthand" | "identifier" | "string";
 }
 
+/** "*" is never an occurrence: it names no action, so hover, definition, references and rename skip it. */
 export function occurrences(app: AppModel): Occurrence[] {
   const s = app.syntax;
   const out: Occurrence[] = s.actions.map((e) => ({ name: e.name, range: e.range, kind: "key" as const, keyKind: e.keyKind }));
@@ -22,5 +24,5 @@ export function occurrences(app: AppModel): Occurrence[] {
     for (const h of r.haltBefore) out.push({ ...h, kind: "haltBefore" });
     for (const h of r.haltAfter) out.push({ ...h, kind: "haltAfter" });
   }
-  return out;
+  return out.filter((o) => o.name !== WILDCARD);
 }

@@ -75,6 +75,8 @@ export interface TransitionSyntax {
   /** True for `always` / no condition: the transition always holds. */
   always: boolean;
   range: SourceRange;
+  /** The source is the bare string "*" (`from` holds it): a transition from every action but `to`. */
+  wildcard?: true;
 }
 
 export interface RunCall {

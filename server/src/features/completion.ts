@@ -3,6 +3,7 @@
 import { ts } from "ts-morph";
 import { CompletionItemKind, type CompletionItem, type Position } from "vscode-languageserver";
 import type { FileAnalysis } from "../analysis/types.js";
+import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 
 type Slot = "action" | "key" | null;
 
@@ -38,6 +39,14 @@ function slotOf(str: ts.Node): Slot {
   return null;
 }
 
+/** The bare first element of a withTransitions tuple: where "*" may stand. */
+function isTransitionSource(str: ts.Node): boolean {
+  const tuple = str.parent;
+  if (!tuple || !ts.isArrayLiteralExpression(tuple) || tuple.elements[0] !== str) return false;
+  const call = tuple.parent;
+  return !!call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === "withTransitions";
+}
+
 export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos: Position): CompletionItem[] {
   if (!sf) return [];
   let offset: number;
@@ -52,7 +61,14 @@ export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos
   if (slot === "action") {
     const names = new Map<string, string>();
     for (const app of analysis.apps) for (const a of app.graph.actions) if (!names.has(a.name)) names.set(a.name, app.name);
-    return [...names].map(([name, app]) => ({ label: name, kind: CompletionItemKind.Function, detail: `action of ${app}` }));
+    const items: CompletionItem[] = [...names].map(([name, app]) => ({ label: name, kind: CompletionItemKind.Function, detail: `action of ${app}` }));
+    if (isTransitionSource(str)) {
+      items.push({
+        label: WILDCARD, kind: CompletionItemKind.Operator, detail: "every action (but the target)", sortText: "~",
+        documentation: 'A wildcard source: ["*", "handleError", expr("error != null")] is tried from every action, in declaration order.',
+      });
+    }
+    return items;
   }
   if (slot === "key") {
     const keys = new Set<string>();

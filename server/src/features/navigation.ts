@@ -90,7 +90,7 @@ export function rename(analysis: FileAnalysis, pos: Position, newName: string, l
   if (!t || t.kind !== "name" || !t.app.syntax.actions.some((a) => a.name === t.name)) return null;
   if (newName === t.name) return { changes: {} };
   // Told to the user instead of silently doing nothing (or merging two actions into one).
-  if (!newName.trim() || /["'`\\\n]/.test(newName)) return rejected(`"${newName}" cannot be an action name: use letters, digits, "_" or "-", without quotes or backslashes.`);
+  if (!newName.trim() || newName === "*" || /["'`\\\n]/.test(newName)) return rejected(`"${newName}" cannot be an action name: use letters, digits, "_" or "-", without quotes or backslashes.`);
   const group = sharing(analysis, t.app, t.name, lookup);
   const clash = group.find((app) => app.syntax.actions.some((a) => a.name === newName));
   if (clash) return rejected(`App "${clash.syntax.name}" already has an action named "${newName}": pick another name, or remove that action first.`);

@@ -116,6 +116,8 @@ function drawEdge(parent: SVGGElement, edge: SceneEdge, points: Point[]): SVGGEl
   if (edge.problems.some((p) => p.severity === "error")) classes.push("has-error");
   else if (edge.problems.length) classes.push("has-warning");
   if (!edge.label) classes.push("default");
+  // Many edges of one "*" tuple lead to the same handler: drawn lighter so the main flow reads first.
+  if (edge.transition?.wildcard) classes.push("wildcard");
   const g = svgEl("g", { class: classes.join(" "), "data-edge-id": edge.id, "data-key": `${edge.from}->${edge.to}` }, parent);
   const d = roundedPath(points, 6);
   svgEl("path", { class: "edge-hit", d }, g);
@@ -123,6 +125,7 @@ function drawEdge(parent: SVGGElement, edge: SceneEdge, points: Point[]): SVGGEl
   svgEl("path", { class: "edge-line", d, "marker-end": `url(#${marker})`, "data-marker": marker }, g);
   if (edge.transition) {
     const lines = [`${edge.from} → ${edge.to}`, `when: ${edge.transition.condition}`];
+    if (edge.transition.wildcard) lines.push(WILDCARD_NOTE);
     for (const p of edge.problems) lines.push(`${p.severity === "error" ? "✖" : "⚠"} ${p.message}`);
     svgTitle(g, lines.join("\n"));
   }
@@ -130,12 +133,15 @@ function drawEdge(parent: SVGGElement, edge: SceneEdge, points: Point[]): SVGGEl
 }
 
 function drawLabel(parent: SVGGElement, edge: SceneEdge, x: number, y: number, width: number, height: number): SVGGElement {
-  const g = svgEl("g", { class: "edge-label", "data-edge-id": edge.id, transform: `translate(${x},${y})` }, parent);
+  const wildcard = edge.transition?.wildcard === true;
+  const g = svgEl("g", { class: wildcard ? "edge-label wildcard" : "edge-label", "data-edge-id": edge.id, transform: `translate(${x},${y})` }, parent);
   svgEl("rect", { width, height, rx: height / 2 }, g);
   withText(svgEl("text", { x: width / 2, y: height / 2 + 4, "text-anchor": "middle" }, g), edge.label);
-  if (edge.transition) svgTitle(g, `when: ${edge.transition.condition}`);
+  if (edge.transition) svgTitle(g, `when: ${edge.transition.condition}${wildcard ? `\n${WILDCARD_NOTE}` : ""}`);
   return g;
 }
+
+const WILDCARD_NOTE = 'from "*": one of the edges of a transition from every other action';
 
 /** An orthogonal polyline with its corners rounded. */
 export function roundedPath(points: Point[], radius: number): string {
