@@ -56,11 +56,22 @@ describe("runtime: the burr-ts package", () => {
     assert.equal(pkg.type, "module");
   });
 
-  it("importing the core does not load the optional database drivers", () => {
+  it("importing the core does not load the optional database drivers or OpenTelemetry", () => {
     // A fresh process: other suites in this one load the drivers on purpose.
     const probe = 'import("burr-ts").then(() => console.log(JSON.stringify(Object.keys(require.cache))))';
     const out = execFileSync(process.execPath, ["-e", probe], { cwd: repo, encoding: "utf8" });
     const loaded = JSON.parse(out) as string[];
-    assert.ok(!loaded.some((p) => p.includes("/node_modules/better-sqlite3/") || p.includes("/node_modules/pg/")), `better-sqlite3/pg not loaded: ${loaded.join(", ")}`);
+    const optional = ["/node_modules/better-sqlite3/", "/node_modules/pg/", "/node_modules/@opentelemetry/"];
+    assert.ok(!loaded.some((p) => optional.some((o) => p.includes(o))), `better-sqlite3/pg/@opentelemetry not loaded: ${loaded.join(", ")}`);
+  });
+
+  it("burr-ts/opentelemetry is a subpath export of the built package that loads @opentelemetry/api", () => {
+    const resolved = createRequire(join(repo, "package.json")).resolve("burr-ts/opentelemetry");
+    assert.equal(resolved, join(repo, "runtime/dist/integrations/opentelemetry.js"));
+    assert.ok(existsSync(join(repo, "runtime/dist/integrations/opentelemetry.d.ts")));
+    // The probe above would miss an ESM-only load; this shows @opentelemetry/api is seen through require.cache.
+    const probe = 'import("burr-ts/opentelemetry").then((m) => console.log(JSON.stringify([typeof m.OpenTelemetryHooks, Object.keys(require.cache).some((p) => p.includes("/node_modules/@opentelemetry/api/"))])))';
+    const out = execFileSync(process.execPath, ["-e", probe], { cwd: repo, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), ["function", true]);
   });
 });
