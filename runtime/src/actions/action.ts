@@ -1,11 +1,15 @@
 // Actions: the function API (`action(spec, fn)`), the two-phase class API
-// (`class X extends Action { run; update }`) and what they share (declared
+// (`class X extends Action { run; update }`, typed with
+// `extends Action.withState<S>()(spec)`) and what they share (declared
 // reads/writes/inputs, `.bind`, the definition site).
 import { State } from "../state/state.js";
+import type { ActionState } from "../state/typed.js";
+import type { StateKey, StateValues } from "../state/types.js";
 import { ConfigurationError, InvalidActionResultError } from "../errors.js";
 import type { Tracer } from "../application/tracer.js";
 import { captureSite, type SourceSite } from "./source.js";
 import { checkCapture, type ErrorCapture } from "./capture.js";
+import type { KeyedSpec, Untyped } from "./define.js";
 
 export type Inputs = Record<string, unknown>;
 export type ActionResult = Record<string, unknown>;
@@ -98,31 +102,100 @@ export abstract class ActionBase {
 export const EMPTY_INPUTS: Readonly<Inputs> = Object.freeze({});
 
 /**
- * Burr's two-phase class API: `run` computes a result, `update` folds it into
- * state. `run` may be async; `update` is sync.
+ * The state a class action's run/update receive: a plain State for untyped
+ * classes (`extends Action`), the key-checked view once keys are declared.
  */
-export abstract class Action extends ActionBase {
-  abstract run(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionResult>;
-  abstract update(result: ActionResult, state: State): State;
+export type ClassState<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>> = string extends R ? State : ActionState<S, R, W>;
 
-  execute(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionOutcome> {
-    const result = this.run(state, inputs, ctx);
-    if (isThenable<ActionResult>(result)) {
-      return Promise.resolve(result).then((r) => this.finish(r, state));
-    }
-    return this.finish(result, state);
+/**
+ * The state type of a class action, for annotating run/update (TypeScript does
+ * not infer a method's parameters from its base class): `run(state: StateOf<this>)`.
+ */
+export type StateOf<A extends { readonly "~state": unknown }> = A["~state"];
+
+/**
+ * Burr's two-phase class API: `run` computes a result, `update` folds it into
+ * state. `run` may be async; `update` is sync. Untyped: `extends Action` with
+ * reads/writes fields. Typed: `extends Action.withState<S>()({ reads, writes })`.
+ */
+export abstract class Action<
+  S extends StateValues = StateValues,
+  R extends StateKey<S> = StateKey<S>,
+  W extends StateKey<S> = StateKey<S>,
+> extends ActionBase {
+  /** Type only (never set): what StateOf<this> reads. */
+  declare readonly "~state": ClassState<S, R, W>;
+  /** Typed classes accept only a key among their writes. */
+  declare onError: ErrorCapture<W> | null;
+
+  abstract run(state: ClassState<S, R, W>, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionResult>;
+  abstract update(result: ActionResult, state: ClassState<S, R, W>): ClassState<S, R, W> | State;
+
+  /**
+   * The base class of actions over the state type S, from a spec:
+   * `class Respond extends Action.withState<Chat>()({ reads: ["prompt"], writes: ["response"] }) { run; update }`.
+   */
+  static withState<S extends StateValues>(): ActionClassFactory<S> {
+    // One implementation; the types differ only in what they check.
+    return typedActionClass as unknown as ActionClassFactory<S>;
   }
 
-  private finish(result: ActionResult, state: State): ActionOutcome {
+  /** Like withState, keys checked but values untyped (as `action(spec, fn)`): `extends Action.with({ reads, writes })`. */
+  static with<const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): ActionClass<Untyped<R | W>, R, W> {
+    return typedActionClass(spec) as unknown as ActionClass<Untyped<R | W>, R, W>;
+  }
+
+  execute(state: State, inputs: Inputs, ctx: ActionContext): MaybePromise<ActionOutcome> {
+    // The view is the same State object (typed.ts); the runtime checks reads/writes.
+    const view = state as unknown as ClassState<S, R, W>;
+    const result = this.run(view, inputs, ctx);
+    if (isThenable<ActionResult>(result)) {
+      return Promise.resolve(result).then((r) => this.finish(r, view));
+    }
+    return this.finish(result, view);
+  }
+
+  private finish(result: ActionResult, state: ClassState<S, R, W>): ActionOutcome {
     if (result === null || typeof result !== "object" || Array.isArray(result)) {
       throw new InvalidActionResultError(`run() must return a plain object as its result, got ${describe(result)}`);
     }
-    const next = this.update(result, state);
+    const next: unknown = this.update(result, state);
     if (!(next instanceof State)) {
       throw new InvalidActionResultError(`update() must return a State, got ${describe(next)}`);
     }
     return { result, state: next };
   }
+}
+
+/** What `Action.withState<S>()(spec)` and `Action.with(spec)` return: a class to extend, its keys from the spec. */
+export abstract class TypedAction<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>> extends Action<S, R, W> {
+  readonly reads: readonly R[];
+  readonly writes: readonly W[];
+
+  constructor(spec: NormalizedSpec) {
+    super();
+    this.reads = spec.reads as readonly R[];
+    this.writes = spec.writes as readonly W[];
+    ({ inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = spec);
+    this.onError = spec.onError as ErrorCapture<W> | null;
+  }
+}
+
+export type ActionClass<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>> = abstract new () => TypedAction<S, R, W>;
+
+export interface ActionClassFactory<S extends StateValues> {
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): ActionClass<S, R, W>;
+}
+
+// The spec is checked here, where the class is declared (as action(spec, fn) checks it).
+function typedActionClass(spec: ActionSpec): ActionClass<StateValues, string, string> {
+  const checked = normalizeSpec(spec);
+  abstract class Declared extends TypedAction<StateValues, string, string> {
+    constructor() {
+      super(checked);
+    }
+  }
+  return Declared;
 }
 
 /** What a function action returns: `[result, state]`, or just the new state. */

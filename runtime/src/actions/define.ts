@@ -31,7 +31,7 @@ export type ActionReturn<V> = readonly [ActionResult, V | State] | V | State;
 
 /** Keys of an untyped action: any value, but only the declared keys. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped apps read values as `any`, as in Burr
-type Untyped<K extends string> = { [P in K]: any };
+export type Untyped<K extends string> = { [P in K]: any };
 
 export type TypedActionFn<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>, I extends Inputs> = (
   state: ActionState<S, R, W>,

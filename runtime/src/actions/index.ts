@@ -1,9 +1,22 @@
-export { Action, ActionBase, FunctionAction } from "./action.js";
-export type { ActionContext, ActionFn, ActionOutcome, ActionResult, ActionSpec, FunctionActionReturn, Inputs, NormalizedSpec } from "./action.js";
+export { Action, ActionBase, FunctionAction, TypedAction } from "./action.js";
+export type {
+  ActionClass,
+  ActionClassFactory,
+  ActionContext,
+  ActionFn,
+  ActionOutcome,
+  ActionResult,
+  ActionSpec,
+  ClassState,
+  FunctionActionReturn,
+  Inputs,
+  NormalizedSpec,
+  StateOf,
+} from "./action.js";
 export { captureAs } from "./capture.js";
 export type { CapturedError, CaptureOptions, ErrorCapture } from "./capture.js";
-export { StreamingAction, StreamingActionBase, FunctionStreamingAction } from "./streaming.js";
-export type { PartialResult, StreamingActionFn } from "./streaming.js";
+export { StreamingAction, StreamingActionBase, FunctionStreamingAction, TypedStreamingAction } from "./streaming.js";
+export type { PartialResult, StreamingActionFn, StreamingClass, StreamingClassFactory } from "./streaming.js";
 export { action, streamingAction } from "./define.js";
 export type {
   ActionFunction,

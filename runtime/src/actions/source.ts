@@ -98,8 +98,8 @@ function positionOf(text: string, offset: number): { line: number; character: nu
 function scanCall(text: string, from: number): { end: number; args: [number, number][] } | null {
   // A class action's frame is its class declaration: the range is the class body.
   const isClass = text.startsWith("class", from);
-  const open = text.indexOf(isClass ? "{" : "(", from);
-  if (open < 0 || open - from > 200) return null;
+  const open = isClass ? classBodyStart(text, from) : text.indexOf("(", from);
+  if (open < 0 || (!isClass && open - from > 200)) return null;
   const args: [number, number][] = [];
   let depth = 0;
   let argStart = -1;
@@ -145,6 +145,32 @@ function scanCall(text: string, from: number): { end: number; args: [number, num
     }
   }
   return null;
+}
+
+/**
+ * The `{` opening a class body: the first one outside the heritage clause, which
+ * may hold braces of its own (`extends Action.withState<{ n: number }>()({ reads })`).
+ */
+function classBodyStart(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length && i - from <= 4000; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === "`") {
+      i = skipString(text, i, c);
+      if (i < 0) return -1;
+    } else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
+      const end = text[i + 1] === "/" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2) + 1;
+      if (end <= 0) return -1;
+      i = end;
+    } else if (c === "{" && depth === 0) {
+      return i;
+    } else if (c === "(" || c === "[" || c === "{" || c === "<") {
+      depth++;
+    } else if (c === ")" || c === "]" || c === "}" || (c === ">" && text[i - 1] !== "=")) {
+      depth--;
+    }
+  }
+  return -1;
 }
 
 function trimEnd(text: string, end: number): number {

@@ -1,5 +1,6 @@
 // Action declarations: `action(spec, fn)`, `streamingAction(spec, fn)` and
-// classes extending `Action` with reads/writes/inputs fields.
+// classes extending `Action` with reads/writes/inputs fields, or a spec'd base
+// (`Action.withState<S>()({ reads, writes })`, `Action.with({...})`).
 import { ts } from "ts-morph";
 import { analyseStateAccess } from "./stateAccess.js";
 import { calleeName, isStringLike, nodeRange, objProp, propName, rangeOf, stringArray, stringRef, unwrap, type FileCtx } from "./syntax.js";
@@ -43,7 +44,10 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
 /** `action`, `streamingAction`, `x.action`, `action.withState<S>()` or a local alias of one. */
 export function factoryKind(ctx: FileCtx, callee: ts.Expression): ActionDef["kind"] | undefined {
   const c = unwrap(callee);
-  if (ts.isIdentifier(c)) return FACTORIES[c.text] ?? ctx.factories?.get(c.text);
+  if (ts.isIdentifier(c)) {
+    const alias = ctx.factories?.get(c.text);
+    return FACTORIES[c.text] ?? (alias === "function" || alias === "streaming" ? alias : undefined);
+  }
   if (ts.isPropertyAccessExpression(c)) return FACTORIES[c.name.text];
   if (ts.isCallExpression(c) && ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === "withState") {
     const base = c.expression.expression;
@@ -53,12 +57,39 @@ export function factoryKind(ctx: FileCtx, callee: ts.Expression): ActionDef["kin
   return undefined;
 }
 
-/** A class whose `extends` clause names `Action`. */
+const CLASS_BASES: Record<string, "class" | "streaming"> = { Action: "class", StreamingAction: "streaming" };
+
+/**
+ * What a class extends, if an action base: `Action`/`StreamingAction`, or a
+ * spec'd base whose spec is the call's object literal (null when not a literal).
+ */
+function classBase(ctx: FileCtx, expr: ts.Expression): { kind: "class" | "streaming"; spec: ts.ObjectLiteralExpression | null } | null {
+  const nameOf = (e: ts.Expression): string => (ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : "");
+  const baseKind = (e: ts.Expression) => (Object.hasOwn(CLASS_BASES, nameOf(e)) ? CLASS_BASES[nameOf(e)] : undefined);
+  const e = unwrap(expr);
+  const plain = baseKind(e);
+  if (plain) return { kind: plain, spec: null };
+  if (!ts.isCallExpression(e)) return null;
+  const callee = unwrap(e.expression);
+  let kind: "class" | "streaming" | undefined;
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === "with") kind = baseKind(callee.expression);
+  else if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "withState") {
+    kind = baseKind(callee.expression.expression);
+  } else if (ts.isIdentifier(callee)) {
+    // `const ChatAction = Action.withState<Chat>()`, then `extends ChatAction({...})`.
+    const alias = ctx.factories?.get(callee.text);
+    kind = alias === "class" ? "class" : alias === "streamingClass" ? "streaming" : undefined;
+  }
+  if (!kind) return null;
+  const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+  return { kind, spec: arg && ts.isObjectLiteralExpression(arg) ? arg : null };
+}
+
+/** A class whose `extends` clause names `Action` or `StreamingAction`, or a spec'd base of one. */
 export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.ClassExpression, id: string): ActionDef | null {
-  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const base = heritage ? classBase(ctx, heritage) : null;
   if (!base) return null;
-  const baseName = ts.isIdentifier(base) ? base.text : ts.isPropertyAccessExpression(base) ? base.name.text : null;
-  if (baseName !== "Action" && baseName !== "StreamingAction") return null;
   const field = (name: string): ts.Expression | undefined => {
     for (const m of cls.members) {
       if (propName(m.name) !== name) continue;
@@ -70,9 +101,15 @@ export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.Clas
     }
     return undefined;
   };
+  // A field in the class body wins over the spec (the runtime assigns fields after the base's constructor).
+  const declared = (name: string): ts.Expression | undefined => field(name) ?? (base.spec ? objProp(base.spec, name) : undefined);
+  const list = (name: "reads" | "writes"): NameList | null => {
+    if (field(name) || !base.spec) return stringArray(ctx, field(name));
+    return declaredList(ctx, base.spec, name);
+  };
   const method = (name: string): ts.MethodDeclaration | undefined =>
     cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && propName(m.name) === name && !!m.body);
-  const run = method("run");
+  const run = method(base.kind === "streaming" ? "streamRun" : "run");
   const update = method("update");
   const accesses = [] as ReturnType<typeof analyseStateAccess>[];
   const runState = run ? paramName(run.parameters[0]) : null;
@@ -82,16 +119,17 @@ export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.Clas
   const known = (run ? runState !== null : true) && (update ? updState !== null : true) && accesses.length > 0;
   return {
     id,
-    kind: baseName === "StreamingAction" ? "streaming" : "class",
-    reads: stringArray(ctx, field("reads")),
-    writes: stringArray(ctx, field("writes")),
-    inputs: stringArray(ctx, field("inputs")),
-    optionalInputs: (stringArray(ctx, field("optionalInputs"))?.items ?? []).map((r) => r.name),
+    kind: base.kind,
+    isClass: true,
+    reads: list("reads"),
+    writes: list("writes"),
+    inputs: stringArray(ctx, declared("inputs")),
+    optionalInputs: (stringArray(ctx, declared("optionalInputs"))?.items ?? []).map((r) => r.name),
     destructuredInputs: run ? destructured(run.parameters[1]) : null,
     access: known
       ? { reads: accesses.flatMap((a) => a.reads), writes: accesses.flatMap((a) => a.writes), writesComplete: accesses.every((a) => a.writesComplete) }
       : null,
-    onError: captureKey(ctx, field("onError")),
+    onError: captureKey(ctx, declared("onError")),
     range: cls.name ? nodeRange(ctx, cls.name) : nodeRange(ctx, cls),
   };
 }

@@ -192,9 +192,16 @@ export function extractFacts(ctx: FileCtx): FileFacts {
   return facts;
 }
 
-/** `const chatAction = action.withState<S>()`: names that make actions like `action` does. */
-function factoryAliases(sf: ts.SourceFile): Map<string, "function" | "streaming"> {
-  const out = new Map<string, "function" | "streaming">();
+const ALIASED: Record<string, "function" | "streaming" | "class" | "streamingClass"> = {
+  action: "function",
+  streamingAction: "streaming",
+  Action: "class",
+  StreamingAction: "streamingClass",
+};
+
+/** `const chatAction = action.withState<S>()` (or `Action.withState<S>()`, a class base): names that make actions as their base does. */
+function factoryAliases(sf: ts.SourceFile): NonNullable<FileCtx["factories"]> {
+  const out: NonNullable<FileCtx["factories"]> = new Map();
   for (const st of sf.statements) {
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
@@ -202,8 +209,8 @@ function factoryAliases(sf: ts.SourceFile): Map<string, "function" | "streaming"
       if (!ts.isIdentifier(d.name) || !init || !ts.isCallExpression(init) || !ts.isPropertyAccessExpression(init.expression)) continue;
       if (init.expression.name.text !== "withState" || !ts.isIdentifier(init.expression.expression)) continue;
       const base = init.expression.expression.text;
-      if (base === "action") out.set(d.name.text, "function");
-      else if (base === "streamingAction") out.set(d.name.text, "streaming");
+      const kind = Object.hasOwn(ALIASED, base) ? ALIASED[base] : undefined;
+      if (kind) out.set(d.name.text, kind);
     }
   }
   return out;

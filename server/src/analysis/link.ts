@@ -59,7 +59,7 @@ export function resolveActionRef(ws: Workspace, facts: FileFacts, ref: ActionRef
   const def = target.facts.actions.get(target.local);
   if (!def) return null;
   // `new X()` must name a class action, and a plain reference a function action.
-  if (ref.kind === "classNew" ? def.kind !== "class" : def.kind === "class") return null;
+  if ((ref.kind === "classNew") !== (def.isClass === true)) return null;
   return def;
 }
 

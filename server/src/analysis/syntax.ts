@@ -16,8 +16,8 @@ export interface FileCtx {
   reuse?: Map<string, unknown>;
   /** What this extraction used or made, to hand to the next one. */
   kept?: Map<string, unknown>;
-  /** Local names bound to typed action factories: `const chatAction = action.withState<S>()`. */
-  factories?: Map<string, "function" | "streaming">;
+  /** Local names bound to typed action factories: `const chatAction = action.withState<S>()`, `const ChatAction = Action.withState<S>()`. */
+  factories?: Map<string, "function" | "streaming" | "class" | "streamingClass">;
 }
 
 /** A previous result for this exact node text at this exact place, or a fresh one. */

@@ -36,6 +36,8 @@ export interface ActionDef {
   /** Key for cross-file lookup: file path + local name (or class name). */
   id: string;
   kind: "function" | "streaming" | "parallel" | "class";
+  /** Declared as a class (`new X()` names it); streaming classes have kind "streaming". */
+  isClass?: true;
   reads: NameList | null;
   writes: NameList | null;
   inputs: NameList | null;
