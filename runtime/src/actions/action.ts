@@ -37,6 +37,11 @@ export interface ActionSpec {
   onError?: ErrorCapture;
 }
 
+/** @internal Gives an action built from a spec its declared fields (every spec-built action's constructor). */
+export function adoptSpec(target: ActionBase, spec: NormalizedSpec): void {
+  Object.assign(target, spec);
+}
+
 /** A checked spec with every field present: what an action built from a spec holds. */
 export interface NormalizedSpec {
   reads: readonly string[];
@@ -169,15 +174,12 @@ export abstract class Action<
 
 /** What `Action.withState<S>()(spec)` and `Action.with(spec)` return: a class to extend, its keys from the spec. */
 export abstract class TypedAction<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>> extends Action<S, R, W> {
-  readonly reads: readonly R[];
-  readonly writes: readonly W[];
+  declare readonly reads: readonly R[];
+  declare readonly writes: readonly W[];
 
   constructor(spec: NormalizedSpec) {
     super();
-    this.reads = spec.reads as readonly R[];
-    this.writes = spec.writes as readonly W[];
-    ({ inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = spec);
-    this.onError = spec.onError as ErrorCapture<W> | null;
+    adoptSpec(this, spec);
   }
 }
 
@@ -208,16 +210,15 @@ export type ActionFn<I extends Inputs = Inputs> = (
 ) => MaybePromise<FunctionActionReturn>;
 
 export class FunctionAction<I extends Inputs = Inputs> extends ActionBase {
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
+  declare readonly reads: readonly string[];
+  declare readonly writes: readonly string[];
 
   constructor(
     spec: ActionSpec,
     readonly fn: ActionFn<I>,
   ) {
     super();
-    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags, onError: this.onError } =
-      normalizeSpec(spec));
+    adoptSpec(this, normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {

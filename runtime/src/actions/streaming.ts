@@ -8,6 +8,7 @@ import type { ErrorCapture } from "./capture.js";
 import type { KeyedSpec, Untyped } from "./define.js";
 import {
   ActionBase,
+  adoptSpec,
   normalizeSpec,
   describe,
   normalizeReturn,
@@ -51,16 +52,15 @@ export abstract class StreamingActionBase extends ActionBase {
 }
 
 export class FunctionStreamingAction<I extends Inputs = Inputs> extends StreamingActionBase {
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
+  declare readonly reads: readonly string[];
+  declare readonly writes: readonly string[];
 
   constructor(
     spec: ActionSpec,
     readonly fn: StreamingActionFn<I>,
   ) {
     super();
-    ({ reads: this.reads, writes: this.writes, inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags, onError: this.onError } =
-      normalizeSpec(spec));
+    adoptSpec(this, normalizeSpec(spec));
   }
 
   override bind(values: Partial<I>): this {
@@ -136,15 +136,12 @@ export abstract class StreamingAction<
 
 /** What `StreamingAction.withState<S>()(spec)` and `StreamingAction.with(spec)` return. */
 export abstract class TypedStreamingAction<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>> extends StreamingAction<S, R, W> {
-  readonly reads: readonly R[];
-  readonly writes: readonly W[];
+  declare readonly reads: readonly R[];
+  declare readonly writes: readonly W[];
 
   constructor(spec: NormalizedSpec) {
     super();
-    this.reads = spec.reads as readonly R[];
-    this.writes = spec.writes as readonly W[];
-    ({ inputs: this.inputs, optionalInputs: this.optionalInputs, tags: this.tags } = spec);
-    this.onError = spec.onError as ErrorCapture<W> | null;
+    adoptSpec(this, spec);
   }
 }
 

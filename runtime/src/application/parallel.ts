@@ -4,7 +4,7 @@
 // parent's. Children record the parent step that spawned them and, by default,
 // get the parent's hooks (tracker, persister), as Burr's "cascade".
 import { createHash } from "node:crypto";
-import { ActionBase, type ActionContext, type ActionOutcome, type ActionSpec, type Inputs, normalizeSpec } from "../actions/action.js";
+import { ActionBase, type ActionContext, type ActionOutcome, type ActionSpec, type Inputs, adoptSpec, normalizeSpec } from "../actions/action.js";
 import { ConfigurationError } from "../errors.js";
 import type { LifecycleHooks } from "../lifecycle/hooks.js";
 import { State } from "../state/state.js";
@@ -154,7 +154,7 @@ interface ParallelOptions extends ActionSpec {
 
 function configure<T extends ParallelAction>(target: T, opts: ParallelOptions): T {
   const { reads, writes, inputs, optionalInputs, tags, onError } = normalizeSpec(opts);
-  Object.assign(target, { reads, writes, inputs, optionalInputs, tags, onError });
+  adoptSpec(target, { reads, writes, inputs, optionalInputs, tags, onError });
   if (opts.cascade !== undefined) target.cascade = opts.cascade;
   if (opts.maxConcurrency !== undefined) target.maxConcurrency = opts.maxConcurrency;
   return target;
