@@ -88,23 +88,29 @@ export type StreamingDecorator<V> = <
 
 /** Defines actions over a state type S: keys and values are checked. */
 export interface TypedActionFactory<S extends StateValues> {
+  /** As a decorator: `@chatAction({ reads, writes }) method(state: ActionState<Chat, R, W>) { … }`. */
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<S, R, W>>;
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
     spec: KeyedSpec<R, W>,
     fn: TypedActionFn<S, R, W, I>,
   ): FunctionAction<I>;
-  /** As a decorator: `@chatAction({ reads, writes }) method(state: ActionState<Chat, R, W>) { … }`. */
-  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<S, R, W>>;
 }
 
 export interface TypedStreamingFactory<S extends StateValues> {
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<S, R, W>>;
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
     spec: KeyedSpec<R, W>,
     fn: TypedStreamingFn<S, R, W, I>,
   ): FunctionStreamingAction<I>;
-  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<S, R, W>>;
 }
 
 export interface ActionFunction {
+  /**
+   * (Listed first so `Parameters<typeof action>` names the function form.)
+   * With a spec alone, a method decorator: `@action({ reads, writes }) method(state: State) { … }`;
+   * `actionsOf(instance)` turns the decorated methods into actions.
+   */
+  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<Untyped<R | W>, R, W>>;
   /**
    * Defines an action from `(state, inputs, ctx) => [result, state] | state`
    * (sync or async). `spec` declares the keys it reads and writes and the
@@ -114,16 +120,13 @@ export interface ActionFunction {
     spec: KeyedSpec<R, W>,
     fn: TypedActionFn<Untyped<R | W>, R, W, I>,
   ): FunctionAction<I>;
-  /**
-   * With a spec alone, a method decorator: `@action({ reads, writes }) method(state: State) { … }`;
-   * `actionsOf(instance)` turns the decorated methods into actions.
-   */
-  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<Untyped<R | W>, R, W>>;
   /** A factory of actions over the state type S: `const a = action.withState<MyState>(); a({ reads: [...] }, fn)`. */
   withState<S extends StateValues>(): TypedActionFactory<S>;
 }
 
 export interface StreamingActionFunction {
+  /** With a spec alone, a decorator for generator methods (see `action`). */
+  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<Untyped<R | W>, R, W>>;
   /**
    * Defines a streaming action from a generator function: `yield` partial
    * results, `return [result, state]` at the end.
@@ -132,8 +135,6 @@ export interface StreamingActionFunction {
     spec: KeyedSpec<R, W>,
     fn: TypedStreamingFn<Untyped<R | W>, R, W, I>,
   ): FunctionStreamingAction<I>;
-  /** With a spec alone, a decorator for generator methods (see `action`). */
-  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<Untyped<R | W>, R, W>>;
   withState<S extends StateValues>(): TypedStreamingFactory<S>;
 }
 
