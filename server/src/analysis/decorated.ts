@@ -4,7 +4,7 @@
 // with the method as the function; `actionsOf(instance)` hands them to a builder.
 import { ts } from "ts-morph";
 import { actionFromSpec, factoryKind } from "./actions.js";
-import { nodeRange, propName, unwrap, type FileCtx } from "./syntax.js";
+import { nodeRange, propName, reuseFor, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionDef, SourceRange } from "./types.js";
 
 export interface DecoratedMethod {
@@ -32,29 +32,39 @@ export function decoratedClass(ctx: FileCtx, cls: ts.ClassLikeDeclaration, class
   let complete = true;
   let any = false;
   for (const m of cls.members) {
-    if (!ts.isMethodDeclaration(m)) continue;
-    for (const d of ts.getDecorators(m) ?? []) {
-      const call = unwrap(d.expression);
-      if (!ts.isCallExpression(call)) continue;
-      const kind = factoryKind(ctx, call.expression);
-      if (kind !== "function" && kind !== "streaming") continue;
-      any = true;
-      const name = propName(m.name);
-      const spec = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
-      const isStatic = (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
-      if (name === null || ts.isPrivateIdentifier(m.name) || isStatic || !spec || !ts.isObjectLiteralExpression(spec)) {
-        complete = false;
-        break;
-      }
-      const range = ts.isStringLiteral(m.name) ? rangeInsideQuotes(ctx, m.name) : nodeRange(ctx, m.name);
-      const def = actionFromSpec(ctx, kind, spec, m, `${ctx.path}#${className}#${name}`, range);
-      if (def) methods.push({ name, nameKind: ts.isIdentifier(m.name) ? "identifier" : "string", def });
-      else complete = false;
-      break;
-    }
+    const call = ts.isMethodDeclaration(m) ? actionDecorator(ctx, m) : null;
+    if (!call || !ts.isMethodDeclaration(m)) continue;
+    any = true;
+    // Per method: an edit in one method re-reads only that method.
+    const method = reuseFor(ctx, m, () => decoratedMethod(ctx, m, call, className), `method:${className}`);
+    if (method) methods.push(method);
+    else complete = false;
   }
   if (!any) return null;
   return { name: className, range: nodeRange(ctx, cls.name ?? cls), methods, base: baseOf(cls), complete };
+}
+
+/** The `@action(…)`-like decorator call of a method, if it has one. */
+export function actionDecorator(ctx: FileCtx, m: ts.MethodDeclaration): ts.CallExpression | null {
+  if (!ts.canHaveDecorators(m)) return null;
+  for (const d of ts.getDecorators(m) ?? []) {
+    const call = unwrap(d.expression);
+    if (!ts.isCallExpression(call)) continue;
+    const kind = factoryKind(ctx, call.expression);
+    if (kind === "function" || kind === "streaming") return call;
+  }
+  return null;
+}
+
+function decoratedMethod(ctx: FileCtx, m: ts.MethodDeclaration, call: ts.CallExpression, className: string): DecoratedMethod | null {
+  const kind = factoryKind(ctx, call.expression) as "function" | "streaming";
+  const name = propName(m.name);
+  const spec = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  const isStatic = (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+  if (name === null || ts.isPrivateIdentifier(m.name) || isStatic || !spec || !ts.isObjectLiteralExpression(spec)) return null;
+  const range = ts.isStringLiteral(m.name) ? rangeInsideQuotes(ctx, m.name) : nodeRange(ctx, m.name);
+  const def = actionFromSpec(ctx, kind, spec, m, `${ctx.path}#${className}#${name}`, range);
+  return def ? { name, nameKind: ts.isIdentifier(m.name) ? "identifier" : "string", def } : null;
 }
 
 function rangeInsideQuotes(ctx: FileCtx, s: ts.StringLiteral): SourceRange {

@@ -3,7 +3,7 @@
 // per file version; cross-file resolution happens in link.ts.
 import { ts } from "ts-morph";
 import { actionFromCall, actionFromClass } from "./actions.js";
-import { decoratedClass, type DecoratedClass } from "./decorated.js";
+import { actionDecorator, decoratedClass, type DecoratedClass } from "./decorated.js";
 import { parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
 import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
 import type { ActionDef, NameRef, RunCall, SourceRange } from "./types.js";
@@ -83,9 +83,11 @@ export function extractFacts(ctx: FileCtx): FileFacts {
         facts.actions.set(n.name.text, def);
         return false;
       }
-      // Its methods may build apps too (`actionsOf(this)`): keep walking.
-      const decorated = reuseFor(ctx, n, () => decoratedClass(ctx, n, name.text), "decorated");
+      // Its other methods may build apps (`actionsOf(this)`): keep walking, past the action methods' bodies.
+      const decorated = decoratedClass(ctx, n, name.text);
       if (decorated) facts.decoratedClasses.set(name.text, decorated);
+    } else if (ts.isMethodDeclaration(n) && actionDecorator(ctx, n)) {
+      return false; // an action's body holds no builders or run calls worth the walk
     } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
       const method = n.expression.name.text;
       const target = unwrap(n.expression.expression);
