@@ -185,6 +185,8 @@ describe("runtime: action decorators", () => {
     const decorate = action({ reads: [] }) as unknown as (v: unknown, c: unknown) => void;
     assert.throws(() => decorate({}, { kind: "field", name: "x", static: false, private: false, metadata: {} }), /goes on a method, but "x" is a field/);
     assert.throws(() => decorate(() => 0, { kind: "method", name: "s", static: true, private: false, metadata: {} }), /static methods cannot be actions/);
+    // `@action` without its spec is called as (method, context).
+    assert.throws(() => (action as unknown as (f: unknown, c: unknown) => void)(() => 0, { kind: "method", name: "go", static: false, private: false, metadata: {} }), /@action on "go" needs its spec: write @action\(\{ reads/);
     // What a legacy (experimentalDecorators) compiler passes: (prototype, name, descriptor).
     assert.throws(() => decorate({}, "safetyCheck"), /@action on "safetyCheck" was compiled as a legacy decorator.*remove "experimentalDecorators"/);
   });

@@ -15,6 +15,7 @@ import {
 } from "./action.js";
 import type { ErrorCapture } from "./capture.js";
 import { methodDecorator } from "./decorate.js";
+import { ConfigurationError } from "../errors.js";
 import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } from "./streaming.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -141,12 +142,22 @@ export interface StreamingActionFunction {
 // Overloaded by arity: a spec and a function make an action, a spec alone a decorator.
 function defineAction(...args: [ActionSpec, unknown?]): unknown {
   if (args.length < 2) return methodDecorator("function", args[0]);
+  refuseBareDecorator("action", args);
   return new FunctionAction<Inputs>(args[0], args[1] as ActionFn<Inputs>);
 }
 
 function defineStreaming(...args: [ActionSpec, unknown?]): unknown {
   if (args.length < 2) return methodDecorator("streaming", args[0]);
+  refuseBareDecorator("streamingAction", args);
   return new FunctionStreamingAction<Inputs>(args[0], args[1] as StreamingActionFn<Inputs>);
+}
+
+/** `@action` written without its spec is called as (method, context): say what to write. */
+function refuseBareDecorator(name: string, args: unknown[]): void {
+  const context = args[1] as { kind?: unknown; name?: unknown } | null;
+  if (typeof args[0] === "function" && typeof context === "object" && context !== null && typeof context.kind === "string") {
+    throw new ConfigurationError(`@${name} on "${String(context.name)}" needs its spec: write @${name}({ reads: [...], writes: [...] })`, { key: String(context.name) });
+  }
 }
 
 // One function at run time; the types differ only in what they check.
