@@ -106,6 +106,8 @@ describe("language server: decorated action methods", function () {
     const labels = (items: CompletionItem[]) => items.map((i) => i.label);
     const keys = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: bot.uri }, position: positionOf(bot.text, `reads: ["prompt"], writes: ["safe"]`, 10) });
     for (const k of ["prompt", "chatHistory", "safe", "response"]) assert.ok(labels(keys).includes(k), `${k} in ${labels(keys)}`);
+    // Keys the apps in other files use come too: spread-app.ts's farewell writes "done".
+    assert.ok(labels(keys).includes("done"), `done in ${labels(keys)}`);
     const names = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: app.uri }, position: positionOf(app.text, `["humanInput", "safetyCheck"]`, 2) });
     for (const n of ["humanInput", "safetyCheck", "aiResponse", "unsafeResponse"]) assert.ok(labels(names).includes(n), `${n} in ${labels(names)}`);
   });
