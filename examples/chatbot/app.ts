@@ -1,7 +1,7 @@
 // The chatbot from the Burr introduction: human input, a safety check, then
 // an AI response or an "unsafe" refusal, and back to human input.
 //   npx tsx examples/chatbot/app.ts        (runs a short scripted conversation)
-import { ApplicationBuilder, action, when, type Application, type LifecycleHooks } from "burr-ts";
+import { ApplicationBuilder, action, trace, when, type Application, type LifecycleHooks } from "burr-ts";
 import { defaultModel, type ChatModel, type Message } from "./model.js";
 
 export type ChatState = {
@@ -33,10 +33,12 @@ export const unsafeResponse = chatAction({ reads: [], writes: ["response", "chat
 
 /** The AI response, given the model to ask. */
 export function aiResponseWith(model: ChatModel) {
+  // Through trace(): the answer is recorded in tracked runs, so `burr-ts replay` gives it back without asking the model.
+  const complete = trace((messages: readonly Message[]) => model.complete(messages), { name: "model.complete" });
   return chatAction({ reads: ["chatHistory"], writes: ["response", "chatHistory"] }, async (state, _inputs, { tracer }) => {
     const content = await tracer.span("model", async (span) => {
       span.logAttributes({ model: model.name, messages: state.get("chatHistory").length });
-      return model.complete(state.get("chatHistory"));
+      return complete(state.get("chatHistory"));
     });
     return [{ response: content }, state.update({ response: content }).append({ chatHistory: { role: "assistant", content } })];
   });
@@ -86,6 +88,9 @@ async function main(): Promise<void> {
     console.log(`assistant: ${await chat(app, prompt)}`);
   }
 }
+
+// `npx burr-ts replay --program examples/chatbot/app.ts --run <run>` builds the app from this.
+export default chatbotBuilder;
 
 if (require.main === module) {
   main().catch((e: unknown) => {

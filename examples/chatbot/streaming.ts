@@ -1,16 +1,18 @@
 // The chatbot with a streaming AI response: streamResult hands back the
 // answer piece by piece as the model produces it.
 //   npx tsx examples/chatbot/streaming.ts
-import { ApplicationBuilder, streamingAction, when, type Application, type LifecycleHooks } from "burr-ts";
+import { ApplicationBuilder, streamingAction, trace, when, type Application, type LifecycleHooks } from "burr-ts";
 import { humanInput, safetyCheck, unsafeResponse, type ChatState } from "./app.js";
-import { defaultModel, type ChatModel } from "./model.js";
+import { defaultModel, type ChatModel, type Message } from "./model.js";
 
 export function streamingResponseWith(model: ChatModel) {
+  // Traced: the chunks are recorded, and replay streams them back.
+  const stream = trace((messages: readonly Message[]) => model.stream(messages), { name: "model.stream" });
   return streamingAction.withState<ChatState>()(
     { reads: ["chatHistory"], writes: ["response", "chatHistory"] },
     async function* (state) {
       const pieces: string[] = [];
-      for await (const delta of model.stream(state.get("chatHistory"))) {
+      for await (const delta of await stream(state.get("chatHistory"))) {
         pieces.push(delta);
         yield { delta };
       }
@@ -20,7 +22,7 @@ export function streamingResponseWith(model: ChatModel) {
   );
 }
 
-export function buildStreamingChatbot(opts: { model?: ChatModel; appId?: string; hooks?: LifecycleHooks[] } = {}): Application<ChatState> {
+export function streamingChatbotBuilder(opts: { model?: ChatModel; appId?: string; hooks?: LifecycleHooks[] } = {}): ApplicationBuilder<ChatState> {
   return new ApplicationBuilder<ChatState>()
     .withActions({ humanInput, safetyCheck, aiResponse: streamingResponseWith(opts.model ?? defaultModel()), unsafeResponse })
     .withTransitions(
@@ -32,9 +34,15 @@ export function buildStreamingChatbot(opts: { model?: ChatModel; appId?: string;
     .withState({ chatHistory: [] })
     .withEntrypoint("humanInput")
     .withIdentifiers({ appId: opts.appId })
-    .withHooks(...(opts.hooks ?? []))
-    .build();
+    .withHooks(...(opts.hooks ?? []));
 }
+
+export function buildStreamingChatbot(opts: { model?: ChatModel; appId?: string; hooks?: LifecycleHooks[] } = {}): Application<ChatState> {
+  return streamingChatbotBuilder(opts).build();
+}
+
+// What `burr-ts replay --program examples/chatbot/streaming.ts` builds the app from.
+export default streamingChatbotBuilder;
 
 /** One turn, calling `onDelta` with each piece of the answer; resolves to the whole answer. */
 export async function streamTurn(app: Application<ChatState>, prompt: string, onDelta: (text: string) => void): Promise<string> {

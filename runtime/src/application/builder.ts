@@ -179,6 +179,19 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this.build() as Application<S> | Promise<Application<S>>;
   }
 
+  /**
+   * @internal Replay (runtime/src/replay): this app's actions and graph at a
+   * recorded position, with only `hooks`; the program's own trackers,
+   * persisters and debugger are left out, so replay writes nowhere. The state
+   * is plain (made into a State here, by this copy of burr-ts); null means the app's initial state (withState, or initializeFrom's defaultState).
+   */
+  buildForReplay(at: { state: Record<string, unknown> | null; priorAction: string | null; lastSequenceId: number | null }, hooks: LifecycleHooks[]): Application<S> {
+    const given = this.initializer?.options.defaultState;
+    const initial = given instanceof State ? given : given ? new State<S>(given) : (this.state ?? new State<S>());
+    const entrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : this.entrypoint;
+    return this.buildWith(at.state ? State.deserialize<S>(at.state) : initial, entrypoint, at.priorAction, at.lastSequenceId, null, { hooks, savers: [], gate: null });
+  }
+
   private async buildInitialized(): Promise<Application<S>> {
     const { loader, options } = this.initializer!;
     const appId = this.appId ?? randomUUID();
@@ -193,6 +206,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     priorAction: string | null,
     lastSequenceId: number | null,
     parent: AppPointer | null,
+    env: { hooks: LifecycleHooks[]; savers: StateSaver[]; gate: StepGate | null } = { hooks: this.hooks, savers: this.savers, gate: this.gate !== undefined ? this.gate : createDebugGateFromEnv() },
   ): Application<S> {
     const appId = this.appId ?? randomUUID();
     const graphEntrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : entrypoint;
@@ -216,8 +230,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       }
     }
 
-    const hooks = new HookRunner([...this.hooks]);
-    const readyParts: Promise<void>[] = this.savers.map((s) => s.initialize());
+    const hooks = new HookRunner([...env.hooks]);
+    const readyParts: Promise<void>[] = env.savers.map((s) => s.initialize());
     const created = hooks.call(
       "postApplicationCreate",
       { appId, partitionKey: this.partitionKey, state, graph, parent, spawningParent: this.spawningParent },
@@ -240,11 +254,11 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       priorAction,
       lastSequenceId,
       hooks,
-      gate: this.gate !== undefined ? this.gate : createDebugGateFromEnv(),
+      gate: env.gate,
       ready,
       parent,
       spawningParent: this.spawningParent,
-      savers: [...this.savers],
+      savers: [...env.savers],
     });
     return app;
   }

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { HookRunner } from "../lifecycle/runner.js";
 import type { SpanInfo } from "../lifecycle/hooks.js";
+import { REPLAY_ATTRIBUTE, encodeValue, errorFields, errorMarker, valueMarker } from "../tracking/recorded.js";
 
 export interface Span {
   readonly name: string;
@@ -145,9 +146,25 @@ export interface TraceOptions {
   captureOutputs?: boolean;
 }
 
+/** @internal What replay puts in place of traced calls (process-wide, shared by every copy of burr-ts loaded). */
+export interface TraceReplaySource {
+  /** `spanUid`: the tracer.span() the call was made in, if any (that code is then not reported as live). */
+  call(name: string, args: readonly unknown[], spanUid: string | null): Promise<unknown>;
+}
+const REPLAY_KEY = Symbol.for("burr-ts.traceReplay");
+type ReplayHolder = { [REPLAY_KEY]?: TraceReplaySource | null };
+
+/** @internal Installs (or with null removes) the replay source; traced calls inside a step then return recorded values. */
+export function setTraceReplay(source: TraceReplaySource | null): void {
+  (globalThis as ReplayHolder)[REPLAY_KEY] = source;
+  if (source) tracing = true;
+}
+
 /**
  * Wraps a function so that each call made while an action runs is a span of
  * that step, with its arguments and result as attributes (Burr's `@trace`).
+ * The result is recorded so replay can give it back: a stream (async
+ * iterable) is passed through and its chunks recorded; a thrown error too.
  * Called outside an action it just runs. Wrap at module level: an action
  * already running when trace() is first called is not seen.
  */
@@ -159,23 +176,52 @@ export function trace<A extends unknown[], R>(fn: (...args: A) => R, options: Tr
   return async (...args: A): Promise<Awaited<R>> => {
     const step = currentStep.getStore();
     if (!step) return await fn(...args);
+    const replay = (globalThis as ReplayHolder)[REPLAY_KEY];
+    if (replay) {
+      const open = current.getStore();
+      return (await replay.call(name, args, open && open.tracer === step.tracer ? open.info.uid : null)) as Awaited<R>;
+    }
     return step.tracer.span<Awaited<R>>(name, async (span): Promise<Awaited<R>> => {
       span.logAttributes(captureInputs ? { __burr_function: name, args: args.map(attributeValue) } : { __burr_function: name });
-      const out: Awaited<R> = await fn(...args);
-      if (captureOutputs) span.logAttributes({ return: attributeValue(out) });
+      let out: Awaited<R>;
+      try {
+        out = await fn(...args);
+      } catch (err) {
+        if (captureOutputs) span.logAttributes({ [REPLAY_ATTRIBUTE]: errorMarker(err) });
+        throw err;
+      }
+      if (!captureOutputs) return out;
+      if (isAsyncIterable(out)) return recordStream(out, span) as Awaited<R>;
+      const encoded = encodeValue(out);
+      const marker = valueMarker(out, encoded);
+      span.logAttributes(marker ? { return: encoded.json, [REPLAY_ATTRIBUTE]: marker } : { return: encoded.json });
       return out;
     });
   };
 }
 
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return v !== null && typeof v === "object" && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+}
+
+/** Passes a stream through, recording each chunk; logged once it ends, fails or is abandoned. */
+async function* recordStream(source: AsyncIterable<unknown>, span: Span): AsyncGenerator<unknown, void, undefined> {
+  const chunks: unknown[] = [];
+  let error: { name: string; message: string } | undefined;
+  try {
+    for await (const chunk of source) {
+      chunks.push(encodeValue(chunk).json);
+      yield chunk;
+    }
+  } catch (err) {
+    error = errorFields(err);
+    throw err;
+  } finally {
+    span.logAttributes({ [REPLAY_ATTRIBUTE]: error ? { kind: "stream", chunks, error } : { kind: "stream", chunks } });
+  }
+}
+
 /** What a log line can hold: the value if it is plain JSON, otherwise a description of it. */
 function attributeValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : (JSON.parse(text) as unknown);
-  } catch {
-    const kind = typeof value === "object" && value !== null ? value.constructor?.name ?? "Object" : typeof value;
-    return `<${kind}: not JSON-serializable>`;
-  }
+  return encodeValue(value).json;
 }
