@@ -28,3 +28,13 @@ export async function recordStreamingChatbot(dir: string, appId: string): Promis
   for (const p of PROMPTS) await streamTurn(app, p, () => undefined);
   return join(dir, "replay-test", appId);
 }
+
+/** The same conversation saved by the SQLite persister (no tracker): a state-only record. */
+export async function persistChatbot(dbPath: string, appId: string): Promise<void> {
+  const { SQLitePersister } = await import("burr-ts");
+  const persister = new SQLitePersister({ dbPath });
+  await persister.initialize();
+  const app = chatbotBuilder({ model: new OfflineModel(), appId }).withStatePersister(persister).build();
+  for (const p of PROMPTS) await chat(app, p);
+  await persister.close();
+}

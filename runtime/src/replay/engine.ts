@@ -117,7 +117,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
         if (!calls.spansWithCalls.has(s.uid)) live.push({ sequenceId: rec.sequenceId, action: rec.action, what: `code inside tracer.span("${s.name}") (no traced call in it)` });
       }
       divergence = compareStep(rec, i > 0 ? steps[i - 1] : null, app, calls, error, result, currentChanges);
-      replayed++;
+      if (divergence === null) replayed++;
     }
   } finally {
     setTraceReplay(null);

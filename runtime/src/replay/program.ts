@@ -8,6 +8,7 @@
 import { extname, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import type { ReplayableBuilder } from "./engine.js";
 import { ReplayInputError } from "./sources.js";
 
@@ -21,24 +22,26 @@ function isApplication(v: unknown): boolean {
   return v !== null && typeof v === "object" && typeof (v as { step?: unknown }).step === "function" && typeof (v as { nextAction?: unknown }).nextAction === "function";
 }
 
-async function importProgram(file: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(file).href;
+let tsxRegistered = false;
+
+/** Registers tsx's ESM and CommonJS hooks (tsx is the program's dev dependency, beside burr-ts); once per process. */
+async function registerTsx(file: string): Promise<void> {
+  if (tsxRegistered) return;
+  const esm = "tsx/esm/api"; // names in variables: resolved at run time, not by the compiler
+  const cjs = "tsx/cjs/api";
+  let apis: { register: () => unknown }[];
   try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (!TS.has(extname(file)) || code !== "ERR_UNKNOWN_FILE_EXTENSION") throw err;
-  }
-  // A TypeScript program and no loader yet: register tsx when it is installed.
-  let api: { register: () => unknown };
-  try {
-    const loader = "tsx/esm/api"; // resolved at run time: tsx is the program's dependency, not burr-ts's
-    api = (await import(loader)) as { register: () => unknown };
+    apis = [(await import(esm)) as { register: () => unknown }, createRequire(import.meta.url)(cjs) as { register: () => unknown }];
   } catch {
-    throw new ReplayInputError(`${file} is TypeScript and tsx is not installed: run "npm install -D tsx", or run the CLI under a TypeScript loader (npx tsx node_modules/.bin/burr-ts ...)`);
+    throw new ReplayInputError(`${file} is TypeScript and tsx is not installed: run "npm install -D tsx" (or run the CLI under another TypeScript loader with a .js program)`);
   }
-  api.register();
-  return (await import(url)) as Record<string, unknown>;
+  for (const api of apis) api.register();
+  tsxRegistered = true;
+}
+
+async function importProgram(file: string): Promise<Record<string, unknown>> {
+  if (TS.has(extname(file))) await registerTsx(file);
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 /** Imports the program and returns its builder; ReplayInputError says what to export when it cannot. */
@@ -52,18 +55,18 @@ export async function loadProgram(program: string, exportName?: string): Promise
     if (err instanceof ReplayInputError) throw err;
     throw new ReplayInputError(`--program ${program} failed to load: ${(err as Error).message ?? String(err)}`);
   }
-  // A CommonJS module imported from ESM: its exports object is `default`.
+  // A CommonJS module imported from ESM: its exports object is `default` (and its own default is `default.default`).
   const def = ns.default;
-  const scope: Record<string, unknown> =
-    def !== null && typeof def === "object" && !isBuilder(def) && !isApplication(def) && exportName !== "default" ? { ...(def as Record<string, unknown>), ...ns } : ns;
+  const cjs = def !== null && typeof def === "object" && !isBuilder(def) && !isApplication(def);
+  const scope: Record<string, unknown> = cjs ? { ...ns, default: undefined, ...(def as Record<string, unknown>) } : ns;
   const name = exportName ?? "default";
-  if (!(name in scope) || (name === "default" && scope.default === def && def !== null && typeof def === "object" && !isBuilder(def))) {
+  if (scope[name] === undefined) {
     const names = Object.keys(scope).filter((k) => k !== "default" && k !== "__esModule");
     throw new ReplayInputError(
       `--program ${program} has no export "${name}": export default your ApplicationBuilder (or a function of no arguments returning one), or name the export with --export (exports: ${names.join(", ") || "none"})`,
     );
   }
-  let value = scope[name];
+  let value: unknown = scope[name];
   if (typeof value === "function") {
     try {
       value = await (value as () => unknown)();

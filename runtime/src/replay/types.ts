@@ -40,6 +40,7 @@ export interface ReplayReport {
   source: string;
   stateOnly: boolean;
   stepsRecorded: number;
+  /** Steps replayed that matched the record. */
   stepsReplayed: number;
   divergence: Divergence | null;
   /** Calls that bypassed trace() and ran live (where they could be seen). */
