@@ -11,6 +11,7 @@ import { recordedCalls } from "../tracking/recorded.js";
 import type { StepRecord } from "../tracking/types.js";
 import { RecordedCallSource, ReplayCallError } from "./calls.js";
 import { asJson, changesBetween, firstDifference, firstWriteDifference } from "./compare.js";
+import { ReplayInputError } from "./sources.js";
 import { watchLiveCalls, type LiveCall } from "./live.js";
 import type { Divergence, RecordedRun, ReplayReport, TransitionTaken } from "./types.js";
 
@@ -68,7 +69,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     },
   };
   const before = start > 0 ? steps[start - 1] : null;
-  if (before && before.state === null) throw new Error(`step ${before.sequenceId} has no recorded state (a compact log whose full state is missing?); replay cannot start`);
+  if (before && before.state === null) throw new ReplayInputError(`step ${before.sequenceId} has no recorded state (a compact log whose full state is missing?); replay cannot start`);
   const app = builder.buildForReplay(
     { state: before ? plain(before.state!) : null, priorAction: lastGoodAction(steps, start), lastSequenceId: before ? before.sequenceId : null },
     [hooks],
@@ -102,7 +103,11 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
         };
         break;
       }
-      calls.begin(recordedCalls(rec));
+      try {
+        calls.begin(recordedCalls(rec));
+      } catch (err) {
+        throw new ReplayInputError(`the record ${run.source} is damaged: ${(err as Error).message}`);
+      }
       currentChanges = null;
       openedSpans = [];
       let error: unknown = null;
