@@ -78,7 +78,7 @@ function writeOf(c: StepChanges, key: string): unknown {
 export function firstWriteDifference(
   recorded: StepChanges,
   current: StepChanges,
-  recordedAfter: Record<string, unknown>,
+  recordedAfter: Record<string, unknown> | null,
   currentAfter: (key: string) => unknown,
 ): Difference | null {
   const keys: string[] = [];
@@ -95,6 +95,13 @@ export function firstWriteDifference(
     if (Object.hasOwn(recorded.appended, key) && Object.hasOwn(current.appended, key)) {
       const d = firstDifference(recorded.appended[key], asJson(current.appended[key]), key);
       if (d) return { path: key, recorded: writeOf(recorded, key), current: asJson(writeOf(current, key)) };
+      continue;
+    }
+    if (recordedAfter === null) {
+      // Only what each side wrote is known (a compact record): compare the writes.
+      const r = writeOf(recorded, key);
+      const now = asJson(writeOf(current, key));
+      if (firstDifference(r, now, key)) return { path: key, recorded: r, current: now };
       continue;
     }
     const r = Object.hasOwn(recordedAfter, key) ? recordedAfter[key] : "(absent)";

@@ -9,6 +9,7 @@ import { setTraceReplay } from "../application/tracer.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import type { StepRecord } from "../tracking/types.js";
+import { stateAt } from "../tracking/logParser.js";
 import { RecordedCallSource, ReplayCallError } from "./calls.js";
 import { asJson, changesBetween, firstDifference, firstWriteDifference } from "./compare.js";
 import { ReplayInputError } from "./sources.js";
@@ -69,9 +70,10 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     },
   };
   const before = start > 0 ? steps[start - 1] : null;
-  if (before && before.state === null) throw new ReplayInputError(`step ${before.sequenceId} has no recorded state (a compact log whose full state is missing?); replay cannot start`);
+  const startState = before ? stateAt(steps, start - 1) : null;
+  if (before && startState === null) throw new ReplayInputError(`step ${before.sequenceId} has no recorded state (a compact log whose full state is missing?); replay cannot start`);
   const app = builder.buildForReplay(
-    { state: before ? plain(before.state!) : null, priorAction: lastGoodAction(steps, start), lastSequenceId: before ? before.sequenceId : null },
+    { state: startState ? plain(startState) : null, priorAction: lastGoodAction(steps, start), lastSequenceId: before ? before.sequenceId : null },
     [hooks],
   );
   const calls = new RecordedCallSource();
@@ -83,7 +85,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     for (let i = start; i < steps.length && divergence === null; i++) {
       const rec = steps[i];
       if (options.until !== undefined && rec.sequenceId > options.until) break;
-      if (rec.error === null && rec.state === null) {
+      if (rec.error === null && rec.state === null && !rec.stateDelta) {
         warnings.push(`step ${rec.sequenceId} (${rec.action}) has no end in the record (the run was still going or crashed); replay stops before it`);
         break;
       }
@@ -150,9 +152,11 @@ function compareStep(
   if (rec.error !== null) return null;
   const rd = firstDifference(rec.result, asJson(result), "result");
   if (rd) return { ...at, kind: "result", key: rd.path, recorded: rd.recorded, current: rd.current, message: `the result differs at ${rd.path}` };
-  const recordedChanges = rec.stateDelta ?? changesBetween(prev?.state ?? null, rec.state!);
   const current = changes ?? { set: {}, appended: {}, deleted: [] };
-  const wd = firstWriteDifference(recordedChanges, current, rec.state!, (k) => (app.state.has(k) ? app.state.get(k) : undefined));
+  // Compact records say what the step wrote; full ones are compared by the states before and after.
+  const wd = rec.stateDelta
+    ? firstWriteDifference(rec.stateDelta, current, null, () => undefined)
+    : firstWriteDifference(changesBetween(prev?.state ?? null, rec.state!), current, rec.state!, (k) => (app.state.has(k) ? app.state.get(k) : undefined));
   if (wd) return { ...at, kind: "write", key: wd.path, recorded: wd.recorded, current: wd.current, message: `state key "${wd.path}" is written differently` };
   return null;
 }
