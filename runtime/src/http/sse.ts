@@ -51,10 +51,12 @@ function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], 
         controller.close();
       }
     },
-    async cancel() {
-      // The client went away: stop the turn; the step in progress is not committed.
-      await source.events.return(undefined).catch(() => undefined);
+    cancel() {
+      // The client went away: the turn stops at its next event, before the step
+      // in progress is committed. Not awaited: that event may be a model call
+      // still in flight, and the app is free for the next request now.
       finish();
+      source.events.return(undefined).catch(() => undefined);
     },
   });
 }
