@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { ApplicationBuilder, streamingAction, type LifecycleHooks } from "burr-ts";
 import { aiSdkModel, complete, offlineModel, openaiModel, type ChatModel } from "burr-ts/models";
 import { MockLanguageModelV3, simulateReadableStream } from "ai/test";
+import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { jsonSchema, tool } from "ai";
 import OpenAI from "openai";
 
@@ -68,11 +69,11 @@ describe("models", () => {
         calls++;
         const toolResult = options.prompt.flatMap((m) => (m.role === "tool" ? m.content : [])).find((p) => p.type === "tool-result");
         const usage = { inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 5, text: 5, reasoning: undefined } };
-        const chunks = toolResult
+        const chunks: LanguageModelV3StreamPart[] = toolResult
           ? [
               { type: "text-start" as const, id: "1" },
               { type: "text-delta" as const, id: "1", delta: "It is " },
-              { type: "text-delta" as const, id: "1", delta: String((toolResult.output as { value: { temp: number } }).value.temp) + " degrees." },
+              { type: "text-delta" as const, id: "1", delta: String((toolResult.output as unknown as { value: { temp: number } }).value.temp) + " degrees." },
               { type: "text-end" as const, id: "1" },
               { type: "finish" as const, finishReason: { unified: "stop" as const, raw: "stop" }, usage },
             ]
