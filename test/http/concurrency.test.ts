@@ -47,6 +47,13 @@ function sharedDatabaseSuite(name: string, open: () => Promise<{ a: StatePersist
         ["first", "one two three", "second", "one two three"],
       );
       assert.deepEqual(((await (await a.handler(get("/apps"))).json()) as Json).appIds, ["any"]);
+      // Server a kept the app built after the first turn; it must notice b's turn rather than answer from stale state.
+      const third = (await (await a.handler(post("/apps/any/run", { inputs: { prompt: "third" } }))).json()) as Json;
+      assert.equal(third.sequenceId, 8);
+      assert.equal(third.state.chatHistory.length, 6);
+      // And a fork made through b is seen by a as a new branch of history, not a collision.
+      assert.equal((await b.handler(post("/apps/any/fork", { sequenceId: 2, appId: "any-fork" }))).status, 201);
+      assert.equal((await a.handler(post("/apps/any/run", { inputs: { prompt: "fourth" } }))).status, 200);
     });
 
     it("two turns at once on one app: one is answered 409 and the history has each step once", async () => {

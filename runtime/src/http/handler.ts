@@ -24,6 +24,8 @@ export interface HandlerOptions<S extends StateValues = StateValues> {
   authorize?: Authorize;
   /** Largest request body in bytes (413 past it). Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Apps kept built between turns in this process (reused only while the persister shows no other writer). Default 1000; 0 turns it off. */
+  cacheApps?: number;
   /** Steps one run request may take before it is stopped. Default 1000. */
   maxStepsPerRun?: number;
   /** Mount point, e.g. "/api/burr" when the handler serves below it. */
@@ -64,7 +66,7 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
   if (!options.persister || typeof options.persister.load !== "function") {
     throw new TypeError("createHandler needs { persister }: e.g. new SQLitePersister({ dbPath })");
   }
-  const store = new AppStore<S>(options.build, options.persister);
+  const store = new AppStore<S>(options.build, options.persister, options.cacheApps ?? 1000);
   const log = options.logError ?? defaultErrorLogger;
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const maxSteps = options.maxStepsPerRun ?? 1000;
@@ -139,20 +141,29 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     const haltAfter = checkNameList(body.haltAfter, "haltAfter");
     const halts = haltBefore || haltAfter ? { haltBefore, haltAfter } : (options.defaultHalts ?? {});
     const turn = { inputs, ...halts, maxSteps };
-    const release = store.claim(ids);
+    const unclaim = store.claim(ids);
     let streaming = false;
     try {
       const app = await store.open(ids);
       checkDeclaredInputs(app, inputs);
       const wantsEvents = ui || (request.headers.get("accept") ?? "").includes("text/event-stream");
-      if (!wantsEvents) return jsonResponse(200, await runTurn(app, turn));
+      if (!wantsEvents) {
+        const done = await runTurn(app, turn);
+        store.keep(ids, app);
+        return jsonResponse(200, done);
+      }
       // The first event is awaited here, so a turn refused at once (a missing input, a 409) gets its real status.
       const turnGen = turnEvents(app, turn);
       const events = primed(turnGen, await turnGen.next());
       streaming = true;
+      // An app whose turn failed or was abandoned is rebuilt from the persister next time.
+      const release = (completed: boolean) => {
+        if (completed) store.keep(ids, app);
+        unclaim();
+      };
       return ui ? uiMessageStream({ events, release, log }, options.uiMessages!) : burrEventStream({ events, release, log });
     } finally {
-      if (!streaming) release();
+      if (!streaming) unclaim();
     }
   }
 

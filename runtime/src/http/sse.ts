@@ -12,8 +12,8 @@ const encoder = new TextEncoder();
 
 export interface SseSource {
   events: AsyncGenerator<TurnEvent, void, undefined>;
-  /** Called once when the stream ends, however it ends. */
-  release: () => void;
+  /** Called once when the stream ends: `completed` when the turn reached `done`. */
+  release: (completed: boolean) => void;
   log: ErrorLogger;
 }
 
@@ -29,10 +29,10 @@ function dataFrame(data: unknown): Uint8Array {
 
 function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], onError: (error: unknown) => Uint8Array[], tail: () => Uint8Array[]): ReadableStream<Uint8Array> {
   let closed = false;
-  const finish = () => {
+  const finish = (completed: boolean) => {
     if (closed) return;
     closed = true;
-    source.release();
+    source.release(completed);
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -40,14 +40,14 @@ function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], 
         const n = await source.events.next();
         if (n.done) {
           for (const b of tail()) controller.enqueue(b);
-          finish();
+          finish(true);
           controller.close();
           return;
         }
         for (const b of encode(n.value)) controller.enqueue(b);
       } catch (error) {
         for (const b of onError(error)) controller.enqueue(b);
-        finish();
+        finish(false);
         controller.close();
       }
     },
@@ -55,7 +55,7 @@ function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], 
       // The client went away: the turn stops at its next event, before the step
       // in progress is committed. Not awaited: that event may be a model call
       // still in flight, and the app is free for the next request now.
-      finish();
+      finish(false);
       source.events.return(undefined).catch(() => undefined);
     },
   });
