@@ -51,7 +51,7 @@ function sharedDatabaseSuite(name: string, open: () => Promise<{ a: StatePersist
       const third = (await (await a.handler(post("/apps/any/run", { inputs: { prompt: "third" } }))).json()) as Json;
       assert.equal(third.sequenceId, 8);
       assert.equal(third.state.chatHistory.length, 6);
-      // And a fork made through b is seen by a as a new branch of history, not a collision.
+      // A fork made through b leaves the app a serves as it was.
       assert.equal((await b.handler(post("/apps/any/fork", { sequenceId: 2, appId: "any-fork" }))).status, 201);
       assert.equal((await a.handler(post("/apps/any/run", { inputs: { prompt: "fourth" } }))).status, 200);
     });
