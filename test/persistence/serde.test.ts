@@ -30,7 +30,7 @@ class Point {
     readonly y: number,
   ) {}
 }
-registerSerde({ key: "test.Point", type: Point, serialize: (p) => [p.x, p.y], deserialize: ([x, y]: [number, number]) => new Point(x, y) });
+registerSerde({ key: "test.Point", type: Point, serialize: (p): [number, number] => [p.x, p.y], deserialize: ([x, y]: [number, number]) => new Point(x, y) });
 
 // Each step appends an event with a Date, grows a Map and a Set, bumps a BigInt and moves a Point.
 const tick = action({ reads: ["n", "seen", "index", "total", "where"], writes: ["n", "events", "seen", "index", "total", "where", "bytes"] }, (state) => {

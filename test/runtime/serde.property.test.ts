@@ -66,7 +66,7 @@ describe("serde property tests (seeded)", () => {
   it("random steps stored as a snapshot plus deltas rebuild every state exactly", () => {
     for (let seed = 1; seed <= 60; seed++) {
       const random = prng(1000 + seed);
-      let state = new State({ log: [], v: 0 });
+      let state = new State<Record<string, unknown>>({ log: [], v: 0 });
       const rows: Array<{ kind: "full" | "delta"; state: string }> = [{ kind: "full", state: JSON.stringify(stateToPlain(state)) }];
       for (let step = 0; step < 25; step++) {
         const before = state;

@@ -96,7 +96,7 @@ describe("State values beyond JSON", () => {
   });
 
   it("finds a Date appended deep inside a list and stores only what changed in a step's delta", () => {
-    const before = new State({ log: [{ text: "a" }] });
+    const before = new State<{ log: Array<{ text: string; at?: Date }> }>({ log: [{ text: "a" }] });
     const after = before.append({ log: { text: "b", at: new Date(7) } });
     const back = roundTrip(after);
     assert.deepEqual(back.get("log"), [{ text: "a" }, { text: "b", at: new Date(7) }]);
@@ -164,7 +164,7 @@ describe("State values beyond JSON", () => {
     class User {
       constructor(readonly name: string) {}
     }
-    registerSerde({ key: "test.pydantic", type: User, serialize: (u) => ({ name: u.name }), deserialize: (v: { name: string; __pydantic_class: string }) => new User(v.name) });
+    registerSerde({ key: "test.pydantic", type: User, serialize: (u) => ({ name: u.name, __pydantic_class: "app.User" }), deserialize: (v: { name: string; __pydantic_class: string }) => new User(v.name) });
     const loaded = State.deserialize({ user: { [SERDE_KEY]: "test.pydantic", name: "Ada", __pydantic_class: "app.User" } });
     assert.deepEqual(loaded.get("user"), new User("Ada"));
   });
