@@ -29,10 +29,52 @@ export class StoredValueError extends StateSerializationError {
 
 /** The stored (JSON) form of a value held in state under `key`. */
 export function encodeValue(value: unknown, key: string): unknown {
-  const encoder = new Encoder(key);
   // A key grown by append is a fresh array of admitted items: look one level in.
   if (Array.isArray(value) && !holdsSerde.has(value) && !value.some(needsEncoding)) return value;
+  // The common shapes (plain data with Dates, BigInts, URLs, RegExps) take the fast path; anything else, or a failure, the checked one.
+  const fast = Array.isArray(value) ? quickArray(value) : quick(value);
+  if (fast !== SLOW) return fast;
+  const encoder = new Encoder(key);
   return Array.isArray(value) ? encoder.array(value, true) : encoder.known(value);
+}
+
+const SLOW: unique symbol = Symbol("slow path");
+
+/** Encodes admitted values without tracking paths; SLOW for anything but plain data, Date, BigInt, URL and RegExp. */
+function quick(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return typeof value === "bigint" ? tag(BIGINT_KEY, String(value)) : value;
+  if (Array.isArray(value)) return holdsSerde.has(value) ? quickArray(value) : value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    if (!holdsSerde.has(value)) return value;
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(record)) {
+      const field = record[name];
+      if (field === undefined) continue;
+      const stored = quick(field);
+      if (stored === SLOW) return SLOW;
+      setOwn(out, name, stored);
+    }
+    return out;
+  }
+  if (proto === Date.prototype) {
+    const time = (value as Date).getTime();
+    return tag("Date", Number.isNaN(time) ? null : (value as Date).toISOString());
+  }
+  if (proto === URL.prototype) return tag("URL", (value as URL).href);
+  if (proto === RegExp.prototype) return tag("RegExp", { source: (value as RegExp).source, flags: (value as RegExp).flags });
+  return SLOW;
+}
+
+function quickArray(items: readonly unknown[]): unknown {
+  const out = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const stored = quick(items[i]);
+    if (stored === SLOW) return SLOW;
+    out[i] = stored;
+  }
+  return out;
 }
 
 /** The stored form of any value (not necessarily from state): everything is checked. Throws StoredValueError. */
