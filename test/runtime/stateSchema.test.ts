@@ -93,6 +93,17 @@ for (const [name, schema] of schemas) {
   });
 }
 
+describe("an action's own stateSchema (spec field)", () => {
+  it("checks that action's writes, with or without an app schema, and names the action", async () => {
+    const guarded = action({ reads: ["count"], writes: ["count"], stateSchema: z.object({ count: z.number().max(1) }) }, (state) => state.update({ count: (state.get("count") as number) + 1 }));
+    const app = new ApplicationBuilder().withActions({ guarded }).withTransitions(["guarded", "guarded"]).withState({ count: 0 }).withEntrypoint("guarded").withIdentifiers({ appId: "own" }).build();
+    await app.step();
+    await assert.rejects(app.step(), (e: unknown) => e instanceof StateValidationError && e.action === "guarded" && e.key === "count");
+    assert.equal(app.state.get("count"), 1);
+    assert.throws(() => action({ writes: ["x"], stateSchema: {} as StandardSchemaV1 }, (s) => s), (e: unknown) => e instanceof ConfigurationError && /stateSchema/.test(e.message));
+  });
+});
+
 describe("withStateSchema: async schemas and misuse", () => {
   it("awaits an async refinement before committing", async () => {
     const schema = z.object({ count: z.number().refine(async (n) => n < 2, "count must stay below 2"), log: z.array(z.unknown()) });

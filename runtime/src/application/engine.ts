@@ -14,7 +14,7 @@ import type { StateValues } from "../state/types.js";
 import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
 import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
-import type { StateSchema } from "./stateSchema.js";
+import { StateSchema } from "./stateSchema.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -261,9 +261,13 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     ctx: StepContext,
   ): StepResult<S> | Promise<StepResult<S>> {
     let checked: void | Promise<void> = undefined;
-    if (this.stateSchema !== null) {
+    const own = compiled.action.stateSchema;
+    if (this.stateSchema !== null || own !== null) {
       try {
-        checked = this.stateSchema.checkStep(this.changesOf(before, after), { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq });
+        const changes = this.changesOf(before, after);
+        const where = { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq };
+        checked = this.stateSchema?.checkStep(changes, where);
+        if (own !== null) checked = checked ? checked.then(() => StateSchema.of(own).checkStep(changes, where)) : StateSchema.of(own).checkStep(changes, where);
       } catch (e) {
         return this.failStep(compiled, seq, inputs, before, e);
       }

@@ -8,7 +8,6 @@ import { BurrError, type BurrErrorContext } from "../errors.js";
 import type { StepChanges } from "../lifecycle/hooks.js";
 import type { State } from "../state/state.js";
 import type { StandardIssue, StandardResult, StandardSchemaV1 } from "../state/standardSchema.js";
-import { isThenable } from "./engine.js";
 
 export interface StateIssue {
   /** The state key the issue is about. */
@@ -31,7 +30,16 @@ export class StateValidationError extends BurrError {
 
 type Check = StateIssue[] | Promise<StateIssue[]>;
 
+const made = new WeakMap<object, StateSchema>();
+
 export class StateSchema {
+  /** One per schema object (its per-key lookup is worked out once). */
+  static of(schema: StandardSchemaV1): StateSchema {
+    let s = made.get(schema);
+    if (s === undefined) made.set(schema, (s = new StateSchema(schema)));
+    return s;
+  }
+
   private readonly perKey: ReadonlyMap<string, StandardSchemaV1> | null;
 
   constructor(private readonly schema: StandardSchemaV1) {
@@ -142,4 +150,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function isSchema(v: unknown): v is StandardSchemaV1 {
   const props = v !== null && (typeof v === "object" || typeof v === "function") ? (v as { "~standard"?: { validate?: unknown } })["~standard"] : undefined;
   return typeof props?.validate === "function";
+}
+
+function isThenable<T>(v: unknown): v is PromiseLike<T> {
+  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
 }
