@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ApplicationBuilder, action } from "burr-ts";
 import { collectOutput, fixtures, launchToFirstStop, moveAndStop, startClient, stopQuietly, topFrame } from "./support.js";
 
 const typed = join(fixtures, "typed.ts");
@@ -55,5 +58,22 @@ describe("debugger: typed values in the Variables view", function () {
     await dc.continueRequest({ threadId: 1 });
     await ended;
     assert.match(output.join(""), /report: 2027-01-01T00:00:00\.000Z 7 a,b 6 example\.org true/);
+  });
+
+  it("a replayed tracked run shows the recorded typed values the same way", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burr-typed-replay-"));
+    try {
+      const stamp = action({ reads: [], writes: ["at", "seen"] }, (state) => state.update({ at: new Date("2026-05-01T10:00:00.000Z"), seen: new Map([["x", 1n]]) }));
+      const app = new ApplicationBuilder().withActions({ stamp }).withTransitions(["stamp", "stamp"]).withEntrypoint("stamp").withIdentifiers({ appId: "typed" }).withTracker("local", { project: "typed", storageDir: dir }).build();
+      await app.step();
+      await app.step();
+      await launchToFirstStop(dc, { replay: join(dir, "typed", "typed"), stopOnEntry: true });
+      await moveAndStop(dc, () => dc.nextRequest({ threadId: 1 }));
+      const { byName } = await stateVariables(dc);
+      assert.deepEqual([byName.get("at")!.type, byName.get("at")!.value], ["Date", "Date 2026-05-01T10:00:00.000Z"]);
+      assert.deepEqual([byName.get("seen")!.type, byName.get("seen")!.value], ["Map", 'Map(1) {"x" => 1n}']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
