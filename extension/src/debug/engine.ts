@@ -4,6 +4,7 @@
 import type { GraphModel } from "../../../runtime/src/graph/model.js";
 import { hitConditionHolds, mapBreakpoint, normalizeFile, splitLogMessage, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
 import type { FrameData, StepSource, StepSummary, WireValue } from "./source.js";
+import { asTagged, taggedPreview } from "./taggedValues.js";
 
 export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
 
@@ -366,7 +367,9 @@ export function truthy(value: WireValue): boolean {
 }
 
 export function renderInline(value: WireValue): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return value;
+  const tagged = asTagged(value);
+  return tagged ? taggedPreview(tagged, (text) => text) : JSON.stringify(value);
 }
 
 /** "from → to: <condition text>", the way a stop names the transition that led to it. */

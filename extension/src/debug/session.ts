@@ -254,8 +254,8 @@ export class BurrDebugSession extends DebugSession {
       if (!parent || parent.scope !== "State" || parent.frameIndex !== top) {
         throw new Error("only the State of the top frame (the step about to run) can be edited");
       }
-      const key = Array.isArray(parent.value) ? Number(args.name) : args.name;
-      const value = await engine.setValue([...parent.path, key], parseEditedValue(args.value));
+      const { step: key, current } = this.variables.childToEdit(parent, args.name);
+      const value = await engine.setValue([...parent.path, key], parseEditedValue(args.value, current));
       const variable = this.variables.variable(args.name, { ...parent, path: [...parent.path, key], value });
       response.body = { value: variable.value, variablesReference: variable.variablesReference, indexedVariables: variable.indexedVariables };
       this.sendResponse(response);

@@ -19,8 +19,13 @@ import { Application, type AppPointer } from "./application.js";
 import { buildGraphModel, expandWildcards, GraphParts, type Graph, type TransitionSpec } from "./graph.js";
 import { loadInitialPosition, type InitializeFromOptions } from "./initialize.js";
 import { PersisterHook } from "./persisterHook.js";
+import { isStandardSchema, type InferSchemaOutput, type StandardSchemaV1 } from "../state/standardSchema.js";
+import { StateSchema } from "./stateSchema.js";
 
 export type LocalTrackerOptions = LocalTrackingOptions;
+
+/** The state type a schema describes (an object schema's output). */
+type SchemaState<Schema extends StandardSchemaV1> = InferSchemaOutput<Schema> extends StateValues ? InferSchemaOutput<Schema> : StateValues;
 
 type BuildResult<S extends StateValues, Async extends boolean> = Async extends true ? Promise<Application<S>> : Application<S>;
 
@@ -40,6 +45,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   private spawningParent: AppPointer | null = null;
   private appName: string | undefined;
   private gate: StepGate | null | undefined;
+  private stateSchema: StateSchema | null = null;
 
   withActions(actions: Record<string, ActionBase>): this {
     this.parts.addActions(actions);
@@ -69,6 +75,19 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     const given = state instanceof State ? state : new State<S>(state);
     this.state = this.state ? (this.state.merge(given) as unknown as State<S>) : given;
     return this;
+  }
+
+  /**
+   * Validates state with a Standard Schema (zod 4, valibot, arktype...): each
+   * step's written keys before it commits, and the state the app starts from.
+   * The builder's state type becomes the schema's type.
+   */
+  withStateSchema<Schema extends StandardSchemaV1>(schema: Schema): ApplicationBuilder<SchemaState<Schema>, Async> {
+    if (!isStandardSchema(schema)) {
+      throw new ConfigurationError("withStateSchema takes a Standard Schema (zod 4, valibot, arktype...), e.g. withStateSchema(z.object({ count: z.number() }))");
+    }
+    this.stateSchema = new StateSchema(schema);
+    return this as unknown as ApplicationBuilder<SchemaState<Schema>, Async>;
   }
 
   withEntrypoint(action: string): this {
@@ -231,6 +250,11 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
 
     const hooks = new HookRunner([...this.hooks]);
     const readyParts: Promise<void>[] = this.savers.map((s) => s.initialize());
+    if (this.stateSchema !== null) {
+      const what = lastSequenceId === null ? "The initial state" : `The state loaded by initializeFrom (step ${lastSequenceId})`;
+      const checked = this.stateSchema.checkState(state, what, { appId, partitionKey: this.partitionKey });
+      if (checked) readyParts.push(checked);
+    }
     const created = hooks.call(
       "postApplicationCreate",
       { appId, partitionKey: this.partitionKey, state, graph, parent, spawningParent: this.spawningParent },
@@ -258,6 +282,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       parent,
       spawningParent: this.spawningParent,
       savers: [...this.savers],
+      stateSchema: this.stateSchema,
     });
     return app;
   }

@@ -14,6 +14,7 @@ import type { StateValues } from "../state/types.js";
 import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
 import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
+import { StateSchema } from "./stateSchema.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -44,6 +45,8 @@ export interface EngineConfig<S extends StateValues> {
   /** The sequence id of the last step already taken (null for a fresh app). */
   lastSequenceId: number | null;
   hooks: HookRunner;
+  /** withStateSchema: checks each step's writes before it commits. */
+  stateSchema?: StateSchema | null;
 }
 
 export function isThenable<T>(v: unknown): v is PromiseLike<T> {
@@ -90,6 +93,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   nextTransition = -1;
   private readonly hasPre: boolean;
   private readonly hasPost: boolean;
+  private readonly stateSchema: StateSchema | null;
 
   protected constructor(config: EngineConfig<S>) {
     this.uid = config.appId;
@@ -115,6 +119,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     if (this.nextKnown) this.nextName = config.next;
     this.hasPre = this.hooks.has("preRunStep");
     this.hasPost = this.hooks.has("postRunStep");
+    this.stateSchema = config.stateSchema ?? null;
   }
 
   get state(): State<S> {
@@ -236,19 +241,47 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   ): StepResult<S> | Promise<StepResult<S>> {
     // An action that returns its input view unchanged returns the state it was given.
     const after = (out.state === view ? before : out.state) as State<S>;
+    this.lastChanges = undefined;
     try {
       checkWrites(before, after, compiled, ctx);
     } catch (e) {
       return this.failStep(compiled, seq, inputs, before, e);
     }
-    const pending = ctx.flush();
-    if (pending) {
-      return pending.then(
-        () => this.commit(compiled, seq, inputs, before, after, out.result),
-        (e: unknown) => this.failStep(compiled, seq, inputs, before, e),
-      );
+    return this.validateThenCommit(compiled, seq, inputs, before, after, out.result, ctx);
+  }
+
+  /** The state schema (if any) checks the step's writes; then trace spans flush; then the step commits. */
+  private validateThenCommit(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+    after: State<S>,
+    result: ActionResult,
+    ctx: StepContext,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    let checked: void | Promise<void> = undefined;
+    const own = compiled.action.stateSchema;
+    if (this.stateSchema !== null || own !== null) {
+      try {
+        const changes = this.changesOf(before, after);
+        const where = { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq };
+        checked = this.stateSchema?.checkStep(changes, where);
+        if (own !== null) checked = checked ? checked.then(() => StateSchema.of(own).checkStep(changes, where)) : StateSchema.of(own).checkStep(changes, where);
+      } catch (e) {
+        return this.failStep(compiled, seq, inputs, before, e);
+      }
     }
-    return this.commit(compiled, seq, inputs, before, after, out.result);
+    const fail = (e: unknown) => this.failStep(compiled, seq, inputs, before, e);
+    if (checked) {
+      return checked.then(() => {
+        const pending = ctx.flush();
+        return pending ? pending.then(() => this.commit(compiled, seq, inputs, before, after, result), fail) : this.commit(compiled, seq, inputs, before, after, result);
+      }, fail);
+    }
+    const pending = ctx.flush();
+    if (pending) return pending.then(() => this.commit(compiled, seq, inputs, before, after, result), fail);
+    return this.commit(compiled, seq, inputs, before, after, result);
   }
 
   private commit(
@@ -263,7 +296,6 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = compiled.name;
     this.nextKnown = false;
     const stepResult: StepResult<S> = { action: compiled.name, result, state: after };
-    this.lastChanges = undefined;
     if (this.hasPost) {
       const changes = this.changesOf(before, after);
       const post = this.hooks.call(
@@ -305,20 +337,14 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     const record = errorRecord(e, capture.includeStack);
     const result: ActionResult = { [capture.key]: record };
     const after = (before as State).update(result) as State<S>;
+    this.lastChanges = undefined;
     try {
       // A tracked run shows the step completed; this says its error was captured.
       ctx.tracer.logAttributes({ captured_error: record });
     } catch (hookError) {
       return this.failStep(compiled, seq, inputs, before, hookError);
     }
-    const pending = ctx.flush();
-    if (pending) {
-      return pending.then(
-        () => this.commit(compiled, seq, inputs, before, after, result),
-        (hookError: unknown) => this.failStep(compiled, seq, inputs, before, hookError),
-      );
-    }
-    return this.commit(compiled, seq, inputs, before, after, result);
+    return this.validateThenCommit(compiled, seq, inputs, before, after, result, ctx);
   }
 
   /** @internal The changes of the last committed step, computed at most once. */

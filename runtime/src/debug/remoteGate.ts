@@ -7,6 +7,7 @@ import type { AfterStepInfo, BeforeStepInfo, GateTarget, StepGate } from "./gate
 import type { DebugConnection } from "./connection.js";
 import type { AdapterRequest, GateMessage, ResumeMessage, StepSummary, WireValue } from "./protocol.js";
 import { readKeyPath, setAtPath, toWire } from "./wire.js";
+import { decodeValue } from "../state/serde/codec.js";
 import { evaluateOverState } from "./evaluate.js";
 
 interface TakenStep {
@@ -198,7 +199,8 @@ export class RemoteGate implements StepGate {
     if (typeof key !== "string") throw new Error("a state edit must start with a state key");
     const current = readKeyPath(pending.state.getAll(), key);
     if (!current.found) throw new Error(`app "${this.appId()}" has no state key "${key}" before action "${pending.action}"`);
-    const updated = setAtPath(current.value, path.slice(1), value);
+    // A typed value (a Date, a Map...) arrives in its stored form.
+    const updated = setAtPath(current.value, path.slice(1), decodeValue(value, key));
     const next = pending.state.update({ [key]: updated });
     target.replaceState(next);
     pending.state = next;

@@ -1,7 +1,9 @@
 // How a step's state becomes a stored row: a full snapshot (the serialized
-// state) or a delta (what the step changed), and back.
+// state) or a delta (what the step changed), and back. Rows hold the stored
+// (serde-tagged) form; only plainToState turns tags back into values.
 import { State } from "../state/state.js";
 import type { StepChanges } from "../lifecycle/hooks.js";
+import { encodeChanges } from "../state/serde/codec.js";
 
 export type PlainState = Record<string, unknown>;
 export type RowKind = "full" | "delta";
@@ -21,7 +23,8 @@ export function plainToState(plain: PlainState): State {
   return State.deserialize(plain);
 }
 
-export function encodeDelta(changes: StepChanges): string {
+export function encodeDelta(raw: StepChanges): string {
+  const changes = encodeChanges(raw);
   const d: StoredDelta = {};
   if (changes.set && Object.keys(changes.set).length) d.s = changes.set;
   if (changes.appended && Object.keys(changes.appended).length) d.a = changes.appended;

@@ -108,6 +108,8 @@ export interface AppSyntax {
   /** False when something could set the entrypoint or state we cannot see (initializeFrom, withGraph, unknown calls). */
   chainComplete: boolean;
   initialStateKeys: string[] | null;
+  /** Keys of the zod object schema given to withStateSchema, when readable; absent without one. */
+  stateSchemaKeys?: string[] | null;
   runs: RunCall[];
   calls: BuilderCall[];
 }
