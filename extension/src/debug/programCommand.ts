@@ -2,8 +2,7 @@
 // tsx, found from the program's folder, the cwd, then the extension's own
 // folder; without tsx, Node's built-in type stripping (Node 22.6+) is used.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -58,13 +57,47 @@ export function resolveProgramCommand(config: BurrLaunchArguments, adapterDir: s
   );
 }
 
-function findTsx(from: string[]): string | null {
-  for (const dir of from) {
-    try {
-      return createRequire(join(dir, "noop.js")).resolve("tsx");
-    } catch {
-      // not installed here: try the next folder
+/**
+ * tsx's ESM entry, looked up afresh on every launch. Node's require.resolve
+ * caches a missing package.json for the life of the process, so a tsx
+ * installed after a failed launch would stay invisible until a window reload.
+ */
+export function findTsx(from: string[]): string | null {
+  for (const start of from) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      const entry = tsxEntry(join(dir, "node_modules", "tsx"));
+      if (entry) return entry;
+      if (dirname(dir) === dir) break;
     }
+  }
+  return null;
+}
+
+function tsxEntry(packageDir: string): string | null {
+  let manifest: { exports?: unknown; main?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as typeof manifest;
+  } catch {
+    return null; // not installed here (or unreadable): keep looking
+  }
+  const relative = exportedEntry(manifest.exports) ?? (typeof manifest.main === "string" ? manifest.main : null);
+  if (!relative) return null;
+  const entry = resolve(packageDir, relative);
+  return existsSync(entry) ? entry : null;
+}
+
+/** The "." export for `import`: a string, or conditions (import/node/default), possibly nested. */
+function exportedEntry(exports: unknown): string | null {
+  if (typeof exports === "string") return exports;
+  if (!exports || typeof exports !== "object" || Array.isArray(exports)) return null;
+  const map = exports as Record<string, unknown>;
+  const dot = "." in map ? map["."] : map;
+  if (typeof dot === "string") return dot;
+  if (!dot || typeof dot !== "object") return null;
+  const conditions = dot as Record<string, unknown>;
+  for (const key of ["import", "node", "default"]) {
+    const found = exportedEntry(conditions[key]);
+    if (found) return found;
   }
   return null;
 }
