@@ -1,7 +1,7 @@
 // The debugger's model of a burr program, in burr terms only (steps, actions,
 // transitions): it decides where to stop and drives a StepSource. It knows
 // nothing of DAP; session.ts translates (the mock-debug split).
-import type { GraphModel } from "../../../runtime/src/graph/model.js";
+import type { GraphModel, SourceRange } from "../../../runtime/src/graph/model.js";
 import { hitConditionHolds, mapBreakpoint, normalizeFile, splitLogMessage, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
 import type { FrameData, StepSource, StepSummary, WireValue } from "./source.js";
 
@@ -39,6 +39,8 @@ interface Waiting {
   /** The gate waits after a failed step: resuming answers retry or rethrow. */
   afterFailure: boolean;
   error: { name: string; message: string; stack: string | null } | null;
+  /** Where the top frame points instead of the action: the transition line a transition breakpoint stopped on. */
+  at?: SourceRange;
 }
 
 export class DebugEngine {
@@ -50,7 +52,7 @@ export class DebugEngine {
   private edited = false;
   private transitionHits: BurrBreakpoint[] = [];
   /** The transition that led to the pending step, with its condition text (for the stop description). */
-  private takenTransition: { from: string; to: string; condition: string | null } | null = null;
+  private takenTransition: { from: string; to: string; condition: string | null; source?: SourceRange } | null = null;
   private frames = new Map<string, Promise<FrameData>>();
   private readonly lineBreakpoints = new Map<string, BurrBreakpoint[]>();
   private functionBreakpoints: BurrBreakpoint[] = [];
@@ -141,6 +143,7 @@ export class DebugEngine {
     if (hits.length === 0) return this.resumeCurrent(false);
     const viaTransition = hits.some((bp) => transitionHits.includes(bp));
     const description = viaTransition && taken ? `Transition ${via(taken)}` : `Breakpoint before ${step.action}`;
+    if (viaTransition && taken?.source) this.current.at = taken.source;
     const reason = hits.every((bp) => bp.functionName !== undefined) ? "function breakpoint" : "breakpoint";
     this.stop({ reason, description, breakpointIds: hits.map((bp) => bp.id) });
   }
@@ -152,8 +155,8 @@ export class DebugEngine {
       track.path.push(step);
     }
     if (!next) return;
-    const condition = track?.graph.transitions[next.transitionIndex]?.condition ?? null;
-    this.takenTransition = { from: step.action, to: next.to, condition };
+    const transition = track?.graph.transitions[next.transitionIndex];
+    this.takenTransition = { from: step.action, to: next.to, condition: transition?.condition ?? null, source: transition?.source };
     this.transitionHits = this.allBreakpoints().filter((bp) =>
       bp.targets.some((t) => t.kind === "transition" && t.appId === step.appId && t.transitionIndex === next.transitionIndex && t.from === step.action),
     );

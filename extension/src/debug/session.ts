@@ -211,8 +211,10 @@ export class BurrDebugSession extends DebugSession {
       totalFrames: steps.length,
       stackFrames: shown.map((step, i) => {
         const action = engine?.apps.get(step.appId)?.graph.actions.find((a) => a.name === step.action);
-        const label = start + i === 0 ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
-        const where = action?.source;
+        const top = start + i === 0;
+        const label = top ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
+        // A stop on a transition breakpoint shows the transition's line, where the breakpoint is.
+        const where = (top ? engine?.waiting?.at : undefined) ?? action?.source;
         const frame = where
           ? new StackFrame(step.index + 1, label, new Source(basename(where.file), where.file), this.convertDebuggerLineToClient(where.start.line), this.convertDebuggerColumnToClient(where.start.character))
           : new StackFrame(step.index + 1, label);
