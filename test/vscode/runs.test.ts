@@ -214,8 +214,8 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     await program.waitFor({ timeout: 30_000 });
     assert.match((await program.textContent()) ?? "", /tracks this project/);
     await program.click();
-    // Said once the session has started (before the toast could time out).
-    await page.locator(".notification-toast", { hasText: `BURR_FORK_FROM_APP_ID=${app.uid} and BURR_FORK_FROM_SEQUENCE_ID=3` }).first().waitFor({ timeout: 60_000 });
+    // The runtime applied the fork (the program does not read it); the graph panel's title says which.
+    await page.locator(".tabs-container .tab", { hasText: `Fork ${app.uid.slice(0, 8)} at step 3` }).first().waitFor({ timeout: 60_000 }).catch(failWithScreen("runs-fork-title"));
     // The fork resumes after step 3: the session stops before step 4 with step 3's state loaded.
     const frames = await callStack();
     await frames.filter({ hasText: "safetyCheck (next, sequence 4)" }).first().waitFor({ timeout: 60_000 }).catch(failWithScreen("runs-fork"));

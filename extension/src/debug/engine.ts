@@ -3,7 +3,7 @@
 // nothing of DAP; session.ts translates (the mock-debug split).
 import type { GraphModel, SourceRange } from "../../../runtime/src/graph/model.js";
 import { hitConditionHolds, mapBreakpoint, normalizeFile, splitLogMessage, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
-import type { FrameData, StepSource, StepSummary, WireValue } from "./source.js";
+import type { AppParent, FrameData, StepSource, StepSummary, WireValue } from "./source.js";
 
 export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
 
@@ -28,8 +28,17 @@ export interface EngineEvents {
   ended(summary: string): void;
 }
 
+/** A fork the session asked the runtime to apply. */
+export interface RequestedFork {
+  project: string;
+  appId: string;
+  sequenceId: number;
+}
+
 interface AppTrack {
   graph: GraphModel;
+  /** The step the app was forked from, as the runtime announced it. */
+  parent: AppParent | null;
   /** Steps taken on the current path, by index. */
   path: StepSummary[];
 }
@@ -60,6 +69,11 @@ export class DebugEngine {
   private ended = false;
   stopOnEntry = false;
   breakOnErrors = true;
+  /** Set before start() for "Fork and Debug from Here": the first app must announce this fork. */
+  fork: RequestedFork | null = null;
+  /** The app the fork was applied to, once announced. */
+  forkedApp: string | null = null;
+  private refused = false;
 
   private source: StepSource | null = null;
 
@@ -78,7 +92,7 @@ export class DebugEngine {
     this.source = source;
     for (const bp of this.allBreakpoints()) mapBreakpoint(bp, this.graphs(), this.isReplay);
     return source.start({
-      app: (appId, graph) => this.onApp(appId, graph),
+      app: (appId, graph, parent) => this.onApp(appId, graph, parent ?? null),
       beforeStep: (step) => void this.onBeforeStep(step),
       stepped: (step, next) => this.onStepped(step, next),
       failed: (step, error) => this.onFailed(step, error),
@@ -117,14 +131,33 @@ export class DebugEngine {
 
   // ── what the source reports ──────────────────────────────────────────────
 
-  private onApp(appId: string, graph: GraphModel): void {
-    this.apps.set(appId, { graph, path: [] });
+  private onApp(appId: string, graph: GraphModel, parent: AppParent | null): void {
+    this.apps.set(appId, { graph, path: [], parent });
+    if (this.fork && this.forkedApp === null && !this.refused) this.checkFork(this.fork, appId, parent);
     const all = this.allBreakpoints();
     for (const bp of all) mapBreakpoint(bp, this.graphs(), this.isReplay);
     if (all.length) this.events.breakpointsChanged(all);
   }
 
+  /** The first app must be the fork; anything else would be debugged under a title that lies. */
+  private checkFork(fork: RequestedFork, appId: string, parent: AppParent | null): void {
+    const at = `step ${fork.sequenceId} of app ${fork.appId} (project "${fork.project}")`;
+    if (parent && parent.appId === fork.appId && parent.sequenceId === fork.sequenceId) {
+      this.forkedApp = appId;
+      this.events.output("console", `Forked ${at} as app ${appId}: it starts from that step's recorded state.\n`);
+      return;
+    }
+    this.refused = true;
+    this.events.output(
+      "stderr",
+      `Not forked: app ${appId} started without ${at}. The program's burr-ts does not apply the debugger's fork requests; ` +
+        `update burr-ts in the program's project to the version beside this extension. Stopping the program.\n`,
+    );
+    void this.terminate();
+  }
+
   private async onBeforeStep(step: StepSummary): Promise<void> {
+    if (this.refused) return;
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);
     this.current = { step, afterFailure: false, error: null };
@@ -171,6 +204,9 @@ export class DebugEngine {
   private onEnded(summary: string): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.fork && this.forkedApp === null && !this.refused) {
+      this.events.output("stderr", `Not forked: the program ended before an app took step ${this.fork.sequenceId} of app ${this.fork.appId} (see its error above).\n`);
+    }
     this.current = null;
     this.events.ended(summary);
   }

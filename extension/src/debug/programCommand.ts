@@ -4,7 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { homedir } from "node:os";
 import { pathToFileURL } from "node:url";
+import { DEBUG_FORK_ENV } from "../../../runtime/src/debug/protocol.js";
 
 /** Must match contributes.debuggers[burr].configurationAttributes.launch in package.json. */
 export interface BurrLaunchArguments {
@@ -20,6 +22,17 @@ export interface BurrLaunchArguments {
   stopOnEntry?: boolean;
   /** The node executable (default: node on PATH inside VS Code, this node otherwise). */
   runtimeExecutable?: string;
+  /** Fork a tracked step: the runtime starts the program's first app there ("Fork and Debug from Here"). */
+  fork?: ForkLaunch;
+}
+
+export interface ForkLaunch {
+  /** The tracking directory of the run (default ~/.burr). */
+  trackingDir?: string;
+  project: string;
+  appId: string;
+  partitionKey?: string | null;
+  sequenceId: number;
 }
 
 export interface ProgramCommand {
@@ -31,6 +44,8 @@ export interface ProgramCommand {
   env: Record<string, string>;
   /** How TypeScript is run, for the debug console. */
   note: string;
+  /** The fork the runtime is asked to apply, if any. */
+  fork: Required<ForkLaunch> | null;
 }
 
 const typescriptExtensions = new Set([".ts", ".mts", ".cts", ".tsx"]);
@@ -41,20 +56,31 @@ export function resolveProgramCommand(config: BurrLaunchArguments, adapterDir: s
   const program = isAbsolute(config.program) ? config.program : resolve(cwd, config.program);
   if (!existsSync(program)) throw new Error(`program ${program} does not exist: check "program" in the launch configuration`);
   const executable = config.runtimeExecutable ?? (process.versions.electron ? "node" : process.execPath);
-  const env = config.env ?? {};
+  const fork = config.fork ? checkFork(config.fork) : null;
+  const env = fork ? { ...config.env, [DEBUG_FORK_ENV]: JSON.stringify(fork) } : (config.env ?? {});
   const userArgs = config.args ?? [];
+  const base = { program, executable, cwd, env, fork };
   if (!typescriptExtensions.has(extname(program))) {
-    return { program, executable, args: [program, ...userArgs], cwd, env, note: "JavaScript" };
+    return { ...base, args: [program, ...userArgs], note: "JavaScript" };
   }
   const tsx = findTsx([dirname(program), cwd, adapterDir]);
-  if (tsx) return { program, executable, args: ["--import", pathToFileURL(tsx).href, program, ...userArgs], cwd, env, note: `tsx from ${tsx}` };
+  if (tsx) return { ...base, args: ["--import", pathToFileURL(tsx).href, program, ...userArgs], note: `tsx from ${tsx}` };
   if (nodeStripsTypes(executable)) {
-    return { program, executable, args: ["--experimental-strip-types", "--no-warnings", program, ...userArgs], cwd, env, note: "Node's type stripping" };
+    return { ...base, args: ["--experimental-strip-types", "--no-warnings", program, ...userArgs], note: "Node's type stripping" };
   }
   throw new Error(
     `cannot run TypeScript program ${program}: tsx was not found next to it or in ${cwd}, and ${executable} cannot strip types (Node 22.6+ can). ` +
       "Install tsx in the workspace (npm install --save-dev tsx) or use Node 22.6 or newer.",
   );
+}
+
+function checkFork(fork: ForkLaunch): Required<ForkLaunch> {
+  const f = fork as Partial<Record<keyof ForkLaunch, unknown>>;
+  if (typeof f.project !== "string" || typeof f.appId !== "string" || !f.appId || typeof f.sequenceId !== "number" || !Number.isInteger(f.sequenceId) || f.sequenceId < 0) {
+    throw new Error('"fork" in the launch configuration needs project, appId and sequenceId (a whole number ≥ 0)');
+  }
+  const trackingDir = typeof f.trackingDir === "string" && f.trackingDir ? f.trackingDir.replace(/^~(?=$|[\\/])/, homedir()) : join(homedir(), ".burr");
+  return { trackingDir, project: f.project, appId: f.appId, partitionKey: typeof f.partitionKey === "string" ? f.partitionKey : null, sequenceId: f.sequenceId };
 }
 
 /**

@@ -157,7 +157,7 @@ export class ProgramSource implements StepSource {
     if (!events) return;
     switch (message.type) {
       case "app":
-        events.app(message.appId, fillMissingSources(message.graph, this.command.program));
+        events.app(message.appId, fillMissingSources(message.graph, this.command.program), message.parent ?? null);
         return;
       case "beforeStep":
         events.beforeStep(message.step);

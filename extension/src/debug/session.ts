@@ -44,6 +44,7 @@ export class BurrDebugSession extends DebugSession {
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   private terminated = false;
   private sessionName = "burr";
+  private programName = "burr";
 
   constructor(private readonly host: SessionHost = { adapterDir: __dirname }) {
     super();
@@ -60,7 +61,7 @@ export class BurrDebugSession extends DebugSession {
       },
       output: (category, text) => this.output(category, text),
       breakpointsChanged: (bps) => bps.forEach((bp) => this.sendEvent(new BreakpointEvent("changed", this.toDap(bp)))),
-      position: (appId, graph, highlight) => this.host.onPosition?.(appId, graph, highlight, this.sessionName),
+      position: (appId, graph, highlight) => this.host.onPosition?.(appId, graph, highlight, this.titleOf(appId)),
       ended: (summary) => this.end(summary),
     });
   }
@@ -99,6 +100,8 @@ export class BurrDebugSession extends DebugSession {
       else {
         const command = resolveProgramCommand(args, this.host.adapterDir);
         this.output("console", `Running ${command.program} (${command.note})\n`);
+        this.programName = basename(command.program);
+        if (command.fork) this.engine.fork = { project: command.fork.project, appId: command.fork.appId, sequenceId: command.fork.sequenceId };
         source = new ProgramSource(command);
       }
     } catch (err) {
@@ -309,6 +312,13 @@ export class BurrDebugSession extends DebugSession {
     this.output("console", `${summary}\n`);
     this.sendEvent(new TerminatedEvent());
     this.host.onEnded?.();
+  }
+
+  /** The session's name belongs to the forked app only: another app of a fork session is named after the program. */
+  private titleOf(appId: string): string {
+    const engine = this.engine;
+    if (!engine.fork || engine.forkedApp === appId) return this.sessionName;
+    return `Debug ${this.programName}`;
   }
 
   private output(category: "stdout" | "stderr" | "console", text: string): void {

@@ -5,8 +5,15 @@ import type { FrameData, StepSummary, WireValue } from "../../../runtime/src/deb
 
 export type { FrameData, StepSummary, WireValue };
 
+export interface AppParent {
+  appId: string;
+  partitionKey: string | null;
+  sequenceId: number | null;
+}
+
 export interface SourceEvents {
-  app(appId: string, graph: GraphModel): void;
+  /** A new app; `parent` is the step it was forked from, if any. */
+  app(appId: string, graph: GraphModel, parent?: AppParent | null): void;
   /** A step is about to run and waits for resume(). */
   beforeStep(step: StepSummary): void;
   stepped(step: StepSummary, next: { to: string; transitionIndex: number } | null): void;

@@ -273,6 +273,16 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
     this.resetPosition(to.state as State<S>, to.nextAction, to.nextSequenceId);
   }
 
+  /** @internal What the first call awaits (set by the builder once the app exists). */
+  setReady(ready: Promise<void>): void {
+    this.ready = ready;
+  }
+
+  /** @internal Applies a debugger fork before the first step (see debug/fork.ts). */
+  startFromFork(point: { state: State; priorAction: string | null; next: string | null; lastSequenceId: number }): void {
+    this.resumeAfter(point.state as State<S>, point.priorAction, point.next, point.lastSequenceId);
+  }
+
   /**
    * Makes the app's persisters follow a rewind: a new branch whose last step
    * is `toSequenceId` (-1: before the first step), so the next save continues

@@ -13,6 +13,8 @@ export interface GateTarget {
   /** The sequence id the next step will get. */
   readonly nextSequenceId: number;
   readonly graph: import("../graph/model.js").GraphModel;
+  /** The step this app was forked from, if any (announced to the debugger). */
+  readonly parent?: { appId: string; partitionKey: string | null; sequenceId: number | null } | null;
   /** Replace the state the next step will read (edits from the debugger). */
   replaceState(state: State): void;
   /** Return the app to an earlier step: state, next action and sequence id as they were then. */

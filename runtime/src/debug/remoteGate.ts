@@ -110,7 +110,7 @@ export class RemoteGate implements StepGate {
         onResume: (message) => this.resume(message),
         onClosed: () => this.resume(null),
       });
-      this.connection.send({ type: "app", appId: target.uid, partitionKey: target.partitionKey, graph: target.graph });
+      this.connection.send({ type: "app", appId: target.uid, partitionKey: target.partitionKey, graph: target.graph, parent: target.parent ?? null });
     }
     return true;
   }
