@@ -347,7 +347,8 @@ export class DebugEngine {
 
   private async rewindTo(index: number, reason: StopReason, verb: string, breakpointIds?: number[]): Promise<void> {
     const waiting = this.requireWaiting("rewind");
-    const step = await this.steps.rewind(waiting.step.appId, index);
+    const { note, ...step } = await this.steps.rewind(waiting.step.appId, index);
+    if (note) this.events.output("console", `${note}\n`);
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);
     this.current = { step, afterFailure: waiting.afterFailure, error: null };

@@ -94,8 +94,9 @@ export class ProgramSource implements StepSource {
     return expect(await this.request({ type: "evaluate", appId, index, expression }), "evaluate").value;
   }
 
-  async rewind(appId: string, index: number): Promise<StepSummary> {
-    return expect(await this.request({ type: "rewind", appId, index }), "rewind").step;
+  async rewind(appId: string, index: number): Promise<StepSummary & { note?: string }> {
+    const body = expect(await this.request({ type: "rewind", appId, index }), "rewind");
+    return typeof body.note === "string" ? { ...body.step, note: body.note } : body.step;
   }
 
   async setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue> {

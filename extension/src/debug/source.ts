@@ -30,7 +30,8 @@ export interface StepSource {
   resume(appId: string, retry: boolean): void;
   frame(appId: string, index: number): Promise<FrameData>;
   evaluate(appId: string, index: number, expression: string): Promise<WireValue>;
-  rewind(appId: string, index: number): Promise<StepSummary>;
+  /** `note`: something the debug console should say about the rewind (e.g. it crossed a run() call). */
+  rewind(appId: string, index: number): Promise<StepSummary & { note?: string }>;
   setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue>;
   /** Stop the program (or the replay); resolves when it is gone. */
   terminate(): Promise<void>;

@@ -26,6 +26,12 @@ export interface GateTarget {
    * Without it, a persister refuses the next save as a concurrent write.
    */
   rewindPersisters?(toSequenceId: number): Promise<void>;
+  /**
+   * Optional: after a rewind to a step an earlier call of the program took
+   * (an earlier app.run()), resolve step inputs from that call's inputs until
+   * the call now running returns.
+   */
+  replayCallInputs?(inputs: Record<string, unknown> | undefined): void;
 }
 
 export interface BeforeStepInfo {
@@ -33,6 +39,8 @@ export interface BeforeStepInfo {
   action: string;
   inputs: Record<string, unknown>;
   state: State;
+  /** The program's call (run, step, iterate, …) this step belongs to, counted from 1, and the inputs it was given. */
+  call?: { index: number; method: string; inputs: Record<string, unknown> | undefined };
 }
 
 export interface AfterStepInfo extends BeforeStepInfo {

@@ -136,6 +136,8 @@ export interface RewindRequest extends RequestBase {
 export interface RewindResult {
   kind: "rewind";
   step: StepSummary;
+  /** Said in the debug console: e.g. the rewind crossed the start of the program's current run() call. */
+  note?: string;
 }
 
 /** Set a value in the pending step's state: path[0] is the state key. */
