@@ -16,6 +16,10 @@ export interface BurrLaunchArguments {
   replay?: string;
   /** Where replay looks for "project/appId" (default ~/.burr). */
   trackingDir?: string;
+  /** Replay: the folders a recorded source may be shown from (default: cwd); a run from elsewhere is placed inside them. */
+  sourceRoots?: string[];
+  /** Replay: recorded source file → workspace file (null: do not show one), as the editor resolved them. */
+  sourceMap?: Record<string, string | null>;
   args?: string[];
   cwd?: string;
   env?: Record<string, string>;

@@ -96,7 +96,11 @@ export class BurrDebugSession extends DebugSession {
     this.sessionName = typeof name === "string" && name ? name : basename(args.program ?? args.replay ?? "burr");
     let source: StepSource;
     try {
-      if (args.replay) source = new ReplaySource(args.replay, args.trackingDir);
+      if (args.replay) {
+        const roots = Array.isArray(args.sourceRoots) ? args.sourceRoots.filter((r): r is string => typeof r === "string") : args.cwd ? [args.cwd] : [];
+        const chosen = args.sourceMap && typeof args.sourceMap === "object" ? args.sourceMap : undefined;
+        source = new ReplaySource(args.replay, args.trackingDir, { roots, chosen });
+      }
       else {
         const command = resolveProgramCommand(args, this.host.adapterDir);
         this.output("console", `Running ${command.program} (${command.note})\n`);
