@@ -2,7 +2,8 @@
 // transitions): it decides where to stop and drives a StepSource. It knows
 // nothing of DAP; session.ts translates (the mock-debug split).
 import type { GraphModel, SourceRange } from "../../../runtime/src/graph/model.js";
-import { hitConditionHolds, mapBreakpoint, normalizeFile, splitLogMessage, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
+import { breakpointAtTakenStep, breakpointsThatStop, via, type Evaluate } from "./breakpointHits.js";
+import { mapBreakpoint, normalizeFile, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
 import type { AppParent, FrameData, StepSource, StepSummary, WireValue } from "./source.js";
 
 export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
@@ -171,7 +172,7 @@ export class DebugEngine {
     if (this.pauseRequested) return this.stop({ reason: "pause", description: `Paused before ${step.action}` });
     if (this.mode === "step") return this.stop({ reason: "step", description: `Before ${step.action}${taken ? ` (${via(taken)})` : ""}` });
     const candidates = [...transitionHits, ...this.allBreakpoints().filter((bp) => bp.targets.some((t) => t.kind === "action" && t.appId === step.appId && t.action === step.action))];
-    const hits = await this.breakpointsThatStop(candidates, step);
+    const hits = await breakpointsThatStop(candidates, step, this.evaluator(), (category, text) => this.events.output(category, text));
     if (this.current?.step !== step) return;
     if (hits.length === 0) return this.resumeCurrent(false);
     const viaTransition = hits.some((bp) => transitionHits.includes(bp));
@@ -209,47 +210,6 @@ export class DebugEngine {
     }
     this.current = null;
     this.events.ended(summary);
-  }
-
-  private async breakpointsThatStop(candidates: BurrBreakpoint[], step: StepSummary): Promise<BurrBreakpoint[]> {
-    const stopping: BurrBreakpoint[] = [];
-    for (const bp of candidates) {
-      if (bp.condition && bp.condition.trim()) {
-        try {
-          if (!truthy(await this.steps.evaluate(step.appId, step.index, bp.condition))) continue;
-        } catch (err) {
-          this.events.output("stderr", `Breakpoint condition "${bp.condition}" failed before ${step.action}: ${(err as Error).message}\n`);
-          stopping.push(bp);
-          continue;
-        }
-      }
-      bp.hits++;
-      try {
-        if (!hitConditionHolds(bp.hitCondition, bp.hits)) continue;
-      } catch (err) {
-        this.events.output("stderr", `${(err as Error).message}\n`);
-      }
-      if (bp.logMessage !== undefined) {
-        this.events.output("console", (await this.interpolate(bp.logMessage, step)) + "\n");
-        continue;
-      }
-      stopping.push(bp);
-    }
-    return stopping;
-  }
-
-  private async interpolate(message: string, step: StepSummary): Promise<string> {
-    const pieces = await Promise.all(
-      splitLogMessage(message).map(async (part) => {
-        if (!part.expression) return part.text;
-        try {
-          return renderInline(await this.steps.evaluate(step.appId, step.index, part.text));
-        } catch (err) {
-          return `<${(err as Error).message}>`;
-        }
-      }),
-    );
-    return pieces.join("");
   }
 
   private stop(info: StopInfo): void {
@@ -318,7 +278,7 @@ export class DebugEngine {
     const track = this.apps.get(waiting.step.appId);
     const path = track?.path ?? [];
     for (let i = Math.min(waiting.step.index, path.length) - 1; i >= 0; i--) {
-      const hit = await this.breakpointAtTakenStep(path[i]);
+      const hit = await breakpointAtTakenStep(this.allBreakpoints(), path[i], this.evaluator());
       if (hit) return this.rewindTo(i, "breakpoint", "Reversed to breakpoint before", [hit.id]);
     }
     if (waiting.step.index === 0) throw new Error(`app "${waiting.step.appId}" is at its first step: there is nothing to go back to`);
@@ -329,20 +289,8 @@ export class DebugEngine {
     await this.rewindTo(index, "goto", "Restarted at");
   }
 
-  private async breakpointAtTakenStep(step: StepSummary): Promise<BurrBreakpoint | null> {
-    for (const bp of this.allBreakpoints()) {
-      if (bp.logMessage !== undefined) continue;
-      if (!bp.targets.some((t) => t.kind === "action" && t.appId === step.appId && t.action === step.action)) continue;
-      if (bp.condition && bp.condition.trim()) {
-        try {
-          if (!truthy(await this.steps.evaluate(step.appId, step.index, bp.condition))) continue;
-        } catch {
-          continue;
-        }
-      }
-      return bp;
-    }
-    return null;
+  private evaluator(): Evaluate {
+    return (step, expression) => this.steps.evaluate(step.appId, step.index, expression);
   }
 
   private async rewindTo(index: number, reason: StopReason, verb: string, breakpointIds?: number[]): Promise<void> {
@@ -399,17 +347,4 @@ export class DebugEngine {
   }
 }
 
-export function truthy(value: WireValue): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === "object") return Object.keys(value).length > 0;
-  return Boolean(value);
-}
-
-export function renderInline(value: WireValue): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** "from → to: <condition text>", the way a stop names the transition that led to it. */
-function via(t: { from: string; to: string; condition: string | null }): string {
-  return t.condition === null ? `${t.from} → ${t.to}` : `${t.from} → ${t.to}: ${t.condition}`;
-}
+export { renderInline, truthy } from "./breakpointHits.js";
