@@ -66,6 +66,20 @@ describe("debugger: fork from a tracked step", function () {
     assert.equal(stopped, false);
   });
 
+  it("a program whose runtime does not apply the fork is stopped before its first step, saying why", async () => {
+    const output = collectOutput(dc);
+    let stopped = false;
+    dc.on("stopped", () => (stopped = true));
+    const ended = dc.waitForEvent("terminated");
+    await dc.initializeRequest({ adapterID: "burr", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
+    await Promise.all([dc.configurationDoneRequest(), dc.launchRequest({ program: join(fixtures, "noFork.ts"), stopOnEntry: true, fork: fork(1) } as DebugProtocol.LaunchRequestArguments)]);
+    await ended;
+    const text = output.join("");
+    assert.match(text, /Not forked: app [0-9a-f-]{36} started without step 1 of app tracked-app[\s\S]*update burr-ts/);
+    assert.doesNotMatch(text, /ran unforked/, "the program was stopped before it ran");
+    assert.equal(stopped, false);
+  });
+
   it("a step that was never recorded is refused naming the steps there are", async () => {
     const output = collectOutput(dc);
     const ended = dc.waitForEvent("terminated");
