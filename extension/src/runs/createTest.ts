@@ -8,6 +8,7 @@ import type { StepNode } from "./commands.js";
 import { fullStep } from "./model/materialize.js";
 import { detectTestFramework } from "./model/testFramework.js";
 import { findExportName, generateStepTest, importSpecifier } from "./model/testCodegen.js";
+import { constructorDraft, findDecoratedMethod } from "./model/decoratedSource.js";
 import { isInside, placeInWorkspace, recordedPath } from "./model/workspacePaths.js";
 
 export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | undefined> {
@@ -21,7 +22,23 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
   const moduleFile = await findModule(step.action, action.source?.file);
   if (!moduleFile) return undefined;
   const sourceText = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(moduleFile))).toString("utf8");
-  let found = findExportName(sourceText, step.action, action.source ? action.source.start.line : undefined);
+  // The recorded line holds for the workspace's copy too (the same source, placed by its path).
+  const line = action.source ? action.source.start.line : undefined;
+  // A decorated method: the test constructs its class (asking how when the constructor takes arguments).
+  const decorated = line !== undefined ? findDecoratedMethod(sourceText, step.action, line) : null;
+  let construct: string | undefined;
+  if (decorated) {
+    construct = constructorDraft(decorated);
+    if (decorated.constructorParams) {
+      const typed = await vscode.window.showInputBox({
+        title: `"${step.action}" is a method of ${decorated.className}: how does the test construct it?`,
+        prompt: `constructor(${decorated.constructorParams})`, value: construct,
+      });
+      if (typed === undefined) return undefined;
+      construct = typed.trim() || construct;
+    }
+  }
+  let found = decorated ? { name: decorated.className, factory: false } : findExportName(sourceText, step.action, line);
   if (!found) {
     const name = await vscode.window.showInputBox({
       title: `Which export of ${vscode.workspace.asRelativePath(moduleFile)} is the action "${step.action}"?`,
@@ -34,7 +51,7 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(moduleFile));
   if (!folder) throw new Error(`${moduleFile} is not inside an open workspace folder`);
   const framework = detectTestFramework(folder.uri.fsPath);
-  const base = { project: node.project, appId: node.appId, step, previous, writes: action.writes, exportName: found.name, factory: found.factory, framework };
+  const base = { project: node.project, appId: node.appId, step, previous, writes: action.writes, exportName: found.name, factory: found.factory, framework, ...(construct ? { construct } : {}) };
   const draft = generateStepTest({ ...base, importPath: "" });
   const testFile = join(folder.uri.fsPath, "test", "burr", draft.fileName);
   const generated = generateStepTest({ ...base, importPath: importSpecifier(testFile, moduleFile) });

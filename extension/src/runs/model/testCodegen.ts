@@ -23,6 +23,11 @@ export interface TestSpec {
   runtimeImport?: string;
   /** The workspace's test framework (default mocha): decides where describe/it come from. */
   framework?: TestFramework;
+  /**
+   * A decorated method: `exportName` is its class, made by `construct` (e.g. "new Chatbot(model)"); actionsOf gives the action.
+   * Code the user wrote or confirmed, from the workspace's source, not from the run.
+   */
+  construct?: string;
 }
 
 export type TestFramework = "mocha" | "vitest" | "jest" | "node:test";
@@ -66,8 +71,8 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     ...notes.map((n) => `// Note: ${commentText(n)}`),
     `import { strict as assert } from "node:assert";`,
     ...(FRAMEWORK_IMPORT[spec.framework ?? "mocha"] ? [FRAMEWORK_IMPORT[spec.framework ?? "mocha"] as string] : []),
-    `import { ApplicationBuilder } from ${stringLiteral(spec.runtimeImport ?? "burr-ts")};`,
-    spec.factory
+    `import { ApplicationBuilder${spec.construct ? ", actionsOf" : ""} } from ${stringLiteral(spec.runtimeImport ?? "burr-ts")};`,
+    spec.factory || spec.construct
       ? `import { ${exportName} } from ${stringLiteral(spec.importPath)};`
       : `import { ${exportName === ident ? ident : `${exportName} as ${ident}`} } from ${stringLiteral(spec.importPath)};`,
     ``,
@@ -76,6 +81,9 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
           `// ${commentText(step.action)} is made by ${exportName}(…): pass the arguments your app passes.`,
           `const ${ident} = ${exportName}();`,
         ]
+      : []),
+    ...(spec.construct
+      ? [`// ${commentText(step.action)} is a method of ${exportName}: construct it as your app does.`, `const ${ident} = actionsOf(${spec.construct})[${stringLiteral(step.action)}]!;`]
       : []),
     `const stateBefore = ${literal(stateBefore)};`,
     `const inputs = ${literal(step.inputs)};`,
