@@ -94,8 +94,9 @@ export class ProgramSource implements StepSource {
     return expect(await this.request({ type: "evaluate", appId, index, expression }), "evaluate").value;
   }
 
-  async rewind(appId: string, index: number): Promise<StepSummary> {
-    return expect(await this.request({ type: "rewind", appId, index }), "rewind").step;
+  async rewind(appId: string, index: number): Promise<StepSummary & { note?: string }> {
+    const body = expect(await this.request({ type: "rewind", appId, index }), "rewind");
+    return typeof body.note === "string" ? { ...body.step, note: body.note } : body.step;
   }
 
   async setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue> {
@@ -157,7 +158,7 @@ export class ProgramSource implements StepSource {
     if (!events) return;
     switch (message.type) {
       case "app":
-        events.app(message.appId, fillMissingSources(message.graph, this.command.program));
+        events.app(message.appId, fillMissingSources(message.graph, this.command.program), message.parent ?? null);
         return;
       case "beforeStep":
         events.beforeStep(message.step);

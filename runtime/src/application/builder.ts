@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ActionBase } from "../actions/action.js";
 import { captureSite } from "../actions/source.js";
 import { createDebugGateFromEnv } from "../debug/index.js";
+import { loadForkPoint, takeForkRequest } from "../debug/fork.js";
 import type { StepGate } from "../debug/gate.js";
 import { ConfigurationError, InvalidGraphError } from "../errors.js";
 import type { GraphProblem } from "../graph/model.js";
@@ -224,9 +225,13 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     entrypoint: string | null,
     priorAction: string | null,
     lastSequenceId: number | null,
-    parent: AppPointer | null,
+    loadedParent: AppPointer | null,
   ): Application<S> {
-    const appId = this.appId ?? randomUUID();
+    let parent = loadedParent;
+    // A fork the debugger asked for goes to the first app built with the debugger's gate, as a new app.
+    const fork = this.gate === undefined ? takeForkRequest() : null;
+    const appId = fork ? randomUUID() : (this.appId ?? randomUUID());
+    if (fork) parent = { appId: fork.appId, partitionKey: fork.partitionKey, sequenceId: fork.sequenceId };
     const graphEntrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : entrypoint;
     const transitions = expandWildcards(this.parts.actions, this.parts.transitions);
     const graph = buildGraphModel(this.parts.actions, transitions, graphEntrypoint);
@@ -249,24 +254,32 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     }
 
     const hooks = new HookRunner([...this.hooks]);
-    const readyParts: Promise<void>[] = this.savers.map((s) => s.initialize());
-    if (this.stateSchema !== null) {
-      const what = lastSequenceId === null ? "The initial state" : `The state loaded by initializeFrom (step ${lastSequenceId})`;
-      const checked = this.stateSchema.checkState(state, what, { appId, partitionKey: this.partitionKey });
-      if (checked) readyParts.push(checked);
-    }
-    const created = hooks.call(
-      "postApplicationCreate",
-      { appId, partitionKey: this.partitionKey, state, graph, parent, spawningParent: this.spawningParent },
-      { appId, partitionKey: this.partitionKey },
-    );
-    if (created) readyParts.push(created);
+    const schemaWhat = lastSequenceId === null ? "The initial state" : `The state loaded by initializeFrom (step ${lastSequenceId})`;
+    const prepare = (): Promise<void> | null => {
+      const readyParts: Promise<void>[] = this.savers.map((s) => s.initialize());
+      if (this.stateSchema !== null) {
+        const what = fork ? "The state of the forked step" : schemaWhat;
+        const checked = this.stateSchema.checkState(app.state, what, { appId, partitionKey: this.partitionKey });
+        if (checked) readyParts.push(checked);
+      }
+      const created = hooks.call(
+        "postApplicationCreate",
+        { appId, partitionKey: this.partitionKey, state: app.state, graph, parent, spawningParent: this.spawningParent },
+        { appId, partitionKey: this.partitionKey },
+      );
+      if (created) readyParts.push(created);
+      return readyParts.length ? Promise.all(readyParts).then(() => undefined) : null;
+    };
     let ready: Promise<void> | null = null;
-    if (readyParts.length) {
-      ready = Promise.all(readyParts).then(() => undefined);
-      ready.catch(() => undefined); // surfaces from the first call on the app, not as an unhandled rejection
+    if (fork) {
+      // Loaded before anything is created or saved, so hooks and persisters see the fork.
+      ready = loadForkPoint(fork, new Set(this.parts.actions.keys()), appId).then((point) => {
+        app.startFromFork(point);
+        return prepare() ?? undefined;
+      });
     }
-    const app = new Application<S>({
+    let app: Application<S>; // assigned below; prepare() runs once it exists
+    app = new Application<S>({
       appId,
       partitionKey: this.partitionKey,
       actions: new Map(this.parts.actions),
@@ -278,12 +291,17 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       lastSequenceId,
       hooks,
       gate: this.gate !== undefined ? this.gate : createDebugGateFromEnv(),
-      ready,
+      ready: null,
       parent,
       spawningParent: this.spawningParent,
       savers: [...this.savers],
       stateSchema: this.stateSchema,
     });
+    if (!fork) ready = prepare();
+    if (ready) {
+      ready.catch(() => undefined); // surfaces from the first call on the app, not as an unhandled rejection
+      app.setReady(ready);
+    }
     return app;
   }
 }

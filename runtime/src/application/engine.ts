@@ -173,6 +173,17 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.lastSeq = nextSequenceId === 0 ? null : nextSequenceId - 1;
   }
 
+  /** @internal Start after a loaded step (a debugger fork): its action's transitions choose next, unless `next` is given. */
+  protected resumeAfter(state: State<S>, priorAction: string | null, next: string | null, lastSequenceId: number): void {
+    this._state = state;
+    this.priorAction = priorAction;
+    this.nextKnown = priorAction === null;
+    this.nextName = next;
+    this.nextTransition = -1;
+    this.lastSeq = lastSequenceId;
+    this.nextSeq = lastSequenceId + 1;
+  }
+
   /**
    * @internal One step: returns the step's result, null when the app has ended,
    * or a promise of either when something in the step was async.
