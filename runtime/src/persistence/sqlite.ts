@@ -7,7 +7,7 @@ import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStat
 import { ConcurrentStepError, PersistenceError, validateTableName } from "./errors.js";
 import { encodeDelta, plainToState, replay, stateToPlain, type RowKind } from "./codec.js";
 import { SnapshotPolicy, type SnapshotOptions } from "./snapshotPolicy.js";
-import { type BranchRecord, branchHolding, headOf, lineage, rootBranch } from "./lineage.js";
+import { type BranchRecord, branchHolding, headOf, lineage, predecessorMismatch, rootBranch } from "./lineage.js";
 import { sqliteSchema } from "./sqliteSchema.js";
 
 export interface SQLitePersisterOptions {
@@ -101,6 +101,8 @@ export class SQLitePersister implements RewindableStatePersister {
       head: db.prepare<unknown[]>(`SELECT max(branch) AS head FROM ${b} WHERE partition_key = ? AND app_id = ?`).pluck(),
       branches: db.prepare<unknown[]>(`SELECT branch, parent_branch, fork_sequence_id, created_at FROM ${b} WHERE partition_key = ? AND app_id = ?`),
       insertBranch: db.prepare<unknown[]>(`INSERT INTO ${b} (partition_key, app_id, branch, parent_branch, fork_sequence_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      top: db.prepare<unknown[]>(`SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = ?`).pluck(),
+      fork: db.prepare<unknown[]>(`SELECT fork_sequence_id FROM ${b} WHERE partition_key = ? AND app_id = ? AND branch = ?`).pluck(),
       maxSeq: db.prepare<unknown[]>(`SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = ? AND sequence_id <= ?`).pluck(),
       firstCreated: db.prepare<unknown[]>(`SELECT min(created_at) FROM ${t} WHERE partition_key = ? AND app_id = ?`).pluck(),
       // The rows needed to rebuild one step: its last full snapshot and the deltas after it.
@@ -139,8 +141,12 @@ export class SQLitePersister implements RewindableStatePersister {
     if (known !== undefined && known !== head) {
       throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: `the app was rewound by another writer (its history is now on branch ${head})` });
     }
+    // Every save, snapshot or delta, must continue the stored step before it (checked inside the write lock).
+    let latest = s.top.get(pk, args.appId, head) as number | null;
+    if (latest === null && head > 0) latest = (s.fork.get(pk, args.appId, head) as number | null) ?? null;
+    const mismatch = predecessorMismatch(args.sequenceId, latest !== null && latest < 0 ? null : latest, head);
+    if (mismatch) throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: mismatch.reason });
     const d = this.policy.decide(key, head, args.sequenceId, args.changes, args.status === "failed", encodeDelta);
-    if (d.kind === "full" && head > 0) this.checkContinuesBranch(pk, args, head);
     const text = d.kind === "delta" ? d.text : JSON.stringify(stateToPlain(args.state));
     s.insert.run(pk, args.appId, head, args.sequenceId, args.position, args.status, d.kind, text, new Date().toISOString());
     return { branch: head, kind: d.kind, bytes: text.length };
@@ -240,16 +246,6 @@ export class SQLitePersister implements RewindableStatePersister {
     this.db = null;
     this.stmts = null;
     this.policy.clear();
-  }
-
-  /** A writer that has not followed a rewind must not leave a gap on the new branch. */
-  private checkContinuesBranch(pk: string, args: SaveArgs, branch: number): void {
-    const s = this.ready();
-    const rec = this.branchMap(pk, args.appId).get(branch);
-    const fork = rec?.forkSequenceId ?? -1;
-    if (args.sequenceId === fork + 1) return;
-    if (s.maxSeq.get(pk, args.appId, branch, args.sequenceId - 1) === args.sequenceId - 1) return;
-    throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: `the app was rewound to step ${fork} by another writer, so the next step is ${fork + 1}` });
   }
 
   private branchMap(pk: string, appId: string): Map<number, BranchRecord> {
