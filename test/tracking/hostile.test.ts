@@ -67,12 +67,15 @@ describe("TrackingReader on hostile logs", function () {
     const good = [begin(0), endFull(0, { n: 0 }), begin(1), endDelta(1, { set: { n: 1 } })];
     const bad = Array.from({ length: 150_000 }, (_, i) => (i % 3 ? "not json {" : `{"type":"end_span","action_sequence_id":${i}}`));
     writeApp("noisy", [good[0], good[1], ...bad, good[2], good[3]]);
+    writeFileSync(join(storageDir, "p", "noisy", "children.jsonl"), "garbage\n".repeat(5000) + JSON.stringify({ child: { app_id: "kid", sequence_id: 0, partition_key: null }, sequence_id: 1, event_type: "fork" }) + "\n");
     for (const states of ["full", "delta"] as const) {
       const run = await new TrackingReader(storageDir).readApp("p", "noisy", { states });
       assert.deepEqual(run.steps.map((s) => s.sequenceId), [0, 1]);
       if (states === "full") assert.deepEqual(run.steps[1].state, { n: 1 });
-      assert.ok(run.warnings.length <= 102, `${run.warnings.length} warnings`);
-      assert.match(run.warnings[run.warnings.length - 1], /149,900 more/);
+      assert.deepEqual(run.children.map((c) => c.appId), ["kid"]);
+      assert.ok(run.warnings.length <= 204, `${run.warnings.length} warnings`);
+      assert.ok(run.warnings.some((w) => /149,900 more/.test(w)));
+      assert.ok(run.warnings.some((w) => /children\.jsonl: \.\.\.and 4,900 more/.test(w)));
     }
   });
 

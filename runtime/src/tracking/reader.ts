@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, t
 import { join } from "node:path";
 import { homedir } from "node:os";
 import { burrToGraph } from "./graphJson.js";
-import { parseLog } from "./logParser.js";
+import { MAX_WARNINGS, parseLog } from "./logParser.js";
 import { parseTime } from "./format.js";
 import { summarizeTail, type TailSummary } from "./tail.js";
 import type { AppRun, AppSummary, ChildPointer, RunPointer, ProjectSummary, ReadAppOptions } from "./types.js";
@@ -185,6 +185,7 @@ export class TrackingReader {
       return [];
     }
     const out: ChildPointer[] = [];
+    let bad = 0;
     text.split("\n").forEach((line, i) => {
       if (!line.trim()) return;
       try {
@@ -199,9 +200,11 @@ export class TrackingReader {
           eventTime: parseTime(r.event_time),
         });
       } catch (err) {
-        warnings.push(`${path}:${i + 1}: ${(err as Error).message}; line skipped`);
+        bad++;
+        if (bad <= MAX_WARNINGS) warnings.push(`${path}:${i + 1}: ${(err as Error).message}; line skipped`);
       }
     });
+    if (bad > MAX_WARNINGS) warnings.push(`${path}: ...and ${(bad - MAX_WARNINGS).toLocaleString("en-US")} more problems (the first ${MAX_WARNINGS} are listed)`);
     return out;
   }
 }
