@@ -15,6 +15,7 @@ import { checkWrites, compileAction, readCheckedView, resolveInputs, type Compil
 import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
 import { StateSchema } from "./stateSchema.js";
+import { isSaveFailure } from "./persisterHook.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -303,13 +304,28 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     after: State<S>,
     result: ActionResult,
   ): StepResult<S> | Promise<StepResult<S>> {
+    const was = { state: this._state, priorAction: this.priorAction, nextName: this.nextName, nextKnown: this.nextKnown, nextTransition: this.nextTransition };
     this._state = after;
     this.priorAction = compiled.name;
     this.nextKnown = false;
     const stepResult: StepResult<S> = { action: compiled.name, result, state: after };
     if (this.hasPost) {
       const changes = this.changesOf(before, after);
-      const post = this.hooks.call(
+      // A step the persister did not store is not committed: the app stays where it was.
+      const unsaved = (e: unknown): never => {
+        if (isSaveFailure(e)) {
+          this._state = was.state;
+          this.priorAction = was.priorAction;
+          this.nextName = was.nextName;
+          this.nextKnown = was.nextKnown;
+          this.nextTransition = was.nextTransition;
+          this.unuseSequenceId(seq);
+        }
+        throw e;
+      };
+      let post: void | Promise<void>;
+      try {
+        post = this.hooks.call(
         "postRunStep",
         {
           appId: this.uid,
@@ -323,10 +339,19 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
           exception: null,
         },
         { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
-      );
-      if (post) return post.then(() => stepResult);
+        );
+      } catch (e) {
+        return unsaved(e);
+      }
+      if (post) return post.then(() => stepResult, unsaved);
     }
     return stepResult;
+  }
+
+  /** A step whose save failed gives its sequence id back (the next step retries it). */
+  private unuseSequenceId(seq: number): void {
+    this.nextSeq = seq;
+    this.lastSeq = seq === 0 ? null : seq - 1;
   }
 
   /**
@@ -386,6 +411,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
         { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
       );
     } catch (hookError) {
+      if (isSaveFailure(hookError)) this.unuseSequenceId(seq);
       throw attachHookFailure(error, hookError);
     }
     if (post) {
@@ -394,6 +420,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
           throw error;
         },
         (hookError: unknown) => {
+          if (isSaveFailure(hookError)) this.unuseSequenceId(seq);
           throw attachHookFailure(error, hookError);
         },
       );

@@ -164,18 +164,30 @@ export function encodeMessage(message: GateMessage | AdapterMessage): string {
 /** Splits a byte stream into JSON lines; a line that is not JSON is reported, not thrown. */
 export class LineDecoder {
   private buffer = "";
+  /** The longest line accepted (characters); a longer one calls onOverflow and stops decoding. Raise it once the peer is trusted. */
+  maxLineChars = Number.POSITIVE_INFINITY;
+  private stopped = false;
 
   constructor(
     private readonly onMessage: (message: unknown) => void,
     private readonly onBadLine: (line: string, error: Error) => void,
+    private readonly onOverflow: () => void = () => undefined,
   ) {}
 
+  /** Drops what is buffered and ignores everything after (the connection is being closed). */
+  stop(): void {
+    this.stopped = true;
+    this.buffer = "";
+  }
+
   push(chunk: string): void {
+    if (this.stopped) return;
     this.buffer += chunk;
     let newline = this.buffer.indexOf("\n");
-    while (newline >= 0) {
+    while (newline >= 0 && !this.stopped) {
       const line = this.buffer.slice(0, newline);
       this.buffer = this.buffer.slice(newline + 1);
+      if (line.length > this.maxLineChars) return this.overflow();
       if (line.trim()) {
         let parsed: unknown;
         try {
@@ -188,6 +200,12 @@ export class LineDecoder {
       }
       newline = this.buffer.indexOf("\n");
     }
+    if (this.buffer.length > this.maxLineChars) this.overflow();
+  }
+
+  private overflow(): void {
+    this.stop();
+    this.onOverflow();
   }
 }
 

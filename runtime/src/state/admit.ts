@@ -87,6 +87,7 @@ class Walk {
     if (this.ancestors.includes(object)) {
       this.fail("a cycle (the value contains itself)", "store a tree: JSON cannot represent cycles");
     }
+    if (tooDeep(this.ancestors.length + 1)) this.failTooDeep();
     this.ancestors.push(object);
     const serdeBefore = this.serdeFound;
     let nodes = 1;
@@ -128,6 +129,7 @@ class Walk {
     this.serdeFound++;
     if (entry.contents === undefined) return 1;
     if (this.ancestors.includes(object)) this.fail("a cycle (the value contains itself)", "store a tree: JSON cannot represent cycles");
+    if (tooDeep(this.ancestors.length + 1)) this.failTooDeep();
     this.ancestors.push(object);
     let nodes = 1;
     for (const [step, inner] of entry.contents(object)) {
@@ -137,6 +139,18 @@ class Walk {
     }
     this.ancestors.pop();
     return nodes;
+  }
+
+  private failTooDeep(): never {
+    const steps = this.trail.length;
+    const shown = steps > 12 ? [...this.trail.slice(0, 6), "…", ...this.trail.slice(-3)] : this.trail;
+    const path = this.key + shown.map((step) => (step === "…" ? step : typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
+    throw new UnserializableValueError(
+      `State.${this.operation}: key "${this.key}" cannot be stored: ${path} is nested more than ${MAX_STATE_DEPTH} levels deep; ` +
+        `flatten it, or store the deep part as a string (JSON.stringify), so every persister and tracker can save and load it.`,
+      this.key,
+      path,
+    );
   }
 
   private fail(what: string, fix: string): never {
@@ -153,4 +167,15 @@ function describeInstance(object: object): string {
   const ctor = (object as { constructor?: { name?: unknown } }).constructor;
   const name = typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "a class";
   return `an instance of ${name}`;
+}
+
+/**
+ * How deep a state value may nest (objects and arrays). Real data stays far
+ * below; deeper values overflow the stack of JSON encoders and parsers
+ * (SQLite's save, PostgreSQL's jsonb, the tracker), so they are refused on entry.
+ */
+export const MAX_STATE_DEPTH = 256;
+
+function tooDeep(depth: number): boolean {
+  return depth > MAX_STATE_DEPTH;
 }

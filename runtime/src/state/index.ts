@@ -18,3 +18,4 @@ export type {
   UpdateInput,
   WipeInput,
 } from "./types.js";
+export { MAX_STATE_DEPTH } from "./admit.js";
