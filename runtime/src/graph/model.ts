@@ -57,6 +57,8 @@ export type ProblemCode =
   | "never-written"
   | "unreachable-action"
   | "shadowed-transition"
+  | "redundant-default"
+  | "undeclared-input"
   | "missing-input";
 
 export interface GraphProblem {
