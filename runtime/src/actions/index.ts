@@ -28,3 +28,4 @@ export type {
   TypedStreamingFactory,
   TypedStreamingFn,
 } from "./define.js";
+export { Input, InputAction, Result, ResultAction } from "./builtins.js";
