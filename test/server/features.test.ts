@@ -168,6 +168,28 @@ describe("language server features (over LSP)", function () {
     assert.deepEqual(after.map((d: Diagnostic) => d.code), ["undeclared-read"], "only the other undeclared read is left");
   });
 
+  it("quick fix declares an undeclared input (in optionalInputs when it has a default)", async () => {
+    const uri = uriOf("undeclared-input.ts");
+    const text = fixtureText("undeclared-input.ts");
+    const diagnostics = await client.open(uri, text);
+    const inputs = diagnostics.filter((d) => d.code === "undeclared-input");
+    assert.equal(inputs.length, 3);
+    assert.match(String(inputs[0]!.message), /Action "respond" uses input "model" but does not declare it, so the runtime never passes it \(it is always undefined\): add "model" to its inputs/);
+    let fixed = text;
+    let remaining = inputs;
+    for (let version = 2; remaining.length > 0; version++) {
+      const d = remaining[0]!;
+      const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      fixed = applyEdits(fixed, actions[0]!.edit!.changes![uri]!);
+      const next = (await client.change(uri, fixed, version)).filter((x: Diagnostic) => x.code === "undeclared-input");
+      assert.equal(next.length, remaining.length - 1, `one fix, one diagnostic fewer:\n${fixed}`);
+      remaining = next;
+    }
+    assert.match(fixed, /inputs: \["prompt", "model"\]/);
+    assert.match(fixed, /optionalInputs: \["temperature"\]/);
+    assert.match(fixed, /action\(\{\s*inputs: \["text"\],\s+writes: \["echo"\] \}/);
+  });
+
   it("quick fix corrects a near-miss action name", async () => {
     const uri = uriOf("unknown-action.ts");
     const text = fixtureText("unknown-action.ts");

@@ -4,7 +4,7 @@
 import { ts } from "ts-morph";
 import { analyseStateAccess } from "./stateAccess.js";
 import { calleeName, isStringLike, nodeRange, objProp, propName, rangeOf, stringArray, stringRef, unwrap, type FileCtx } from "./syntax.js";
-import type { ActionDef, NameList, NameRef, SourceRange } from "./types.js";
+import type { ActionDef, InputUse, NameList, NameRef, SourceRange } from "./types.js";
 
 const FACTORIES: Record<string, ActionDef["kind"]> = {
   action: "function",
@@ -38,7 +38,24 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
     access: fn && stateParam ? analyseStateAccess(ctx, fn.body, [stateParam]) : null,
     onError: captureKey(ctx, objProp(spec, "onError")),
     range: declRange,
+    ...(fn && kind !== "parallel" ? inputUse(ctx, spec, fn.parameters[1]) : {}),
   };
+}
+
+/** What `undeclared-input` needs: the destructured names (with ranges) and the spec's input lists. */
+function inputUse(ctx: FileCtx, spec: ts.ObjectLiteralExpression, p: ts.ParameterDeclaration | undefined): { inputUse?: InputUse } {
+  if (!p || !ts.isObjectBindingPattern(p.name)) return {};
+  const used: InputUse["used"] = [];
+  for (const el of p.name.elements) {
+    if (el.dotDotDotToken) return {};
+    const keyNode = el.propertyName ?? el.name;
+    const name = propName(keyNode);
+    if (name === null || !(ts.isIdentifier(keyNode) || ts.isStringLiteral(keyNode))) return {};
+    used.push({ name, range: nodeRange(ctx, keyNode), hasDefault: !!el.initializer });
+  }
+  const inputs = declaredList(ctx, spec, "inputs");
+  const optionalInputs = declaredList(ctx, spec, "optionalInputs");
+  return inputs && optionalInputs ? { inputUse: { used, inputs, optionalInputs } } : {};
 }
 
 /** `action`, `streamingAction`, `x.action`, `action.withState<S>()` or a local alias of one. */
