@@ -8,9 +8,11 @@ import {
   ApplicationBuilder,
   ConfigurationError,
   InvalidGraphError,
+  Result,
   State,
   UndeclaredWriteError,
   action,
+  expr,
   mapStates,
   streamingAction,
   type ActionBase,
@@ -138,6 +140,18 @@ describe("parity: build() rejects what Burr rejects, all at once", () => {
       assert.match(e.message, /transition a → a is redundant: action "a" already has an unconditional transition \(a → b\)/);
       return true;
     });
+  });
+
+  it("Burr's test__validate_transitions_redundant_transition", () => {
+    const counter = action({ reads: ["count"], writes: ["count"] }, (s) => s.update({ count: s.get("count") + 1 }));
+    const build = () =>
+      new ApplicationBuilder()
+        .withActions({ counter, result: Result("count") })
+        .withTransitions(["counter", "counter", expr("count < 10")], ["counter", "result"], ["counter", "counter"])
+        .withState({ count: 0 })
+        .withEntrypoint("counter")
+        .build();
+    assert.throws(build, /redundant/);
   });
 
   it("every unknown haltBefore/haltAfter name is reported in one error (Burr's test__validate_halt_conditions)", async () => {

@@ -144,6 +144,70 @@ describe("parity: initializeFrom(tracker) resumes or forks a tracked run", () =>
     assert.deepEqual(await tracker.listAppIds(null).then((ids) => ids.sort()), ["run-1", "run-2"]);
   });
 
+  it("forks of forks through one tracking client (Burr's test_multi_fork_tracking_client)", async () => {
+    const trackingClient = new LocalTrackingClient({ project: "test_persister_tracks_parent", storageDir: dir });
+    const count = action({ reads: ["counter"], writes: ["counter"] }, (s) => {
+      const counter = s.get("counter") + 1;
+      return [{ counter }, s.update({ counter })];
+    });
+    const create = async (oldAppId: string | undefined, newAppId: string, oldSequenceId: number | undefined, maxCount: number) => {
+      const calls = { count: 0 };
+      const app = await new ApplicationBuilder()
+        .withActions({ counter: count, result: Result("counter") })
+        .withTransitions(["counter", "counter", expr(`counter < ${maxCount}`)], ["counter", "result", always])
+        .initializeFrom(trackingClient, {
+          resumeAtNextAction: true,
+          defaultState: { counter: 0, break_at: -1 },
+          defaultEntrypoint: "counter",
+          ...(oldAppId ? { forkFromAppId: oldAppId, forkFromSequenceId: oldSequenceId } : {}),
+        })
+        .withIdentifiers({ appId: newAppId })
+        .withTracker(trackingClient)
+        .withHooks({ postRunStep: (a) => void (a.action === "counter" && calls.count++) })
+        .build();
+      return { app, calls };
+    };
+    const initial = await create(undefined, "new", undefined, 10);
+    assert.equal((await initial.app.run({ haltAfter: ["result"] })).state.get("counter"), 10);
+    assert.equal(initial.calls.count, 10);
+
+    const fork1 = await create("new", "fork_1", 5, 15);
+    assert.equal(fork1.app.sequenceId, 5);
+    assert.equal((await fork1.app.run({ haltAfter: ["result"] })).state.get("counter"), 15);
+    assert.equal(fork1.calls.count, 9, "starts at 6, goes to 15");
+    assert.deepEqual(fork1.app.parent, { appId: "new", partitionKey: null, sequenceId: 5 });
+
+    const fork2 = await create("fork_1", "fork_2", 10, 25);
+    assert.equal(fork2.app.sequenceId, 10);
+    assert.equal((await fork2.app.run({ haltAfter: ["result"] })).state.get("counter"), 25);
+    assert.equal(fork2.calls.count, 14);
+
+    const fork3 = await create("fork_2", "fork_3", undefined, 35);
+    assert.equal(fork3.app.sequenceId, fork2.app.sequenceId);
+    assert.equal(fork3.app.sequenceId, 25, "forking from the latest picks up where the last one left off");
+    assert.equal(fork3.app.parent?.appId, "fork_2");
+  });
+
+  it("writes and reads back any Unicode (Burr's test_that_we_can_read_write_local_tracker)", async () => {
+    const tracker = new LocalTrackingClient({ project: "test", storageDir: dir });
+    const text = { text: "á, é, í, ó, ú, ñ, ü", greek: "α, β, γ, δ", hebrew: "א, ב, ג, ד", chinese: "中, 国, 文", emoji: "😀, 👍, 🚀, 🌍" };
+    const state1 = action({ writes: Object.keys(text) as Array<keyof typeof text> }, (s) => s.update(text));
+    const state2 = action({ reads: ["text"], writes: ["text"] }, (s) => s.update({ text: "\u009d\ud800" }));
+    for (let i = 0; i < 2; i++) {
+      const app = await new ApplicationBuilder()
+        .withActions({ state1, state2 })
+        .withTransitions(["state1", "state2"], ["state2", "state1"])
+        .withTracker(tracker)
+        .initializeFrom(tracker, { resumeAtNextAction: false, defaultEntrypoint: "state1", defaultState: {} })
+        .withIdentifiers({ appId: "3" })
+        .build();
+      await app.run({ haltAfter: ["state2"] });
+      if (i === 1) assert.equal(app.sequenceId, 3, "the second run continued the tracked sequence");
+    }
+    const loaded = await tracker.load(null, "3");
+    assert.equal(loaded?.state.get("emoji"), text.emoji);
+  });
+
   it("a step the log does not have is an error listing the ones it has; no log is a new app", async () => {
     const tracker = new LocalTrackingClient({ project: "parity", storageDir: dir });
     const first = await tracked(tracker, "run-1");
