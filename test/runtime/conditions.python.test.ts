@@ -123,6 +123,13 @@ describe("evaluateExpr(): the value of an expression (the debugger's evaluate)",
     assert.equal(evaluateExpr("count >= 3", state), true);
   });
 
+  it("Sets and Maps (values beyond JSON) work with in and len()", () => {
+    const values: Record<string, unknown> = { tags: new Set(["a", "b"]), byId: new Map([["x", 1]]) };
+    const view = { has: (k: string) => k in values, get: (k: string) => values[k], keys: () => Object.keys(values) };
+    assert.equal(evaluateExpr('"a" in tags and "z" not in tags', view), true);
+    assert.equal(evaluateExpr('"x" in byId and len(byId) == 1 and len(tags) == 2', view), true);
+  });
+
   it("a key not in state is a ConditionKeyError naming it", () => {
     assert.throws(() => evaluateExpr("len(nothing)", state), (e: unknown) => e instanceof ConditionKeyError && e.key === "nothing");
   });

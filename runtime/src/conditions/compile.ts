@@ -29,6 +29,11 @@ function compileNode(node: ExprNode, source: string): Evaluate {
       return () => value;
     }
     case "list": {
+      // A list of literals is built once (frozen: nothing can change it between evaluations).
+      if (node.items.every((item) => item.kind === "literal")) {
+        const constant = Object.freeze(node.items.map((item) => (item as { value: unknown }).value));
+        return () => constant;
+      }
       const items = node.items.map((item) => compileNode(item, source));
       return (read) => items.map((item) => item(read));
     }
@@ -58,10 +63,18 @@ function compileNode(node: ExprNode, source: string): Evaluate {
     case "and": {
       // Python's and/or give a truth value here: conditions only ever test it.
       const operands = node.operands.map((operand) => compileNode(operand, source));
+      if (operands.length === 2) {
+        const [a, b] = operands;
+        return (read) => isTruthy(a(read)) && isTruthy(b(read));
+      }
       return (read) => operands.every((operand) => isTruthy(operand(read)));
     }
     case "or": {
       const operands = node.operands.map((operand) => compileNode(operand, source));
+      if (operands.length === 2) {
+        const [a, b] = operands;
+        return (read) => isTruthy(a(read)) || isTruthy(b(read));
+      }
       return (read) => operands.some((operand) => isTruthy(operand(read)));
     }
     case "arith": {
@@ -77,6 +90,15 @@ function compileNode(node: ExprNode, source: string): Evaluate {
     case "call": {
       const args = node.args.map((arg) => compileNode(arg, source));
       const { fn } = node;
+      if (args.length === 1) {
+        const [only] = args;
+        const one: unknown[] = [undefined];
+        // One reused argument array: builtins never keep it.
+        return (read) => {
+          one[0] = only(read);
+          return callBuiltin(fn, one, node, source);
+        };
+      }
       return (read) => callBuiltin(fn, args.map((arg) => arg(read)), node, source);
     }
     case "compare": {

@@ -88,7 +88,16 @@ function normal(value: unknown): unknown {
 }
 
 function contains(container: unknown, item: unknown, nodes: readonly [ExprNode, ExprNode], source: string): boolean {
-  if (Array.isArray(container)) return container.some((x) => valuesEqual(x, item));
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) if (valuesEqual(container[i], item)) return true;
+    return false;
+  }
+  // Sets and Maps (values beyond JSON): members and keys, as Python's in.
+  if (container instanceof Set || container instanceof Map) {
+    if (container.has(item)) return true;
+    for (const x of container.keys()) if (valuesEqual(x, item)) return true;
+    return false;
+  }
   if (typeof container === "string") {
     if (typeof item !== "string") typeError(source, `"in" a string needs a string on the left, got ${describeValue(nodes[0], item)}`, "Compare strings with strings");
     return container.includes(item);
@@ -126,27 +135,27 @@ export function attribute(value: unknown, name: string): unknown {
 }
 
 export function callBuiltin(fn: Builtin, args: unknown[], node: Extract<ExprNode, { kind: "call" }>, source: string): unknown {
-  const bad = (what: string): never => typeError(source, `${fn}() ${what}, got ${describeValue(node.args[0], args[0])}`, `Check what the action writes to ${nodeText(node.args[0])}`);
   switch (fn) {
     case "len": {
       const [v] = args;
       if (typeof v === "string" || Array.isArray(v)) return v.length;
+      if (v instanceof Set || v instanceof Map) return v.size;
       if (v !== null && typeof v === "object") return Object.keys(v).length;
-      return bad("takes a list, a string or an object");
+      return badArgument(fn, args, node, source, "takes a list, a string or an object");
     }
     case "abs":
-      return typeof args[0] === "number" ? Math.abs(args[0]) : bad("takes a number");
+      return typeof args[0] === "number" ? Math.abs(args[0]) : badArgument(fn, args, node, source, "takes a number");
     case "any":
     case "all": {
-      if (!Array.isArray(args[0])) bad("takes a list");
+      if (!Array.isArray(args[0])) badArgument(fn, args, node, source, "takes a list");
       const items = args[0] as unknown[];
       return fn === "any" ? items.some(isTruthy) : items.every(isTruthy);
     }
     case "sum": {
-      if (!Array.isArray(args[0]) || args.length > 2) bad("takes a list of numbers (and an optional start)");
+      if (!Array.isArray(args[0]) || args.length > 2) badArgument(fn, args, node, source, "takes a list of numbers (and an optional start)");
       let total = args.length === 2 ? args[1] : 0;
-      for (const x of [...(args[0] as unknown[])]) {
-        if (typeof x !== "number" || typeof total !== "number") bad("adds numbers only");
+      for (const x of args[0] as unknown[]) {
+        if (typeof x !== "number" || typeof total !== "number") badArgument(fn, args, node, source, "adds numbers only");
         total = (total as number) + (x as number);
       }
       return total;
@@ -154,15 +163,24 @@ export function callBuiltin(fn: Builtin, args: unknown[], node: Extract<ExprNode
     default: {
       // min/max: of one list, or of several arguments; numbers or strings, not mixed.
       const items = args.length === 1 ? args[0] : args;
-      if (!Array.isArray(items)) return bad("takes a list, or several values");
-      if (items.length === 0) return bad("of an empty list has no value");
-      const numbers = items.every((x) => typeof x === "number");
-      if (!numbers && !items.every((x) => typeof x === "string")) bad("compares numbers with numbers or strings with strings");
+      if (!Array.isArray(items)) return badArgument(fn, args, node, source, "takes a list, or several values");
+      if (items.length === 0) return badArgument(fn, args, node, source, "of an empty list has no value");
+      const kind = typeof items[0];
       let best = items[0] as number | string;
-      for (const x of items as (number | string)[]) if (fn === "min" ? x < best : x > best) best = x;
+      for (let i = 0; i < items.length; i++) {
+        const x = items[i] as number | string;
+        if (typeof x !== kind || (kind !== "number" && kind !== "string")) {
+          badArgument(fn, args, node, source, "compares numbers with numbers or strings with strings");
+        }
+        if (fn === "min" ? x < best : x > best) best = x;
+      }
       return best;
     }
   }
+}
+
+function badArgument(fn: Builtin, args: unknown[], node: Extract<ExprNode, { kind: "call" }>, source: string, what: string): never {
+  return typeError(source, `${fn}() ${what}, got ${describeValue(node.args[0], args[0])}`, `Check what the action writes to ${nodeText(node.args[0])}`);
 }
 
 function kindOf(value: string | unknown[]): string {
