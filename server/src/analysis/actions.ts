@@ -58,6 +58,34 @@ function inputUse(ctx: FileCtx, spec: ts.ObjectLiteralExpression, p: ts.Paramete
   return inputs && optionalInputs ? { inputUse: { used, inputs, optionalInputs } } : {};
 }
 
+/**
+ * Burr's built-ins, `Result("a", "b")` (reads them, writes nothing) and
+ * `Input("a")` (needs and writes them), with literal key names; null otherwise.
+ */
+export function builtinAction(ctx: FileCtx, expr: ts.Expression, id: string, declRange: SourceRange): ActionDef | null {
+  const call = unwrap(expr);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return null;
+  const which = call.expression.text;
+  if ((which !== "Result" && which !== "Input") || call.arguments.length === 0 || !call.arguments.every((a) => isStringLike(unwrap(a)))) return null;
+  const keys = call.arguments.map((a) => stringRef(ctx, unwrap(a) as ts.StringLiteral));
+  const end = call.arguments[call.arguments.length - 1]!.getEnd();
+  const named: NameList = { items: keys, complete: true, range: nodeRange(ctx, call), insertAt: rangeOf(ctx, end, end), separator: ", " };
+  const none: NameList = { items: [], complete: true, range: nodeRange(ctx, call), insertAt: rangeOf(ctx, end, end), separator: "" };
+  const result = which === "Result";
+  return {
+    id,
+    kind: "function",
+    reads: result ? named : none,
+    writes: result ? none : named,
+    inputs: result ? none : named,
+    optionalInputs: [],
+    destructuredInputs: null,
+    access: null,
+    onError: null,
+    range: declRange,
+  };
+}
+
 /** `action`, `streamingAction`, `x.action`, `action.withState<S>()` or a local alias of one. */
 export function factoryKind(ctx: FileCtx, callee: ts.Expression): ActionDef["kind"] | undefined {
   const c = unwrap(callee);
