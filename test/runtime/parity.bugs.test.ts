@@ -193,6 +193,12 @@ describe("parity: validator warnings at build()", () => {
     assert.throws(() => builder().build({ warnings: "loud" as never }), /takes "warn", "silent" or "throw", got "loud"/);
   });
 
+  it("apps spawned by a step (parallel children, built every step) are quiet unless asked", () => {
+    const spawned = () => builder().withSpawningParent({ appId: "parent", sequenceId: 3 });
+    assert.deepEqual(captureWarnings(() => spawned().build()).warnings, []);
+    assert.equal(captureWarnings(() => spawned().build({ warnings: "warn" })).warnings.length, 1);
+  });
+
   it("a clean app prints nothing", () => {
     const clean = new ApplicationBuilder().withActions({ orphan }).withTransitions(["orphan", "orphan"]).withEntrypoint("orphan");
     assert.deepEqual(captureWarnings(() => clean.build()).warnings, []);

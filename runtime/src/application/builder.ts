@@ -213,7 +213,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
    * console.warn once per built app, unless `warnings` is "silent" or "throw".
    */
   build(options: BuildOptions = {}): BuildResult<S, Async> {
-    const warnings = checkWarningsOption(options);
+    // Apps spawned by a step (parallel children) are built again every step: quiet unless asked.
+    const warnings = checkWarningsOption(options.warnings === undefined && this.spawningParent !== null ? { warnings: "silent" } : options);
     const app = this.initializer
       ? this.buildInitialized(warnings)
       : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null, warnings);
