@@ -4,7 +4,7 @@
 // (test_iterate with Result("count"), sequence ids, has_next_action) and
 // tests/tracking (LocalTrackingClient.load).
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -206,6 +206,24 @@ describe("parity: initializeFrom(tracker) resumes or forks a tracked run", () =>
     }
     const loaded = await tracker.load(null, "3");
     assert.equal(loaded?.state.get("emoji"), text.emoji);
+  });
+
+  it("forks a run tracked by Python Burr (its own log.jsonl) into TypeScript", async () => {
+    cpSync(join(__dirname, "../tracking/fixtures/burr-python-runs/forks/parent-app"), join(dir, "py", "parent-app"), { recursive: true });
+    const tracker = new LocalTrackingClient({ project: "py", storageDir: dir });
+    const loaded = await tracker.load(null, "parent-app", 1);
+    assert.deepEqual(loaded?.state.getAll(), { count: 2 }, "Burr's __SEQUENCE_ID/__PRIOR_STEP are not state");
+    const count = action({ reads: ["count"], writes: ["count"] }, (s) => s.update({ count: s.get("count") + 1 }));
+    const app = await new ApplicationBuilder()
+      .withActions({ counter: count })
+      .withTransitions(["counter", "counter"])
+      .withIdentifiers({ appId: "ts-child" })
+      .initializeFrom(tracker, { resumeAtNextAction: true, defaultState: { count: 0 }, defaultEntrypoint: "counter", forkFromAppId: "parent-app", forkFromSequenceId: 1 })
+      .build();
+    const r = await app.step();
+    assert.equal(r?.state.get("count"), 3);
+    assert.equal(app.sequenceId, 2);
+    assert.equal(app.parent?.appId, "parent-app");
   });
 
   it("a step the log does not have is an error listing the ones it has; no log is a new app", async () => {
