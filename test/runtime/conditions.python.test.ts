@@ -3,7 +3,7 @@
 // shapes found in Burr's examples and tests; each is evaluated against the
 // Python meaning, and the keys an expression tests stay exact.
 import assert from "node:assert/strict";
-import { ConditionKeyError, ConditionTypeError, ExprSyntaxError, State, evaluateExpr, expr } from "burr-ts";
+import { ApplicationBuilder, ConditionKeyError, ConditionTypeError, ExprSyntaxError, State, action, evaluateExpr, expr } from "burr-ts";
 
 const state = new State({
   count: 7,
@@ -112,6 +112,26 @@ describe("expr(): the Python subset Burr users write", () => {
   it("syntax errors name the column", () => {
     assert.throws(() => expr("len(history) >"), (e: unknown) => e instanceof ExprSyntaxError && e.column === 15);
     assert.throws(() => expr("history[-1"), (e: unknown) => e instanceof ExprSyntaxError && e.column === 11 && /column 8/.test(e.message));
+  });
+});
+
+describe("expr() in an app", () => {
+  it("a type error while choosing the next action names the app, the transition and the fix", async () => {
+    const write = action({ writes: ["mode"] }, (s) => s.update({ mode: "chat" }));
+    const app = new ApplicationBuilder()
+      .withActions({ write })
+      .withTransitions(["write", "write", expr("mode + 1 > 2")])
+      .withEntrypoint("write")
+      .withIdentifiers({ appId: "typed-app" })
+      .build({ warnings: "silent" });
+    await assert.rejects(app.run({ haltAfter: [] }), (e: unknown) => {
+      assert.ok(e instanceof ConditionTypeError);
+      assert.equal(e.appId, "typed-app");
+      assert.equal(e.action, "write");
+      assert.match(e.message, /^Transition write → write: expr\("mode \+ 1 > 2"\): cannot apply "\+" to mode \(which is "chat"\) and 1/);
+      assert.match(e.message, /\[app "typed-app", action "write", sequence id 0\]/);
+      return true;
+    });
   });
 });
 
