@@ -4,7 +4,7 @@
 // (+ - * // % and unary minus, with Python's flooring), in / not in, len(),
 // is None, chained comparisons, not/and/or.
 import assert from "node:assert/strict";
-import { State, expr } from "burr-ts";
+import { ExprSyntaxError, State, expr } from "burr-ts";
 import { prng } from "../support/random.js";
 
 type Num =
@@ -172,14 +172,47 @@ function evaluate(tree: Tree, values: Values): boolean {
   }
 }
 
+/** The state keys a tree reads: what expr().keys must be, exactly. */
+function treeKeys(tree: Tree, into = new Set<string>()): Set<string> {
+  const num = (n: Num): void => {
+    if (n.kind === "var") into.add(n.key);
+    else if (n.kind === "len") into.add("xs");
+    else if (n.kind === "neg") num(n.inner);
+    else if (n.kind === "bin") (num(n.left), num(n.right));
+  };
+  switch (tree.kind) {
+    case "flag":
+      into.add(tree.key);
+      break;
+    case "none":
+      into.add("z");
+      break;
+    case "member":
+      num(tree.left);
+      break;
+    case "cmp":
+      num(tree.left);
+      tree.rights.forEach(num);
+      break;
+    case "not":
+      treeKeys(tree.inner, into);
+      break;
+    default:
+      treeKeys(tree.left, into);
+      treeKeys(tree.right, into);
+  }
+  return into;
+}
+
 describe("expr() property test (seeded)", () => {
   for (const seed of [3, 11, 2026]) {
-    it(`seed ${seed}: 300 random expressions evaluate like their trees`, () => {
+    it(`seed ${seed}: 300 random expressions evaluate like their trees and test exactly their keys`, () => {
       const random = prng(seed);
       for (let i = 0; i < 300; i++) {
         const tree = generate(random, 5);
         const source = print(tree, random);
         const condition = expr(source);
+        assert.deepEqual([...condition.keys].sort(), [...treeKeys(tree)].sort(), `the keys of ${source} are exact (len is no key)`);
         for (let j = 0; j < 4; j++) {
           const int = () => Math.floor(random() * 5) - 1;
           const values: Values = {
@@ -195,4 +228,14 @@ describe("expr() property test (seeded)", () => {
       }
     });
   }
+
+  it("a stray character anywhere is a syntax error at its exact column", () => {
+    const random = prng(7);
+    for (let i = 0; i < 300; i++) {
+      const source = print(generate(random, 4), random);
+      const at = Math.floor(random() * (source.length + 1));
+      const broken = source.slice(0, at) + "#" + source.slice(at);
+      assert.throws(() => expr(broken), (e: unknown) => e instanceof ExprSyntaxError && e.column === at + 1, broken);
+    }
+  });
 });
