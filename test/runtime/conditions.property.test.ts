@@ -229,13 +229,15 @@ describe("expr() property test (seeded)", () => {
     });
   }
 
-  it("a stray character anywhere is a syntax error at its exact column", () => {
+  it("a stray character anywhere is a syntax error at its column", () => {
     const random = prng(7);
     for (let i = 0; i < 300; i++) {
       const source = print(generate(random, 4), random);
       const at = Math.floor(random() * (source.length + 1));
       const broken = source.slice(0, at) + "#" + source.slice(at);
-      assert.throws(() => expr(broken), (e: unknown) => e instanceof ExprSyntaxError && e.column === at + 1, broken);
+      // At the stray character, or just before it when it splits a two-character operator ("&#&").
+      const splits = ["&&", "||", "=="].includes(source.slice(at - 1, at + 1));
+      assert.throws(() => expr(broken), (e: unknown) => e instanceof ExprSyntaxError && e.column === (splits ? at : at + 1), broken);
     }
   });
 });
