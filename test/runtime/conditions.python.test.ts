@@ -109,6 +109,13 @@ describe("expr(): the Python subset Burr users write", () => {
     assert.throws(() => expr('xs["length"] == 1').run(s), /a list is indexed by a whole number/);
   });
 
+  it("hostile nesting fails cleanly with a syntax error, never a stack overflow", () => {
+    for (const deep of ["(".repeat(5000) + "x" + ")".repeat(5000), "not ".repeat(5000) + "x", "-".repeat(5000) + "x", "[".repeat(5000)]) {
+      assert.throws(() => expr(deep), (e: unknown) => e instanceof ExprSyntaxError && /at most 200 levels of nesting/.test(e.message));
+    }
+    assert.equal(expr("(".repeat(150) + "a" + ")".repeat(150)).run(state), true);
+  });
+
   it("syntax errors name the column", () => {
     assert.throws(() => expr("len(history) >"), (e: unknown) => e instanceof ExprSyntaxError && e.column === 15);
     assert.throws(() => expr("history[-1"), (e: unknown) => e instanceof ExprSyntaxError && e.column === 11 && /column 8/.test(e.message));

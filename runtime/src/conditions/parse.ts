@@ -45,6 +45,7 @@ const LITERALS = new Map<string, boolean | null>([
   ["None", null],
 ]);
 const KEYWORDS = new Set(["and", "or", "not", "in", "is"]);
+const MAX_DEPTH = 200;
 const VALUE = 'a value (number, string, True, False, None, a list), a state key, a function such as len(...) or "("';
 
 export function parseExpr(source: string): ExprNode {
@@ -54,6 +55,7 @@ export function parseExpr(source: string): ExprNode {
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly source: string) {
     this.tokens = tokenize(source);
@@ -67,9 +69,16 @@ class Parser {
   }
 
   private parseOr(): ExprNode {
+    this.enter();
     const operands = [this.parseAnd()];
     while (this.acceptWord("or", "||")) operands.push(this.parseAnd());
+    this.depth--;
     return operands.length === 1 ? operands[0] : { kind: "or", operands };
+  }
+
+  /** Nesting is bounded, so hostile text (a recorded condition, a debug console line) fails cleanly, not with a stack overflow. */
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`at most ${MAX_DEPTH} levels of nesting`);
   }
 
   private parseAnd(): ExprNode {
@@ -79,8 +88,11 @@ class Parser {
   }
 
   private parseNot(): ExprNode {
-    if (this.acceptWord("not", "!")) return { kind: "not", operand: this.parseNot() };
-    return this.parseComparison();
+    if (!this.acceptWord("not", "!")) return this.parseComparison();
+    this.enter();
+    const operand = this.parseNot();
+    this.depth--;
+    return { kind: "not", operand };
   }
 
   private parseComparison(): ExprNode {
@@ -142,7 +154,9 @@ class Parser {
   private parseUnary(): ExprNode {
     const op = this.acceptOps("-", "+");
     if (op === null) return this.parsePostfix();
+    this.enter();
     const operand = this.parseUnary();
+    this.depth--;
     // -3 stays a literal, so texts and keys read as before.
     if (operand.kind === "literal" && typeof operand.value === "number") return { kind: "literal", value: op === "-" ? -operand.value : operand.value };
     return op === "-" ? { kind: "neg", operand } : { kind: "arith", op: "+", operands: [{ kind: "literal", value: 0 }, operand] };
