@@ -190,6 +190,18 @@ describe("language server features (over LSP)", function () {
     assert.match(fixed, /action\(\{\s*inputs: \["text"\],\s+writes: \["echo"\] \}/);
   });
 
+  it("an expr() that does not parse is marked at the column the runtime names", async () => {
+    const uri = uriOf("expr-syntax.ts");
+    const text = fixtureText("expr-syntax.ts");
+    const diagnostics = (await client.open(uri, text)).filter((d) => d.code === "expr-syntax");
+    assert.equal(diagnostics.length, 2);
+    const line = lineOf(text, `expr("count = 3")`);
+    assert.equal(diagnostics[0]!.range.start.line, line);
+    assert.equal(diagnostics[0]!.range.start.character, text.split("\n")[line]!.indexOf(`count = 3`) + 6, "under the single '='");
+    assert.match(String(diagnostics[0]!.message), /at column 7, expected "==" .*Fix the text/);
+    assert.match(String(diagnostics[1]!.message), /one of the functions len, min, max/);
+  });
+
   it("quick fix corrects a near-miss action name", async () => {
     const uri = uriOf("unknown-action.ts");
     const text = fixtureText("unknown-action.ts");

@@ -59,6 +59,7 @@ export type ProblemCode =
   | "shadowed-transition"
   | "redundant-default"
   | "undeclared-input"
+  | "expr-syntax"
   | "missing-input";
 
 export interface GraphProblem {
