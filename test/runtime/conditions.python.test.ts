@@ -114,6 +114,14 @@ describe("expr(): the Python subset Burr users write", () => {
       assert.throws(() => expr(deep), (e: unknown) => e instanceof ExprSyntaxError && /at most 200 levels of nesting/.test(e.message));
     }
     assert.equal(expr("(".repeat(150) + "a" + ")".repeat(150)).run(state), true);
+    // A long text is shown as a window around the column, caret still under the problem.
+    const long = `count > ${"1 + ".repeat(100)}= 3`;
+    assert.throws(() => expr(long), (e: unknown) => {
+      const [first, shown, caret] = (e as Error).message.split("\n");
+      assert.ok(first!.length < 300 && shown!.length < 130, "bounded");
+      assert.equal(shown![caret!.indexOf("^")], "=");
+      return e instanceof ExprSyntaxError && e.column === long.indexOf("= 3") + 1;
+    });
   });
 
   it("syntax errors name the column", () => {
