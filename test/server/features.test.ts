@@ -173,7 +173,7 @@ describe("language server features (over LSP)", function () {
     const text = fixtureText("undeclared-input.ts");
     const diagnostics = await client.open(uri, text);
     const inputs = diagnostics.filter((d) => d.code === "undeclared-input");
-    assert.equal(inputs.length, 3);
+    assert.equal(inputs.length, 4, "three in function actions, one in a spec'd class");
     assert.match(String(inputs[0]!.message), /Action "respond" uses input "model" but does not declare it, so the runtime never passes it \(it is always undefined\): add "model" to its inputs/);
     let fixed = text;
     let remaining = inputs;
@@ -188,6 +188,7 @@ describe("language server features (over LSP)", function () {
     assert.match(fixed, /inputs: \["prompt", "model"\]/);
     assert.match(fixed, /optionalInputs: \["temperature"\]/);
     assert.match(fixed, /action\(\{\s*inputs: \["text"\],\s+writes: \["echo"\] \}/);
+    assert.match(fixed, /Action\.with\(\{ writes: \["greeting"\], inputs: \["name", "title"\] \}\)/);
   });
 
   it("an expr() that does not parse is marked at the column the runtime names", async () => {

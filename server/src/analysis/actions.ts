@@ -176,6 +176,8 @@ export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.Clas
       : null,
     onError: captureKey(ctx, declared("onError")),
     range: cls.name ? nodeRange(ctx, cls.name) : nodeRange(ctx, cls),
+    // A spec'd class (`extends Action.with({ inputs })`) declares its inputs in the spec, where a fix can add one.
+    ...(run && base.spec && !field("inputs") && !field("optionalInputs") ? inputUse(ctx, base.spec, run.parameters[1]) : {}),
   };
 }
 
