@@ -28,4 +28,6 @@ export type {
   TypedStreamingFactory,
   TypedStreamingFn,
 } from "./define.js";
+export { actionsOf } from "./decorate.js";
+export type { ActionDecorator, DecoratedState, MismatchedState, StreamingDecorator } from "./define.js";
 export { Input, InputAction, Result, ResultAction } from "./builtins.js";
