@@ -278,7 +278,10 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 export const bench: BenchFn = async (): Promise<BenchSection> => {
   const results = new Map<Subject, Figures>();
   const notes: string[] = [];
+  // BURR_BENCH_PERSISTENCE_ONLY="burr-ts + SQLitePersister,plain loop, INSERT what the step wrote" runs a subset.
+  const only = process.env.BURR_BENCH_PERSISTENCE_ONLY;
   for (const subject of SUBJECTS) {
+    if (only && !SUBJECTS.filter((x) => only.includes(x)).includes(subject)) continue;
     try {
       results.set(subject, await inChild<Figures>({ BURR_BENCH_PERSISTENCE_SUBJECT: subject }));
     } catch (error) {
@@ -296,7 +299,9 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
       "peak RSS MB": f.peakRssMb,
     },
   }));
-  const pg = await pgThroughput().catch((e: unknown) => `PostgreSQL failed: ${(e as Error).message}`);
+  const check = await inChild<number>({ BURR_BENCH_PERSISTENCE_CHECK: "1" }).catch(() => null);
+  if (check !== null) notes.push(`predecessor check (every save continues the stored step before it): ${check.toFixed(2)} µs/step, the extra read it adds to a save, measured alone on a ${(TURNS * 2).toLocaleString("en-US")}-step table`);
+  const pg = only && !only.includes("PostgreSQL") ? "PostgreSQL skipped (BURR_BENCH_PERSISTENCE_ONLY)" : await pgThroughput().catch((e: unknown) => `PostgreSQL failed: ${(e as Error).message}`);
   if (typeof pg === "string") notes.push(pg);
   else rows.push({ subject: `burr-ts + PostgreSQLPersister, 4 processes x ${PG_APPS} apps`, figures: { "steps/s": pg.stepsPerSecond } });
 
@@ -326,10 +331,46 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
   };
 };
 
+/** The predecessor check on its own: the query every SQLite save runs before its INSERT, on a table of a finished run. */
+async function predecessorCheckCost(): Promise<number> {
+  const { SQLitePersister, State } = await import("burr-ts");
+  const Database = (await import("better-sqlite3")).default;
+  const dir = mkdtempSync(join(tmpdir(), "burr-bench-check-"));
+  try {
+    const dbPath = join(dir, "check.db");
+    const p = new SQLitePersister({ dbPath });
+    const state = new State({ n: 0 });
+    for (let seq = 0; seq < TURNS * 2; seq++) await p.save({ partitionKey: null, appId: "bench-app", sequenceId: seq, position: "a", state, status: "completed", changes: { set: { n: seq }, appended: {}, deleted: [] } });
+    await p.close();
+    const db = new Database(dbPath);
+    // What a save reads before its INSERT, with the check (head branch + its newest step) and without (head branch only).
+    const t = "burr_state";
+    const withCheck = db.prepare(
+      `SELECT h.head AS head, (SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = h.head) AS top ` +
+        `FROM (SELECT coalesce(max(branch), 0) AS head FROM ${t}_branches WHERE partition_key = ? AND app_id = ?) AS h`,
+    );
+    const headOnly = db.prepare(`SELECT max(branch) AS head FROM ${t}_branches WHERE partition_key = ? AND app_id = ?`);
+    const times: number[] = [];
+    const perCall = (run: () => unknown) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < 10_000; i++) run();
+      return Number(process.hrtime.bigint() - start) / 10_000 / 1000;
+    };
+    for (let run = 0; run < 7; run++) {
+      times.push(perCall(() => withCheck.get("", "bench-app", "", "bench-app")) - perCall(() => headOnly.get("", "bench-app")));
+    }
+    db.close();
+    return median(times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const subject = process.env.BURR_BENCH_PERSISTENCE_SUBJECT as Subject | undefined;
 const pgJob = process.env.BURR_BENCH_PERSISTENCE_PG;
-if (process.send && (subject || pgJob)) {
-  const job = subject ? measureSubject(subject) : pgWorker(pgJob!.split(":")[0], Number(pgJob!.split(":")[1]));
+const checkJob = process.env.BURR_BENCH_PERSISTENCE_CHECK;
+if (process.send && (subject || pgJob || checkJob)) {
+  const job = checkJob ? predecessorCheckCost() : subject ? measureSubject(subject) : pgWorker(pgJob!.split(":")[0], Number(pgJob!.split(":")[1]));
   job.then(
     (result) => process.send?.({ result }, () => process.exit(0)),
     (error: unknown) => process.send?.({ error: (error as Error).stack ?? String(error) }, () => process.exit(1)),

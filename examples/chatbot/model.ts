@@ -1,6 +1,7 @@
 // The chatbot's language model: OpenAI's client when OPENAI_API_KEY is set,
 // otherwise a deterministic offline model, so the example runs anywhere.
-import OpenAI from "openai";
+// `openai` is imported only when it is used (and typed here by the little we
+// call), so a copy of this example needs it only with OPENAI_API_KEY set.
 export type Message = { role: "user" | "assistant" | "system"; content: string };
 
 export interface ChatModel {
@@ -33,33 +34,54 @@ export class OfflineModel implements ChatModel {
   }
 }
 
-/** OpenAI's chat completions through the `openai` npm client. */
+/** The part of the `openai` client this example calls. */
+interface OpenAIClient {
+  chat: {
+    completions: {
+      create(body: { model: string; messages: Message[] }): Promise<{ choices: { message: { content: string | null } }[] }>;
+      create(body: { model: string; messages: Message[]; stream: true }): Promise<AsyncIterable<{ choices: { delta?: { content?: string | null } }[] }>>;
+    };
+  };
+}
+
+/** OpenAI's chat completions through the `openai` npm client (npm install openai). */
 export class OpenAIModel implements ChatModel {
   readonly name: string;
-  private client: OpenAI | null = null;
+  private client: Promise<OpenAIClient> | null = null;
 
   constructor(private readonly model = process.env.OPENAI_MODEL ?? "gpt-4o-mini") {
     this.name = `openai:${model}`;
   }
 
-  private getClient(): OpenAI {
-    return (this.client ??= new OpenAI());
+  private getClient(): Promise<OpenAIClient> {
+    return (this.client ??= loadOpenAI());
   }
 
   async complete(messages: readonly Message[]): Promise<string> {
-    const client = this.getClient();
+    const client = await this.getClient();
     const r = await client.chat.completions.create({ model: this.model, messages: [...messages] });
     return r.choices[0]?.message.content ?? "";
   }
 
   async *stream(messages: readonly Message[]): AsyncIterable<string> {
-    const client = this.getClient();
+    const client = await this.getClient();
     const chunks = await client.chat.completions.create({ model: this.model, messages: [...messages], stream: true });
     for await (const chunk of chunks) {
       const delta = chunk.choices[0]?.delta?.content;
       if (delta) yield delta;
     }
   }
+}
+
+async function loadOpenAI(): Promise<OpenAIClient> {
+  const specifier = "openai"; // a variable, so type-checking a copy of this file does not need the package
+  let mod: { default: new () => OpenAIClient };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch (err) {
+    throw new Error(`OPENAI_API_KEY is set, so the chatbot uses OpenAI, but the "openai" package cannot be loaded (${(err as Error).message}): run npm install openai, or unset OPENAI_API_KEY for the offline model`);
+  }
+  return new mod.default();
 }
 
 export function defaultModel(): ChatModel {

@@ -8,6 +8,7 @@ import { registerDebug } from "./debug/register.js";
 import { registerGraphCommands } from "./graph/commands.js";
 import { GraphPanels } from "./graph/manager.js";
 import { registerRuns } from "./runs/register.js";
+import { registerNewApp } from "./scaffold/newApp.js";
 
 let client: BurrClient | undefined;
 
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   registerDebug(context, panels);
   registerRuns(context, panels);
+  registerNewApp(context);
 
   try {
     await client.start();

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { collectOutput, counter, fixtures, launchToFirstStop, moveAndStop, scopeValue, startClient, stopQuietly, topFrame } from "./support.js";
+import { collectOutput, counter, fixtures, launchToFirstStop, moveAndStop, scopeValue, stack, startClient, stopQuietly, topFrame } from "./support.js";
 
 
 // Lines of test/fixtures/debug/counter.ts (1-based, as the client sends them).
@@ -54,8 +54,14 @@ describe("debugger: breakpoints", function () {
     const stop = await launchToFirstStop(dc, { program: counter }, () => lineBreakpoints(dc, [{ line: TRANSITION_TO_FINISH }]));
     assert.equal(stop.body.reason, "breakpoint");
     assert.match(stop.body.description ?? "", /Transition increment → finish/);
-    assert.equal((await topFrame(dc)).name, "finish (next, sequence 4)");
+    const top = await topFrame(dc);
+    assert.equal(top.name, "finish (next, sequence 4)");
+    // The editor shows the transition line the breakpoint is on, not finish's definition.
+    assert.equal(top.source?.path, counter);
+    assert.equal(top.line, TRANSITION_TO_FINISH);
     assert.equal(await countAt(dc), 3);
+    // Frames below still point at their actions' definitions.
+    assert.equal((await stack(dc))[1].line, 9);
   });
 
   it("a condition tests the state with the expr language", async () => {

@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { ConcurrentStepError, State, isRewindable, type LifecycleHooks, type RewindableStatePersister } from "burr-ts";
 import { buildChat, turn } from "./chatApp.js";
+import { predecessorTests } from "./predecessor.js";
 
 export interface PersisterFactory {
   /** A fresh, empty store. */
@@ -186,5 +187,7 @@ export function persisterContract(name: string, factory: () => PersisterFactory,
       assert.match(err.message, /sequence id 2/);
       assert.equal((await p.load("pk", "race"))!.state.get("prompt"), "hello");
     });
+
+    predecessorTests(() => ({ p, second: () => f.second() }));
   });
 }

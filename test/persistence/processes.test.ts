@@ -34,6 +34,7 @@ describe("SQLitePersister across processes", function () {
     a.child.stdin.write("go\n");
     b.child.stdin.write("go\n");
     const results = await Promise.all([a, b].map(async (w) => JSON.parse(await w.waitFor(/^\{/)) as { ok: boolean; conflict?: boolean; message?: string; sequenceId?: number }));
+    for (const w of [a, b]) w.child.stdin.end();
     await Promise.all([a.exited, b.exited]);
     const winners = results.filter((r) => r.ok);
     const losers = results.filter((r) => !r.ok);
@@ -45,7 +46,7 @@ describe("SQLitePersister across processes", function () {
     const check = new SQLitePersister({ dbPath });
     const latest = await check.load(null, "shared");
     assert.equal(latest!.sequenceId, 3);
-    assert.match(String(latest!.state.get("prompt")), /^from pid \d+$/);
+    assert.match(String(latest!.state.get("prompt")), /^from pid \d+ attempt 0$/);
     assert.equal((await check.listSteps(null, "shared")).length, 4);
     await check.close();
   });

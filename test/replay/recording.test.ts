@@ -98,6 +98,26 @@ describe("replay: recording traced calls, and damaged records", () => {
     assert.match(d.message, /could not record \(<Cyclic: not JSON-serializable>\)/);
   });
 
+  it("values beyond JSON come back as they were (serde): a traced call's Date, a Date in state", async () => {
+    const when = trace(async function when() {
+      live++;
+      return { at: new Date("2026-12-07T04:00:00Z"), n: 10n };
+    });
+    const stamp = action({ reads: [], writes: ["at", "isDate"] }, async (state) => {
+      const r = await when();
+      return state.update({ at: r.at, isDate: r.at instanceof Date && r.n === 10n });
+    });
+    const make = () => new ApplicationBuilder().withActions({ stamp }).withTransitions().withEntrypoint("stamp");
+    const app = make().withIdentifiers({ appId: "dates" }).withTracker("local", { project: "p", storageDir: dir }).build();
+    await app.step();
+    live = 0;
+    const run = readTrackedRun(join(dir, "p", "dates"));
+    const report = await replayRun(make() as unknown as ReplayableBuilder, run);
+    assert.equal(report.divergence, null, JSON.stringify(report.divergence));
+    assert.equal(live, 0);
+    assert.equal((run.steps[0].state as { isDate?: boolean }).isDate, true, "recorded with a real Date");
+  });
+
   it("an app that never traces writes no span or attribute lines", async () => {
     const app = new ApplicationBuilder()
       .withActions({ plain: action({ reads: [], writes: ["x"] }, (s) => s.update({ x: 1 })) })

@@ -1,9 +1,10 @@
 // The debugger's model of a burr program, in burr terms only (steps, actions,
 // transitions): it decides where to stop and drives a StepSource. It knows
 // nothing of DAP; session.ts translates (the mock-debug split).
-import type { GraphModel } from "../../../runtime/src/graph/model.js";
-import { hitConditionHolds, mapBreakpoint, normalizeFile, splitLogMessage, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
-import type { FrameData, StepSource, StepSummary, WireValue } from "./source.js";
+import type { GraphModel, SourceRange } from "../../../runtime/src/graph/model.js";
+import { breakpointAtTakenStep, breakpointsThatStop, via, type Evaluate } from "./breakpointHits.js";
+import { mapBreakpoint, normalizeFile, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
+import type { AppParent, FrameData, StepSource, StepSummary, WireValue } from "./source.js";
 
 export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
 
@@ -28,8 +29,17 @@ export interface EngineEvents {
   ended(summary: string): void;
 }
 
+/** A fork the session asked the runtime to apply. */
+export interface RequestedFork {
+  project: string;
+  appId: string;
+  sequenceId: number;
+}
+
 interface AppTrack {
   graph: GraphModel;
+  /** The step the app was forked from, as the runtime announced it. */
+  parent: AppParent | null;
   /** Steps taken on the current path, by index. */
   path: StepSummary[];
 }
@@ -39,6 +49,8 @@ interface Waiting {
   /** The gate waits after a failed step: resuming answers retry or rethrow. */
   afterFailure: boolean;
   error: { name: string; message: string; stack: string | null } | null;
+  /** Where the top frame points instead of the action: the transition line a transition breakpoint stopped on. */
+  at?: SourceRange;
 }
 
 export class DebugEngine {
@@ -50,7 +62,7 @@ export class DebugEngine {
   private edited = false;
   private transitionHits: BurrBreakpoint[] = [];
   /** The transition that led to the pending step, with its condition text (for the stop description). */
-  private takenTransition: { from: string; to: string; condition: string | null } | null = null;
+  private takenTransition: { from: string; to: string; condition: string | null; source?: SourceRange } | null = null;
   private frames = new Map<string, Promise<FrameData>>();
   private readonly lineBreakpoints = new Map<string, BurrBreakpoint[]>();
   private functionBreakpoints: BurrBreakpoint[] = [];
@@ -58,6 +70,11 @@ export class DebugEngine {
   private ended = false;
   stopOnEntry = false;
   breakOnErrors = true;
+  /** Set before start() for "Fork and Debug from Here": the first app must announce this fork. */
+  fork: RequestedFork | null = null;
+  /** The app the fork was applied to, once announced. */
+  forkedApp: string | null = null;
+  private refused = false;
 
   private source: StepSource | null = null;
 
@@ -76,7 +93,7 @@ export class DebugEngine {
     this.source = source;
     for (const bp of this.allBreakpoints()) mapBreakpoint(bp, this.graphs(), this.isReplay);
     return source.start({
-      app: (appId, graph) => this.onApp(appId, graph),
+      app: (appId, graph, parent) => this.onApp(appId, graph, parent ?? null),
       beforeStep: (step) => void this.onBeforeStep(step),
       stepped: (step, next) => this.onStepped(step, next),
       failed: (step, error) => this.onFailed(step, error),
@@ -115,14 +132,33 @@ export class DebugEngine {
 
   // ── what the source reports ──────────────────────────────────────────────
 
-  private onApp(appId: string, graph: GraphModel): void {
-    this.apps.set(appId, { graph, path: [] });
+  private onApp(appId: string, graph: GraphModel, parent: AppParent | null): void {
+    this.apps.set(appId, { graph, path: [], parent });
+    if (this.fork && this.forkedApp === null && !this.refused) this.checkFork(this.fork, appId, parent);
     const all = this.allBreakpoints();
     for (const bp of all) mapBreakpoint(bp, this.graphs(), this.isReplay);
     if (all.length) this.events.breakpointsChanged(all);
   }
 
+  /** The first app must be the fork; anything else would be debugged under a title that lies. */
+  private checkFork(fork: RequestedFork, appId: string, parent: AppParent | null): void {
+    const at = `step ${fork.sequenceId} of app ${fork.appId} (project "${fork.project}")`;
+    if (parent && parent.appId === fork.appId && parent.sequenceId === fork.sequenceId) {
+      this.forkedApp = appId;
+      this.events.output("console", `Forked ${at} as app ${appId}: it starts from that step's recorded state.\n`);
+      return;
+    }
+    this.refused = true;
+    this.events.output(
+      "stderr",
+      `Not forked: app ${appId} started without ${at}. The program's burr-ts does not apply the debugger's fork requests; ` +
+        `update burr-ts in the program's project to the version beside this extension. Stopping the program.\n`,
+    );
+    void this.terminate();
+  }
+
   private async onBeforeStep(step: StepSummary): Promise<void> {
+    if (this.refused) return;
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);
     this.current = { step, afterFailure: false, error: null };
@@ -136,11 +172,12 @@ export class DebugEngine {
     if (this.pauseRequested) return this.stop({ reason: "pause", description: `Paused before ${step.action}` });
     if (this.mode === "step") return this.stop({ reason: "step", description: `Before ${step.action}${taken ? ` (${via(taken)})` : ""}` });
     const candidates = [...transitionHits, ...this.allBreakpoints().filter((bp) => bp.targets.some((t) => t.kind === "action" && t.appId === step.appId && t.action === step.action))];
-    const hits = await this.breakpointsThatStop(candidates, step);
+    const hits = await breakpointsThatStop(candidates, step, this.evaluator(), (category, text) => this.events.output(category, text));
     if (this.current?.step !== step) return;
     if (hits.length === 0) return this.resumeCurrent(false);
     const viaTransition = hits.some((bp) => transitionHits.includes(bp));
     const description = viaTransition && taken ? `Transition ${via(taken)}` : `Breakpoint before ${step.action}`;
+    if (viaTransition && taken?.source) this.current.at = taken.source;
     const reason = hits.every((bp) => bp.functionName !== undefined) ? "function breakpoint" : "breakpoint";
     this.stop({ reason, description, breakpointIds: hits.map((bp) => bp.id) });
   }
@@ -152,8 +189,8 @@ export class DebugEngine {
       track.path.push(step);
     }
     if (!next) return;
-    const condition = track?.graph.transitions[next.transitionIndex]?.condition ?? null;
-    this.takenTransition = { from: step.action, to: next.to, condition };
+    const transition = track?.graph.transitions[next.transitionIndex];
+    this.takenTransition = { from: step.action, to: next.to, condition: transition?.condition ?? null, source: transition?.source };
     this.transitionHits = this.allBreakpoints().filter((bp) =>
       bp.targets.some((t) => t.kind === "transition" && t.appId === step.appId && t.transitionIndex === next.transitionIndex && t.from === step.action),
     );
@@ -168,49 +205,11 @@ export class DebugEngine {
   private onEnded(summary: string): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.fork && this.forkedApp === null && !this.refused) {
+      this.events.output("stderr", `Not forked: the program ended before an app took step ${this.fork.sequenceId} of app ${this.fork.appId} (see its error above).\n`);
+    }
     this.current = null;
     this.events.ended(summary);
-  }
-
-  private async breakpointsThatStop(candidates: BurrBreakpoint[], step: StepSummary): Promise<BurrBreakpoint[]> {
-    const stopping: BurrBreakpoint[] = [];
-    for (const bp of candidates) {
-      if (bp.condition && bp.condition.trim()) {
-        try {
-          if (!truthy(await this.steps.evaluate(step.appId, step.index, bp.condition))) continue;
-        } catch (err) {
-          this.events.output("stderr", `Breakpoint condition "${bp.condition}" failed before ${step.action}: ${(err as Error).message}\n`);
-          stopping.push(bp);
-          continue;
-        }
-      }
-      bp.hits++;
-      try {
-        if (!hitConditionHolds(bp.hitCondition, bp.hits)) continue;
-      } catch (err) {
-        this.events.output("stderr", `${(err as Error).message}\n`);
-      }
-      if (bp.logMessage !== undefined) {
-        this.events.output("console", (await this.interpolate(bp.logMessage, step)) + "\n");
-        continue;
-      }
-      stopping.push(bp);
-    }
-    return stopping;
-  }
-
-  private async interpolate(message: string, step: StepSummary): Promise<string> {
-    const pieces = await Promise.all(
-      splitLogMessage(message).map(async (part) => {
-        if (!part.expression) return part.text;
-        try {
-          return renderInline(await this.steps.evaluate(step.appId, step.index, part.text));
-        } catch (err) {
-          return `<${(err as Error).message}>`;
-        }
-      }),
-    );
-    return pieces.join("");
   }
 
   private stop(info: StopInfo): void {
@@ -279,7 +278,7 @@ export class DebugEngine {
     const track = this.apps.get(waiting.step.appId);
     const path = track?.path ?? [];
     for (let i = Math.min(waiting.step.index, path.length) - 1; i >= 0; i--) {
-      const hit = await this.breakpointAtTakenStep(path[i]);
+      const hit = await breakpointAtTakenStep(this.allBreakpoints(), path[i], this.evaluator());
       if (hit) return this.rewindTo(i, "breakpoint", "Reversed to breakpoint before", [hit.id]);
     }
     if (waiting.step.index === 0) throw new Error(`app "${waiting.step.appId}" is at its first step: there is nothing to go back to`);
@@ -290,25 +289,14 @@ export class DebugEngine {
     await this.rewindTo(index, "goto", "Restarted at");
   }
 
-  private async breakpointAtTakenStep(step: StepSummary): Promise<BurrBreakpoint | null> {
-    for (const bp of this.allBreakpoints()) {
-      if (bp.logMessage !== undefined) continue;
-      if (!bp.targets.some((t) => t.kind === "action" && t.appId === step.appId && t.action === step.action)) continue;
-      if (bp.condition && bp.condition.trim()) {
-        try {
-          if (!truthy(await this.steps.evaluate(step.appId, step.index, bp.condition))) continue;
-        } catch {
-          continue;
-        }
-      }
-      return bp;
-    }
-    return null;
+  private evaluator(): Evaluate {
+    return (step, expression) => this.steps.evaluate(step.appId, step.index, expression);
   }
 
   private async rewindTo(index: number, reason: StopReason, verb: string, breakpointIds?: number[]): Promise<void> {
     const waiting = this.requireWaiting("rewind");
-    const step = await this.steps.rewind(waiting.step.appId, index);
+    const { note, ...step } = await this.steps.rewind(waiting.step.appId, index);
+    if (note) this.events.output("console", `${note}\n`);
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);
     this.current = { step, afterFailure: waiting.afterFailure, error: null };
@@ -359,17 +347,4 @@ export class DebugEngine {
   }
 }
 
-export function truthy(value: WireValue): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === "object") return Object.keys(value).length > 0;
-  return Boolean(value);
-}
-
-export function renderInline(value: WireValue): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** "from → to: <condition text>", the way a stop names the transition that led to it. */
-function via(t: { from: string; to: string; condition: string | null }): string {
-  return t.condition === null ? `${t.from} → ${t.to}` : `${t.from} → ${t.to}: ${t.condition}`;
-}
+export { renderInline, truthy } from "./breakpointHits.js";

@@ -2,7 +2,7 @@
 // the program with the port and a one-time token in its environment, and
 // turns gate messages into source events.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import {
   DEBUG_PORT_ENV,
@@ -22,6 +22,10 @@ import { fillMissingSources } from "./sourceFallback.js";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const HELLO_TIMEOUT_MS = 5_000;
+// Connections waiting for their hello at once; more are closed on arrival.
+const MAX_PENDING = 8;
+// The hello is ~150 characters; anything much longer before it is refused.
+const MAX_HELLO_CHARS = 4096;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestWithoutId = DistributiveOmit<AdapterRequest, "id">;
@@ -40,6 +44,7 @@ export class ProgramSource implements StepSource {
   private events: SourceEvents | null = null;
   private readonly token = randomBytes(24).toString("hex");
   private tokenUsed = false;
+  private pending = 0;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
   private exited: Promise<void> = Promise.resolve();
@@ -94,8 +99,9 @@ export class ProgramSource implements StepSource {
     return expect(await this.request({ type: "evaluate", appId, index, expression }), "evaluate").value;
   }
 
-  async rewind(appId: string, index: number): Promise<StepSummary> {
-    return expect(await this.request({ type: "rewind", appId, index }), "rewind").step;
+  async rewind(appId: string, index: number): Promise<StepSummary & { note?: string }> {
+    const body = expect(await this.request({ type: "rewind", appId, index }), "rewind");
+    return typeof body.note === "string" ? { ...body.step, note: body.note } : body.step;
   }
 
   async setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue> {
@@ -113,37 +119,68 @@ export class ProgramSource implements StepSource {
     this.closeServer();
   }
 
+  // Everything a connection sends before its hello is untrusted (any local process can connect):
+  // a few connections may wait at once, each for a short time, with one short line.
   private accept(socket: Socket): void {
+    socket.on("error", () => undefined);
+    if (this.pending >= MAX_PENDING) {
+      socket.destroy();
+      return;
+    }
+    this.pending++;
     socket.setNoDelay(true);
     socket.setEncoding("utf8");
-    let accepted = false;
-    const refuse = (reason: string) => {
-      socket.end(encodeMessage({ type: "welcome", accepted: false, reason }));
-      socket.destroy();
+    let state: "pending" | "accepted" | "refused" = "pending";
+    const settle = (next: "accepted" | "refused") => {
+      if (state === "pending") this.pending--;
+      state = next;
+      clearTimeout(helloTimer);
     };
-    const helloTimer = setTimeout(() => refuse("no hello within 5 s"), HELLO_TIMEOUT_MS);
+    const refuse = (reason: string) => {
+      if (state === "refused") return;
+      settle("refused");
+      decoder.stop();
+      socket.pause(); // read no more of what the peer sends
+      socket.end(encodeMessage({ type: "welcome", accepted: false, reason }));
+      // Do not wait for a peer that never reads: the socket goes shortly after the refusal is flushed.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    };
+    const helloTimer = setTimeout(() => refuse(`no hello within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS);
     const decoder = new LineDecoder(
       (message) => {
-        if (!isGateMessage(message)) return;
-        if (!accepted) {
-          clearTimeout(helloTimer);
-          if (message.type !== "hello" || this.tokenUsed || !sameToken(message.token, this.token)) {
-            refuse(this.tokenUsed ? "this session already has its program connected" : "wrong debug token");
-            return;
-          }
-          accepted = true;
-          this.tokenUsed = true;
-          this.link = socket;
-          this.send({ type: "welcome", accepted: true });
+        if (state === "accepted") {
+          if (isGateMessage(message)) this.handle(message);
           return;
         }
-        this.handle(message);
+        const hello = message as { type?: unknown; token?: unknown } | null;
+        if (hello === null || typeof hello !== "object" || hello.type !== "hello" || this.tokenUsed || !sameToken(hello.token, this.token)) {
+          refuse(this.tokenUsed ? "this session already has its program connected" : "wrong debug token");
+          return;
+        }
+        settle("accepted");
+        decoder.maxLineChars = Number.POSITIVE_INFINITY;
+        this.tokenUsed = true;
+        this.link = socket;
+        this.send({ type: "welcome", accepted: true });
       },
-      (line) => this.events?.output("stderr", `burr debugger: ignored a malformed message from the program: ${line.slice(0, 200)}\n`),
+      (line) => {
+        if (state !== "accepted") refuse("the first message must be a hello line of JSON");
+        else this.events?.output("stderr", `burr debugger: ignored a malformed message from the program: ${line.slice(0, 200)}\n`);
+      },
+      () => refuse(`the hello line is longer than ${MAX_HELLO_CHARS} characters`),
     );
-    socket.on("data", (chunk: string) => decoder.push(chunk));
-    socket.on("error", () => undefined);
+    decoder.maxLineChars = MAX_HELLO_CHARS;
+    socket.on("data", (chunk: string) => {
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        // A handler failing on what a peer sent must not take the adapter down.
+        if (state === "accepted") this.events?.output("stderr", `burr debugger: could not handle a message from the program: ${(err as Error).message}\n`);
+        else refuse("malformed hello");
+      }
+    });
     socket.on("close", () => {
+      if (state === "pending") settle("refused");
       clearTimeout(helloTimer);
       if (socket === this.link) {
         this.link = null;
@@ -157,7 +194,7 @@ export class ProgramSource implements StepSource {
     if (!events) return;
     switch (message.type) {
       case "app":
-        events.app(message.appId, fillMissingSources(message.graph, this.command.program));
+        events.app(message.appId, fillMissingSources(message.graph, this.command.program), message.parent ?? null);
         return;
       case "beforeStep":
         events.beforeStep(message.step);
@@ -223,9 +260,11 @@ export class ProgramSource implements StepSource {
   }
 }
 
+// Digests have one length whatever was sent, so the comparison is constant-time and cannot throw.
 function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== "string" || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (typeof given !== "string") return false;
+  const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function expect<K extends ResponseBody["kind"]>(body: ResponseBody, kind: K): Extract<ResponseBody, { kind: K }> {

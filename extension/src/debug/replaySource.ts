@@ -5,10 +5,18 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { readKeyPath } from "../../../runtime/src/debug/wire.js";
+import { placeGraphSources } from "../runs/model/workspacePaths.js";
 import { loadTrackedRun, type RecordedStep, type TrackedRun } from "./trackedRun.js";
 import type { FrameData, SourceEvents, StepSource, StepSummary, WireValue } from "./source.js";
 
 export const END_OF_RUN = "(end of run)";
+
+export interface ReplaySources {
+  /** Workspace folders (the launch's sourceRoots, else its cwd). */
+  roots?: string[];
+  /** Recorded file → the workspace file chosen for it (null: none). */
+  chosen?: Record<string, string | null>;
+}
 
 export class ReplaySource implements StepSource {
   readonly kind = "replay";
@@ -21,12 +29,16 @@ export class ReplaySource implements StepSource {
   constructor(
     private readonly target: string,
     private readonly trackingDir?: string,
+    /** Where sources may be shown: a run from another checkout is placed inside these folders, never outside. */
+    private readonly sources: ReplaySources = {},
   ) {}
 
   async start(events: SourceEvents): Promise<void> {
     this.events = events;
     const dir = this.resolveDirectory();
-    const run = await loadTrackedRun(dir);
+    const loaded = await loadTrackedRun(dir);
+    const roots = this.sources.roots ?? [];
+    const run = roots.length ? { ...loaded, graph: placeGraphSources(loaded.graph, roots, this.sources.chosen) } : loaded;
     this.run = run;
     for (const warning of run.warnings) events.output("stderr", `${warning}\n`);
     events.output("console", `Replaying ${run.steps.length} recorded steps of app "${run.appId}" from ${dir} (no code runs)\n`);

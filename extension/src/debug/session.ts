@@ -44,6 +44,7 @@ export class BurrDebugSession extends DebugSession {
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   private terminated = false;
   private sessionName = "burr";
+  private programName = "burr";
 
   constructor(private readonly host: SessionHost = { adapterDir: __dirname }) {
     super();
@@ -60,7 +61,7 @@ export class BurrDebugSession extends DebugSession {
       },
       output: (category, text) => this.output(category, text),
       breakpointsChanged: (bps) => bps.forEach((bp) => this.sendEvent(new BreakpointEvent("changed", this.toDap(bp)))),
-      position: (appId, graph, highlight) => this.host.onPosition?.(appId, graph, highlight, this.sessionName),
+      position: (appId, graph, highlight) => this.host.onPosition?.(appId, graph, highlight, this.titleOf(appId)),
       ended: (summary) => this.end(summary),
     });
   }
@@ -95,10 +96,16 @@ export class BurrDebugSession extends DebugSession {
     this.sessionName = typeof name === "string" && name ? name : basename(args.program ?? args.replay ?? "burr");
     let source: StepSource;
     try {
-      if (args.replay) source = new ReplaySource(args.replay, args.trackingDir);
+      if (args.replay) {
+        const roots = Array.isArray(args.sourceRoots) ? args.sourceRoots.filter((r): r is string => typeof r === "string") : args.cwd ? [args.cwd] : [];
+        const chosen = args.sourceMap && typeof args.sourceMap === "object" ? args.sourceMap : undefined;
+        source = new ReplaySource(args.replay, args.trackingDir, { roots, chosen });
+      }
       else {
         const command = resolveProgramCommand(args, this.host.adapterDir);
         this.output("console", `Running ${command.program} (${command.note})\n`);
+        this.programName = basename(command.program);
+        if (command.fork) this.engine.fork = { project: command.fork.project, appId: command.fork.appId, sequenceId: command.fork.sequenceId };
         source = new ProgramSource(command);
       }
     } catch (err) {
@@ -211,8 +218,10 @@ export class BurrDebugSession extends DebugSession {
       totalFrames: steps.length,
       stackFrames: shown.map((step, i) => {
         const action = engine?.apps.get(step.appId)?.graph.actions.find((a) => a.name === step.action);
-        const label = start + i === 0 ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
-        const where = action?.source;
+        const top = start + i === 0;
+        const label = top ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
+        // A stop on a transition breakpoint shows the transition's line, where the breakpoint is.
+        const where = (top ? engine?.waiting?.at : undefined) ?? action?.source;
         const frame = where
           ? new StackFrame(step.index + 1, label, new Source(basename(where.file), where.file), this.convertDebuggerLineToClient(where.start.line), this.convertDebuggerColumnToClient(where.start.character))
           : new StackFrame(step.index + 1, label);
@@ -254,8 +263,8 @@ export class BurrDebugSession extends DebugSession {
       if (!parent || parent.scope !== "State" || parent.frameIndex !== top) {
         throw new Error("only the State of the top frame (the step about to run) can be edited");
       }
-      const key = Array.isArray(parent.value) ? Number(args.name) : args.name;
-      const value = await engine.setValue([...parent.path, key], parseEditedValue(args.value));
+      const { step: key, current } = this.variables.childToEdit(parent, args.name);
+      const value = await engine.setValue([...parent.path, key], parseEditedValue(args.value, current));
       const variable = this.variables.variable(args.name, { ...parent, path: [...parent.path, key], value });
       response.body = { value: variable.value, variablesReference: variable.variablesReference, indexedVariables: variable.indexedVariables };
       this.sendResponse(response);
@@ -307,6 +316,13 @@ export class BurrDebugSession extends DebugSession {
     this.output("console", `${summary}\n`);
     this.sendEvent(new TerminatedEvent());
     this.host.onEnded?.();
+  }
+
+  /** The session's name belongs to the forked app only: another app of a fork session is named after the program. */
+  private titleOf(appId: string): string {
+    const engine = this.engine;
+    if (!engine.fork || engine.forkedApp === appId) return this.sessionName;
+    return `Debug ${this.programName}`;
   }
 
   private output(category: "stdout" | "stderr" | "console", text: string): void {

@@ -5,8 +5,15 @@ import type { FrameData, StepSummary, WireValue } from "../../../runtime/src/deb
 
 export type { FrameData, StepSummary, WireValue };
 
+export interface AppParent {
+  appId: string;
+  partitionKey: string | null;
+  sequenceId: number | null;
+}
+
 export interface SourceEvents {
-  app(appId: string, graph: GraphModel): void;
+  /** A new app; `parent` is the step it was forked from, if any. */
+  app(appId: string, graph: GraphModel, parent?: AppParent | null): void;
   /** A step is about to run and waits for resume(). */
   beforeStep(step: StepSummary): void;
   stepped(step: StepSummary, next: { to: string; transitionIndex: number } | null): void;
@@ -23,7 +30,8 @@ export interface StepSource {
   resume(appId: string, retry: boolean): void;
   frame(appId: string, index: number): Promise<FrameData>;
   evaluate(appId: string, index: number, expression: string): Promise<WireValue>;
-  rewind(appId: string, index: number): Promise<StepSummary>;
+  /** `note`: something the debug console should say about the rewind (e.g. it crossed a run() call). */
+  rewind(appId: string, index: number): Promise<StepSummary & { note?: string }>;
   setValue(appId: string, path: (string | number)[], value: WireValue): Promise<WireValue>;
   /** Stop the program (or the replay); resolves when it is gone. */
   terminate(): Promise<void>;

@@ -3,6 +3,7 @@
 import { Handles } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { WireValue } from "./source.js";
+import { asTagged, parseTaggedEdit, taggedChildren, taggedPreview } from "./taggedValues.js";
 
 export type ScopeName = "State" | "Inputs" | "Result" | "Changes" | "Value";
 
@@ -12,6 +13,8 @@ export interface ValueRef {
   /** Path from the scope's root (for State, path[0] is the state key). */
   path: (string | number)[];
   value: WireValue;
+  /** Inside a Set or a registered class: shown, but edited only as a whole. */
+  readOnly?: boolean;
 }
 
 /** Lists longer than this show only indexed children, fetched a page at a time. */
@@ -41,19 +44,30 @@ export class VariableStore {
   variable(name: string, ref: ValueRef): DebugProtocol.Variable {
     const value = ref.value;
     const variable: DebugProtocol.Variable = { name, value: preview(value), variablesReference: this.reference(ref) };
-    if (Array.isArray(value)) {
+    const tagged = asTagged(value);
+    if (tagged) {
+      variable.type = tagged.key;
+    } else if (Array.isArray(value)) {
       variable.type = "array";
       if (value.length > PAGE_THRESHOLD) variable.indexedVariables = value.length;
     } else {
       variable.type = value === null ? "null" : typeof value === "object" ? "object" : typeof value;
     }
-    if (ref.scope === "State") variable.evaluateName = evaluateName(ref.path);
+    if (ref.scope === "State" && !ref.readOnly) variable.evaluateName = evaluateName(ref.path);
+    if (ref.readOnly) variable.presentationHint = { attributes: ["readOnly"] };
     return variable;
   }
 
   children(parent: ValueRef, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
     const value = parent.value;
     const child = (key: string | number, v: WireValue) => this.variable(String(key), { ...parent, path: [...parent.path, key], value: v });
+    const tagged = asTagged(value);
+    if (tagged) {
+      if (args.filter === "indexed") return [];
+      return taggedChildren(tagged).map((c) =>
+        this.variable(c.name, { ...parent, path: [...parent.path, c.step ?? c.name], value: c.value, readOnly: parent.readOnly || c.step === null }),
+      );
+    }
     if (Array.isArray(value)) {
       if (args.filter === "named") return [];
       const start = args.start ?? 0;
@@ -66,14 +80,34 @@ export class VariableStore {
     }
     return [];
   }
+
+  /** The path step and current value of a child being edited; throws when it can only be edited as a whole. */
+  childToEdit(parent: ValueRef, name: string): { step: string | number; current: WireValue } {
+    const tagged = asTagged(parent.value);
+    if (parent.readOnly || (tagged && tagged.key !== "Map")) {
+      throw new Error(`"${name}" is inside a ${tagged?.key ?? "value"} that can only be edited as a whole: edit its parent`);
+    }
+    if (tagged) {
+      const child = taggedChildren(tagged).find((c) => c.name === name);
+      if (!child || child.step === null) throw new Error(`Map entry "${name}" has a key that is not text or a number: edit the whole Map`);
+      return { step: child.step, current: child.value };
+    }
+    if (Array.isArray(parent.value)) return { step: Number(name), current: parent.value[Number(name)] ?? null };
+    const record = parent.value !== null && typeof parent.value === "object" ? parent.value : {};
+    return { step: name, current: record[name] ?? null };
+  }
 }
 
 export function isStructured(value: WireValue): boolean {
+  const tagged = asTagged(value);
+  if (tagged) return taggedChildren(tagged).length > 0;
   return value !== null && typeof value === "object" && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0);
 }
 
 /** One line: primitives as JSON, structures as a short summary. */
 export function preview(value: WireValue): string {
+  const tagged = asTagged(value);
+  if (tagged) return taggedPreview(tagged, shorten);
   if (Array.isArray(value)) return value.length === 0 ? "[]" : `Array(${value.length}) ${shorten(JSON.stringify(value), 80)}`;
   if (value !== null && typeof value === "object") return shorten(JSON.stringify(value), 100);
   return JSON.stringify(value);
@@ -87,8 +121,13 @@ function evaluateName(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`)).join("");
 }
 
-/** Parses what the user typed into a value: JSON, else an error saying how to write it. */
-export function parseEditedValue(text: string): WireValue {
+/** Parses what the user typed into a value: for a typed value (a Date...) text of that type, else JSON; an error says how to write it. */
+export function parseEditedValue(text: string, current: WireValue = null): WireValue {
+  const tagged = asTagged(current);
+  return tagged ? parseTaggedEdit(tagged, text, parseJson) : parseJson(text);
+}
+
+function parseJson(text: string): WireValue {
   try {
     return JSON.parse(text) as WireValue;
   } catch {

@@ -9,6 +9,8 @@ import { pathOf } from "./model/path.js";
 import { fullStep } from "./model/materialize.js";
 import { buildStepView } from "./model/stepView.js";
 import type { RunsNode, RunsTreeModel } from "./model/treeModel.js";
+import { placeGraphSources } from "./model/workspacePaths.js";
+import { chooseSourceFiles, workspaceRoots } from "./placeSources.js";
 import { RunViewPanel } from "./runViewPanel.js";
 import type { RunsTreeProvider } from "./treeProvider.js";
 
@@ -59,7 +61,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
       return;
     }
     const actions = run.steps.map((s) => s.action);
-    await graph.showModel(`run:${app.source.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, run.graph, {
+    // Clicking a node opens its source in this workspace, never a file of the checkout that recorded the run.
+    const placed = placeGraphSources(run.graph, workspaceRoots());
+    await graph.showModel(`run:${app.source.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, placed, {
       ...pathOf(actions),
       current: actions[actions.length - 1] ?? null,
     });
@@ -70,9 +74,13 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
       void vscode.window.showWarningMessage(`Replay needs a tracked run (withTracker): ${app.source.label} holds persisted state only.`);
       return;
     }
+    const run = await model.readApp(app.source, app.project, app.app);
+    const sourceMap = await chooseSourceFiles(run.graph);
+    if (!sourceMap) return;
     const folder = vscode.workspace.workspaceFolders?.[0];
     await vscode.debug.startDebugging(folder, {
       type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.source.appDirectory(app.project, app.app.appId),
+      sourceRoots: workspaceRoots(), sourceMap,
       // Without a stop a replay (no code runs) reaches its end at once and the session is over before it is seen.
       stopOnEntry: true,
     });

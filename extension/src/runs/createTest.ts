@@ -1,13 +1,15 @@
-// "Create test from step": find the action's module, generate the mocha test
-// beside the workspace's tests (test/burr/), and open it.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// "Create test from step": find the action's module inside the workspace (a
+// run from another checkout is placed by its recorded path's trailing folders;
+// ask when that is ambiguous), generate the test for the folder's own test
+// framework beside its tests (test/burr/), importing within the folder, and open it.
+import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import type { StepNode } from "./commands.js";
 import { fullStep } from "./model/materialize.js";
+import { detectTestFramework } from "./model/testFramework.js";
 import { findExportName, generateStepTest, importSpecifier } from "./model/testCodegen.js";
 import { constructorDraft, findDecoratedMethod } from "./model/decoratedSource.js";
+import { isInside, placeInWorkspace, recordedPath } from "./model/workspacePaths.js";
 
 export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | undefined> {
   const { run } = node;
@@ -17,20 +19,13 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
   if (!action) {
     throw new Error(`Step ${step.sequenceId} ran "${step.action}", which the run's graph does not describe (${run.warnings[0] ?? "graph.json has no such action"}); cannot find its code`);
   }
-  let moduleFile = action.source?.file;
-  if (moduleFile?.startsWith("file:")) moduleFile = fileURLToPath(moduleFile);
-  if (moduleFile && !existsSync(moduleFile)) moduleFile = undefined;
-  if (!moduleFile) {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false, filters: { TypeScript: ["ts", "mts", "js", "mjs"] }, openLabel: `Module exporting ${step.action}`,
-      title: `The run does not record where "${step.action}" is defined (a Python Burr run, or no source). Pick the module that exports it.`,
-    });
-    if (!picked?.[0]) return undefined;
-    moduleFile = picked[0].fsPath;
-  }
+  const moduleFile = await findModule(step.action, action.source?.file);
+  if (!moduleFile) return undefined;
   const sourceText = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(moduleFile))).toString("utf8");
+  // The recorded line holds for the workspace's copy too (the same source, placed by its path).
+  const line = action.source ? action.source.start.line : undefined;
   // A decorated method: the test constructs its class (asking how when the constructor takes arguments).
-  const decorated = action.source?.file === moduleFile ? findDecoratedMethod(sourceText, step.action, action.source.start.line) : null;
+  const decorated = line !== undefined ? findDecoratedMethod(sourceText, step.action, line) : null;
   let construct: string | undefined;
   if (decorated) {
     construct = constructorDraft(decorated);
@@ -43,19 +38,23 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
       construct = typed.trim() || construct;
     }
   }
-  let found = decorated ? { name: decorated.className, factory: false } : findExportName(sourceText, step.action, action.source?.file === moduleFile ? action.source.start.line : undefined);
+  let found = decorated ? { name: decorated.className, factory: false } : findExportName(sourceText, step.action, line);
   if (!found) {
-    const name = await vscode.window.showInputBox({ title: `Which export of ${vscode.workspace.asRelativePath(moduleFile)} is the action "${step.action}"?`, value: step.action });
+    const name = await vscode.window.showInputBox({
+      title: `Which export of ${vscode.workspace.asRelativePath(moduleFile)} is the action "${step.action}"?`,
+      value: /^[A-Za-z_$][\w$]*$/.test(step.action) ? step.action : "",
+      validateInput: (v) => (/^[A-Za-z_$][\w$]*$/.test(v) ? undefined : "the name the module exports it under (an identifier)"),
+    });
     if (!name) return undefined;
     found = { name, factory: false };
   }
-  const exportName = found.name;
-  const factory = found.factory;
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(moduleFile)) ?? vscode.workspace.workspaceFolders?.[0];
-  const baseDir = folder?.uri.fsPath ?? dirname(moduleFile);
-  const draft = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: "", exportName, factory, ...(construct ? { construct } : {}) });
-  const testFile = join(baseDir, "test", "burr", draft.fileName);
-  const generated = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: importSpecifier(testFile, moduleFile), exportName, factory, ...(construct ? { construct } : {}) });
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(moduleFile));
+  if (!folder) throw new Error(`${moduleFile} is not inside an open workspace folder`);
+  const framework = detectTestFramework(folder.uri.fsPath);
+  const base = { project: node.project, appId: node.appId, step, previous, writes: action.writes, exportName: found.name, factory: found.factory, framework, ...(construct ? { construct } : {}) };
+  const draft = generateStepTest({ ...base, importPath: "" });
+  const testFile = join(folder.uri.fsPath, "test", "burr", draft.fileName);
+  const generated = generateStepTest({ ...base, importPath: importSpecifier(testFile, moduleFile) });
   const uri = vscode.Uri.file(testFile);
   const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
   if (exists) {
@@ -66,4 +65,31 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
   await vscode.window.showTextDocument(uri);
   for (const n of generated.notes) void vscode.window.showInformationMessage(n);
   return uri;
+}
+
+/** The module defining the action, inside the workspace: placed from the run's record, chosen when ambiguous, else picked. */
+async function findModule(actionName: string, recorded: string | undefined): Promise<string | undefined> {
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  if (roots.length === 0) throw new Error("open the folder of the app's code first: the test is written into it");
+  if (recorded) {
+    const sameName = await vscode.workspace.findFiles(`**/${basename(recordedPath(recorded))}`, "**/node_modules/**", 200);
+    const placed = placeInWorkspace(recorded, roots, sameName.map((u) => u.fsPath));
+    if (placed.kind === "inside") return placed.file;
+    if (placed.kind === "ambiguous") {
+      const picked = await vscode.window.showQuickPick(
+        placed.candidates.map((file) => ({ label: vscode.workspace.asRelativePath(file), file })),
+        { title: `The run recorded "${actionName}" in ${recordedPath(recorded)}. Which file of this workspace is it?` },
+      );
+      return picked?.file;
+    }
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false, filters: { TypeScript: ["ts", "mts", "js", "mjs"] }, openLabel: `Module exporting ${actionName}`, defaultUri: vscode.Uri.file(roots[0]),
+    title: recorded
+      ? `The run recorded "${actionName}" in ${recordedPath(recorded)}, which has no counterpart in this workspace. Pick the module that exports it.`
+      : `The run does not record where "${actionName}" is defined (a Python Burr run, or no source). Pick the module that exports it.`,
+  });
+  const file = picked?.[0]?.fsPath;
+  if (file && !isInside(file, roots)) throw new Error(`${file} is outside the workspace: pick the module inside it (the test imports it from there)`);
+  return file;
 }

@@ -1,44 +1,37 @@
 // "Fork and debug from here": launch the app's program under the burr debugger
-// with the fork point in its environment. The program forks itself through its
-// own loader (initializeFrom({ forkFromAppId, forkFromSequenceId, … })), so no
-// persister, and no native code, is loaded into the extension host.
+// with a fork request. The runtime applies it to the first app the program
+// builds (the program's own initializeFrom need not cooperate), so no
+// persister, and no native code, is loaded into the extension host; a
+// program whose runtime cannot fork is stopped with the reason.
+import { dirname } from "node:path";
 import * as vscode from "vscode";
+import type { ForkLaunch } from "../debug/programCommand.js";
 import type { StepNode } from "./commands.js";
 
-export const FORK_ENV = {
-  appId: "BURR_FORK_FROM_APP_ID",
-  sequenceId: "BURR_FORK_FROM_SEQUENCE_ID",
-  partitionKey: "BURR_FORK_FROM_PARTITION_KEY",
-  project: "BURR_FORK_FROM_PROJECT",
-} as const;
-
-export function forkEnv(step: StepNode): Record<string, string> {
-  return {
-    [FORK_ENV.appId]: step.appId,
-    [FORK_ENV.sequenceId]: String(step.step.sequenceId),
-    [FORK_ENV.partitionKey]: step.run.partitionKey ?? "",
-    [FORK_ENV.project]: step.project,
-  };
+/** The launch configuration's "fork": where the tracked step is. */
+export function forkLaunch(step: StepNode): ForkLaunch {
+  const dir = step.source.appDirectory?.(step.project, step.appId);
+  if (step.source.kind !== "trackingDir" || !dir) {
+    throw new Error(`Fork and Debug needs a tracked run (withTracker): ${step.source.label} holds persisted state, which the program's own initializeFrom loads`);
+  }
+  // <trackingDir>/<project>/<appId>
+  return { trackingDir: dirname(dirname(dir)), project: step.project, appId: step.appId, partitionKey: step.run.partitionKey ?? null, sequenceId: step.step.sequenceId };
 }
 
-export async function forkAndDebug(context: vscode.ExtensionContext, step: StepNode): Promise<void> {
+export async function forkAndDebug(context: vscode.ExtensionContext, step: StepNode): Promise<boolean> {
+  const fork = forkLaunch(step);
   const program = await pickProgram(context, step.project);
-  if (!program) return;
+  if (!program) return false;
   const folder = vscode.workspace.getWorkspaceFolder(program) ?? vscode.workspace.workspaceFolders?.[0];
-  const started = await vscode.debug.startDebugging(folder, {
+  return vscode.debug.startDebugging(folder, {
     type: "burr",
     request: "launch",
-    name: `Fork ${step.appId} at step ${step.step.sequenceId}`,
+    name: `Fork ${step.appId.slice(0, 8)} at step ${step.step.sequenceId}`,
     program: program.fsPath,
+    cwd: folder?.uri.fsPath,
     stopOnEntry: true,
-    env: forkEnv(step),
+    fork,
   });
-  if (started) {
-    void vscode.window.showInformationMessage(
-      `Started ${vscode.workspace.asRelativePath(program)} with ${FORK_ENV.appId}=${step.appId} and ${FORK_ENV.sequenceId}=${step.step.sequenceId}. ` +
-        `Your program must pass them to initializeFrom(loader, { forkFromAppId, forkFromSequenceId, forkFromPartitionKey }) to fork.`,
-    );
-  }
 }
 
 /** The program that runs this project's app: remembered per project, else chosen by the user. */
@@ -57,7 +50,7 @@ async function pickProgram(context: vscode.ExtensionContext, project: string): P
   items.push({ label: "$(folder-opened) Choose another program…" });
   const chosen = await vscode.window.showQuickPick(items, {
     title: `Which program runs project "${project}"?`,
-    placeHolder: "It is launched under the debugger with BURR_FORK_FROM_* in its environment",
+    placeHolder: "It runs under the debugger; its first app starts from the chosen step",
   });
   if (!chosen) return undefined;
   let uri = chosen.uri;

@@ -2,6 +2,7 @@
 // (`class X extends Action { run; update }`, typed with
 // `extends Action.withState<S>()(spec)`) and what they share (declared
 // reads/writes/inputs, `.bind`, the definition site).
+import { isStandardSchema, type StandardSchemaV1 } from "../state/standardSchema.js";
 import { State } from "../state/state.js";
 import type { ActionState } from "../state/typed.js";
 import type { StateKey, StateValues } from "../state/types.js";
@@ -35,6 +36,8 @@ export interface ActionSpec {
   tags?: readonly string[];
   /** `captureAs("error")`: an exception from the action is written to that key (one of `writes`) instead of failing the step. */
   onError?: ErrorCapture;
+  /** A Standard Schema (zod, valibot, arktype) checking the keys this action writes before its step commits (as withStateSchema does for the app). */
+  stateSchema?: StandardSchemaV1;
 }
 
 /** @internal Gives an action built from a spec its declared fields (every spec-built action's constructor). */
@@ -50,6 +53,7 @@ export interface NormalizedSpec {
   optionalInputs: readonly string[];
   tags: readonly string[];
   onError: ErrorCapture | null;
+  stateSchema?: StandardSchemaV1 | null;
 }
 
 /** What executing an action produced, before the runtime checks it. */
@@ -73,6 +77,8 @@ export abstract class ActionBase {
   tags: readonly string[] = [];
   /** Where the action's exceptions go (`captureAs(key)`); null: they fail the step. */
   onError: ErrorCapture | null = null;
+  /** Checks this action's writes before its step commits (spec `stateSchema`); null: only the app's schema, if any. */
+  stateSchema: StandardSchemaV1 | null = null;
   /** True for streaming actions: `streamResult` yields their partial results. */
   get streaming(): boolean {
     return false;
@@ -263,6 +269,7 @@ export function normalizeSpec(spec: ActionSpec): NormalizedSpec {
     optionalInputs: spec.optionalInputs ?? [],
     tags: spec.tags ?? [],
     onError: spec.onError ?? null,
+    stateSchema: spec.stateSchema ?? null,
   };
 }
 
@@ -282,4 +289,7 @@ export function checkSpec(spec: ActionSpec): void {
     }
   }
   if (spec.onError !== undefined && spec.onError !== null) checkCapture(spec.onError, spec.writes ?? []);
+  if (spec.stateSchema !== undefined && !isStandardSchema(spec.stateSchema)) {
+    throw new ConfigurationError('An action spec\'s "stateSchema" must be a Standard Schema (zod 4, valibot, arktype...)', { key: "stateSchema" });
+  }
 }

@@ -60,6 +60,11 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   private readonly hasExecuteHooks: boolean;
   /** Bumped by rewind, so a step in progress knows to choose again. */
   private rewinds = 0;
+  /** Under the debugger: which call of the program (run, step, …) is running, and its name. */
+  private calls = 0;
+  private callMethod: ExecuteMethod = "run";
+  /** Under the debugger, after a step back past a call's start: that earlier call's inputs, until this call returns. */
+  private replayed: { inputs: Inputs | undefined } | null = null;
 
   /** @internal Made by ApplicationBuilder.build(). */
   constructor(config: ApplicationConfig<S>) {
@@ -72,6 +77,11 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
     this.hasExecuteHooks = this.hooks.has("preApplicationExecuteCall") || this.hooks.has("postApplicationExecuteCall");
   }
 
+  /** True when a transition applies, so step() would run an action (Burr's has_next_action). */
+  hasNextAction(): boolean {
+    return this.nextAction() !== null;
+  }
+
   /** The graph as Mermaid or Graphviz DOT text. */
   visualize(format: "mermaid" | "dot" = "mermaid"): string {
     if (format === "dot") return toDot(this.graph);
@@ -82,6 +92,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   /** Runs one action. Resolves to null when no transition applies (the app has ended). */
   async step(opts: { inputs?: Inputs } = {}): Promise<StepResult<S> | null> {
     if (this.ready !== null) await this.awaitReady();
+    if (this.gate !== null) this.beginCall("step");
     checkUserInputs(opts.inputs, this.uid);
     if (!this.hasExecuteHooks) return this.stepAny(opts.inputs);
     await this.executeHook("preApplicationExecuteCall", "step", null);
@@ -98,6 +109,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   /** Steps until a halt condition holds or the app ends; yields every step. Returns what run() would. */
   async *iterate(opts: RunOptions = {}): AsyncGenerator<StepResult<S>, RunResult<S>, undefined> {
     if (this.ready !== null) await this.awaitReady();
+    if (this.gate !== null) this.beginCall("iterate");
     const halts = compileHalts(opts, this.actions, this.uid);
     checkUserInputs(opts.inputs, this.uid);
     if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "iterate", null);
@@ -132,6 +144,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
    */
   async run(opts: RunOptions = {}): Promise<RunResult<S>> {
     if (this.ready !== null) await this.awaitReady();
+    if (this.gate !== null) this.beginCall("run");
     const halts = compileHalts(opts, this.actions, this.uid);
     const inputs = opts.inputs;
     checkUserInputs(inputs, this.uid);
@@ -169,6 +182,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
     container: StreamingResultContainer<S>;
   }> {
     if (this.ready !== null) await this.awaitReady();
+    if (this.gate !== null) this.beginCall("streamResult");
     const halts = compileHalts(opts, this.actions, this.uid);
     checkUserInputs(opts.inputs, this.uid);
     if (this.hasExecuteHooks) await this.executeHook("preApplicationExecuteCall", "streamResult", null);
@@ -194,6 +208,7 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
    */
   async *streamIterate(opts: RunOptions = {}): AsyncGenerator<{ action: string; container: StreamingResultContainer<S> }, RunResult<S>, undefined> {
     if (this.ready !== null) await this.awaitReady();
+    if (this.gate !== null) this.beginCall("streamIterate");
     const halts = compileHalts(opts, this.actions, this.uid);
     checkUserInputs(opts.inputs, this.uid);
     // Every action is a stop, so each step is handed over as its own stream.
@@ -240,12 +255,13 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
       }
       const compiled = this.compiled.get(next)!;
       const haltedBefore = halts.before.includes(next);
-      const stepInputs = haltedBefore ? {} : resolveInputs(compiled, inputs, this.uid, this.partitionKey);
+      const callInputs = this.replayed ? this.replayed.inputs : inputs;
+      const stepInputs = haltedBefore ? {} : resolveInputs(compiled, callInputs, this.uid, this.partitionKey);
       if (this.gate !== null && !haltedBefore) {
         // Ask the debugger before the stream starts: a rewind while paused here
         // must run from the rewound step, not stream the action chosen before it.
         const rewindsBefore = this.rewinds;
-        await this.gate.beforeStep(this, { sequenceId: this.nextSequenceId, action: next, inputs: stepInputs, state: this._state });
+        await this.gate.beforeStep(this, { sequenceId: this.nextSequenceId, action: next, inputs: stepInputs, state: this._state, call: this.callInfo(callInputs) });
         if (this.rewinds !== rewindsBefore) continue;
       }
       return { name: next, compiled, inputs: stepInputs, haltedBefore };
@@ -271,6 +287,31 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
   rewind(to: { state: State; nextAction: string | null; nextSequenceId: number }): void {
     this.rewinds++;
     this.resetPosition(to.state as State<S>, to.nextAction, to.nextSequenceId);
+  }
+
+  /** Until this call returns, steps resolve their inputs from an earlier call's (a step back past its start). */
+  replayCallInputs(inputs: Inputs | undefined): void {
+    this.replayed = { inputs };
+  }
+
+  private beginCall(method: ExecuteMethod): void {
+    this.calls++;
+    this.callMethod = method;
+    this.replayed = null;
+  }
+
+  private callInfo(inputs: Inputs | undefined): { index: number; method: string; inputs: Inputs | undefined } {
+    return { index: this.calls, method: this.callMethod, inputs };
+  }
+
+  /** @internal What the first call awaits (set by the builder once the app exists). */
+  setReady(ready: Promise<void>): void {
+    this.ready = ready;
+  }
+
+  /** @internal Applies a debugger fork before the first step (see debug/fork.ts). */
+  startFromFork(point: { state: State; priorAction: string | null; next: string | null; lastSequenceId: number }): void {
+    this.resumeAfter(point.state as State<S>, point.priorAction, point.next, point.lastSequenceId);
   }
 
   /**
@@ -318,9 +359,10 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
       if (name === null) return null;
       const compiled = this.compiled.get(name)!;
       const seq = this.nextSequenceId;
-      const stepInputs = resolveInputs(compiled, inputs, this.uid, this.partitionKey);
+      const callInputs = this.replayed ? this.replayed.inputs : inputs;
+      const stepInputs = resolveInputs(compiled, callInputs, this.uid, this.partitionKey);
       const rewindsBefore = this.rewinds;
-      await gate.beforeStep(this, { sequenceId: seq, action: name, inputs: stepInputs, state: this._state });
+      await gate.beforeStep(this, { sequenceId: seq, action: name, inputs: stepInputs, state: this._state, call: this.callInfo(callInputs) });
       if (this.rewinds !== rewindsBefore) continue; // the debugger moved the app: choose again
       const before = this._state; // the gate may have edited it
       try {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ActionBase } from "../actions/action.js";
 import { captureSite } from "../actions/source.js";
 import { createDebugGateFromEnv } from "../debug/index.js";
+import { loadForkPoint, takeForkRequest } from "../debug/fork.js";
 import type { StepGate } from "../debug/gate.js";
 import { ConfigurationError, InvalidGraphError } from "../errors.js";
 import type { GraphProblem } from "../graph/model.js";
@@ -19,8 +20,37 @@ import { Application, type AppPointer } from "./application.js";
 import { buildGraphModel, expandWildcards, GraphParts, type Graph, type TransitionSpec } from "./graph.js";
 import { loadInitialPosition, type InitializeFromOptions } from "./initialize.js";
 import { PersisterHook } from "./persisterHook.js";
+import { isStandardSchema, type InferSchemaOutput, type StandardSchemaV1 } from "../state/standardSchema.js";
+import { StateSchema } from "./stateSchema.js";
 
 export type LocalTrackerOptions = LocalTrackingOptions;
+
+/** The state type a schema describes (an object schema's output). */
+type SchemaState<Schema extends StandardSchemaV1> = InferSchemaOutput<Schema> extends StateValues ? InferSchemaOutput<Schema> : StateValues;
+
+export type WarningMode = "warn" | "silent" | "throw";
+
+export interface BuildOptions {
+  /** What to do with the validator's warnings: print them (default), ignore them, or fail the build. */
+  warnings?: WarningMode;
+}
+
+function checkWarningsOption(options: BuildOptions): WarningMode {
+  const mode = options?.warnings ?? "warn";
+  if (mode !== "warn" && mode !== "silent" && mode !== "throw") {
+    throw new ConfigurationError(`build({ warnings }) takes "warn", "silent" or "throw", got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
+
+function warnOnce(problems: readonly GraphProblem[]): void {
+  // Each problem's message already names the app.
+  const lines = problems.map((p, i) => `  ${i + 1}. [${p.code}] ${p.message}`);
+  console.warn(
+    `burr-ts: build() found ${problems.length} warning${problems.length === 1 ? "" : "s"} ` +
+      `(build({ warnings: "silent" }) hides them, "throw" makes them errors):\n${lines.join("\n")}`,
+  );
+}
 
 type BuildResult<S extends StateValues, Async extends boolean> = Async extends true ? Promise<Application<S>> : Application<S>;
 
@@ -34,12 +64,14 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   private entrypoint: string | null = null;
   private appId: string | null = null;
   private partitionKey: string | null = null;
+  private sequenceId: number | null = null;
   private readonly hooks: LifecycleHooks[] = [];
   private readonly savers: StateSaver[] = [];
   private initializer: { loader: StateLoader; options: InitializeFromOptions<S> } | null = null;
   private spawningParent: AppPointer | null = null;
   private appName: string | undefined;
   private gate: StepGate | null | undefined;
+  private stateSchema: StateSchema | null = null;
 
   withActions(actions: Record<string, ActionBase>): this {
     this.parts.addActions(actions);
@@ -71,6 +103,19 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this;
   }
 
+  /**
+   * Validates state with a Standard Schema (zod 4, valibot, arktype...): each
+   * step's written keys before it commits, and the state the app starts from.
+   * The builder's state type becomes the schema's type.
+   */
+  withStateSchema<Schema extends StandardSchemaV1>(schema: Schema): ApplicationBuilder<SchemaState<Schema>, Async> {
+    if (!isStandardSchema(schema)) {
+      throw new ConfigurationError("withStateSchema takes a Standard Schema (zod 4, valibot, arktype...), e.g. withStateSchema(z.object({ count: z.number() }))");
+    }
+    this.stateSchema = new StateSchema(schema);
+    return this as unknown as ApplicationBuilder<SchemaState<Schema>, Async>;
+  }
+
   withEntrypoint(action: string): this {
     if (this.initializer) {
       throw new ConfigurationError("withEntrypoint cannot be combined with initializeFrom: pass defaultEntrypoint to initializeFrom instead", {
@@ -84,12 +129,26 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this;
   }
 
-  withIdentifiers(ids: { appId?: string; partitionKey?: string | null }): this {
+  /**
+   * The app's id, partition key and (as in Burr) the sequence id it is at:
+   * with `sequenceId: n` the first step runs as n + 1, as if step n had just
+   * been taken. State loaded by initializeFrom brings its own sequence id.
+   */
+  withIdentifiers(ids: { appId?: string; partitionKey?: string | null; sequenceId?: number }): this {
     if (ids.appId !== undefined) {
       if (typeof ids.appId !== "string" || ids.appId === "") throw new ConfigurationError("withIdentifiers: appId must be a non-empty string");
       this.appId = ids.appId;
     }
     if (ids.partitionKey !== undefined) this.partitionKey = ids.partitionKey;
+    if (ids.sequenceId !== undefined) {
+      if (!Number.isSafeInteger(ids.sequenceId) || ids.sequenceId < 0) {
+        throw new ConfigurationError(
+          `withIdentifiers: sequenceId must be a whole number >= 0 (the step the app is at; the next step runs as sequenceId + 1), got ${String(ids.sequenceId)}`,
+          { appId: this.appId ?? undefined },
+        );
+      }
+      this.sequenceId = ids.sequenceId;
+    }
     return this;
   }
 
@@ -168,15 +227,36 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this as unknown as ApplicationBuilder<S, true>;
   }
 
-  /** Validates the graph and makes the app; with initializeFrom, resolves after loading. */
-  build(): BuildResult<S, Async> {
-    const app = this.initializer ? this.buildInitialized() : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null);
+  /**
+   * Resumes the app from `loader` when it has saved steps, otherwise starts it
+   * as written (withState / withEntrypoint become initializeFrom's defaults).
+   * Lets a server take a builder written for a new app and serve a saved one.
+   */
+  resumeFrom(loader: StateLoader, fork: Pick<InitializeFromOptions<S>, "forkFromAppId" | "forkFromPartitionKey" | "forkFromSequenceId"> = {}): ApplicationBuilder<S, true> {
+    if (this.entrypoint === null) throw new ConfigurationError("resumeFrom needs withEntrypoint: the action a new app starts at");
+    const options: InitializeFromOptions<S> = { resumeAtNextAction: true, defaultState: this.state ?? new State<S>(), defaultEntrypoint: this.entrypoint, ...fork };
+    this.state = null;
+    this.entrypoint = null;
+    return this.initializeFrom(loader, options);
+  }
+
+  /**
+   * Validates the graph and makes the app; with initializeFrom, resolves after loading.
+   * Warnings (unreachable action, never-written key, shadowed transition) go to
+   * console.warn once per built app, unless `warnings` is "silent" or "throw".
+   */
+  build(options: BuildOptions = {}): BuildResult<S, Async> {
+    // Apps spawned by a step (parallel children) are built again every step: quiet unless asked.
+    const warnings = checkWarningsOption(options.warnings === undefined && this.spawningParent !== null ? { warnings: "silent" } : options);
+    const app = this.initializer
+      ? this.buildInitialized(warnings)
+      : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null, warnings);
     return app as BuildResult<S, Async>;
   }
 
   /** Always async, whether or not initializeFrom is used. */
-  async abuild(): Promise<Application<S>> {
-    return this.build() as Application<S> | Promise<Application<S>>;
+  async abuild(options: BuildOptions = {}): Promise<Application<S>> {
+    return this.build(options) as Application<S> | Promise<Application<S>>;
   }
 
   /**
@@ -189,15 +269,16 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     const given = this.initializer?.options.defaultState;
     const initial = given instanceof State ? given : given ? new State<S>(given) : (this.state ?? new State<S>());
     const entrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : this.entrypoint;
-    return this.buildWith(at.state ? State.deserialize<S>(at.state) : initial, entrypoint, at.priorAction, at.lastSequenceId, null, { hooks, savers: [], gate: null });
+    const state = at.state ? State.deserialize<S>(at.state) : initial;
+    return this.buildWith(state, entrypoint, at.priorAction, at.lastSequenceId, null, "silent", { hooks, savers: [], gate: null });
   }
 
-  private async buildInitialized(): Promise<Application<S>> {
+  private async buildInitialized(warnings: WarningMode): Promise<Application<S>> {
     const { loader, options } = this.initializer!;
     const appId = this.appId ?? randomUUID();
     this.appId = appId;
     const pos = await loadInitialPosition(loader, options, appId, this.partitionKey);
-    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent);
+    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent, warnings);
   }
 
   private buildWith(
@@ -205,10 +286,16 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     entrypoint: string | null,
     priorAction: string | null,
     lastSequenceId: number | null,
-    parent: AppPointer | null,
-    env: { hooks: LifecycleHooks[]; savers: StateSaver[]; gate: StepGate | null } = { hooks: this.hooks, savers: this.savers, gate: this.gate !== undefined ? this.gate : createDebugGateFromEnv() },
+    loadedParent: AppPointer | null,
+    warnings: WarningMode,
+    // Replay's own hooks, no persisters, no debugger (and no fork request taken).
+    replay: { hooks: LifecycleHooks[]; savers: StateSaver[]; gate: StepGate | null } | null = null,
   ): Application<S> {
-    const appId = this.appId ?? randomUUID();
+    let parent = loadedParent;
+    // A fork the debugger asked for goes to the first app built with the debugger's gate, as a new app.
+    const fork = this.gate === undefined && replay === null ? takeForkRequest() : null;
+    const appId = fork ? randomUUID() : (this.appId ?? randomUUID());
+    if (fork) parent = { appId: fork.appId, partitionKey: fork.partitionKey, sequenceId: fork.sequenceId };
     const graphEntrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : entrypoint;
     const transitions = expandWildcards(this.parts.actions, this.parts.transitions);
     const graph = buildGraphModel(this.parts.actions, transitions, graphEntrypoint);
@@ -219,8 +306,9 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       message: `Action "${name}" is registered twice in withActions; give each action one name`,
     }));
     problems.push(...validateGraph(graph, { appName: this.appName ?? appId, initialStateKeys: state.keys() }));
-    const errors = problems.filter((p) => p.severity === "error");
+    const errors = problems.filter((p) => p.severity === "error" || warnings === "throw");
     if (errors.length) throw new InvalidGraphError(errors, { appId });
+    if (warnings === "warn" && problems.length > 0) warnOnce(problems);
     for (const position of [entrypoint, priorAction]) {
       if (position !== null && !this.parts.actions.has(position)) {
         throw new ConfigurationError(
@@ -230,20 +318,33 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       }
     }
 
-    const hooks = new HookRunner([...env.hooks]);
-    const readyParts: Promise<void>[] = env.savers.map((s) => s.initialize());
-    const created = hooks.call(
-      "postApplicationCreate",
-      { appId, partitionKey: this.partitionKey, state, graph, parent, spawningParent: this.spawningParent },
-      { appId, partitionKey: this.partitionKey },
-    );
-    if (created) readyParts.push(created);
+    const hooks = new HookRunner([...(replay ? replay.hooks : this.hooks)]);
+    const schemaWhat = lastSequenceId === null ? "The initial state" : `The state loaded by initializeFrom (step ${lastSequenceId})`;
+    const prepare = (): Promise<void> | null => {
+      const readyParts: Promise<void>[] = (replay ? replay.savers : this.savers).map((s) => s.initialize());
+      if (this.stateSchema !== null) {
+        const what = fork ? "The state of the forked step" : schemaWhat;
+        const checked = this.stateSchema.checkState(app.state, what, { appId, partitionKey: this.partitionKey });
+        if (checked) readyParts.push(checked);
+      }
+      const created = hooks.call(
+        "postApplicationCreate",
+        { appId, partitionKey: this.partitionKey, state: app.state, graph, parent, spawningParent: this.spawningParent },
+        { appId, partitionKey: this.partitionKey },
+      );
+      if (created) readyParts.push(created);
+      return readyParts.length ? Promise.all(readyParts).then(() => undefined) : null;
+    };
     let ready: Promise<void> | null = null;
-    if (readyParts.length) {
-      ready = Promise.all(readyParts).then(() => undefined);
-      ready.catch(() => undefined); // surfaces from the first call on the app, not as an unhandled rejection
+    if (fork) {
+      // Loaded before anything is created or saved, so hooks and persisters see the fork.
+      ready = loadForkPoint(fork, new Set(this.parts.actions.keys()), appId).then((point) => {
+        app.startFromFork(point);
+        return prepare() ?? undefined;
+      });
     }
-    const app = new Application<S>({
+    let app: Application<S>; // assigned below; prepare() runs once it exists
+    app = new Application<S>({
       appId,
       partitionKey: this.partitionKey,
       actions: new Map(this.parts.actions),
@@ -252,14 +353,20 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       state,
       next: entrypoint,
       priorAction,
-      lastSequenceId,
+      lastSequenceId: replay ? lastSequenceId : (lastSequenceId ?? this.sequenceId),
       hooks,
-      gate: env.gate,
-      ready,
+      gate: replay ? replay.gate : this.gate !== undefined ? this.gate : createDebugGateFromEnv(),
+      ready: null,
       parent,
       spawningParent: this.spawningParent,
-      savers: [...env.savers],
+      savers: [...(replay ? replay.savers : this.savers)],
+      stateSchema: this.stateSchema,
     });
+    if (!fork) ready = prepare();
+    if (ready) {
+      ready.catch(() => undefined); // surfaces from the first call on the app, not as an unhandled rejection
+      app.setReady(ready);
+    }
     return app;
   }
 }

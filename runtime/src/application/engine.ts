@@ -3,7 +3,7 @@
 // whose action and hooks are sync runs without a single await; the first
 // promise met switches the rest of that step to async.
 import type { ActionBase, ActionContext, ActionOutcome, ActionResult, Inputs } from "../actions/action.js";
-import type { Condition } from "../conditions/index.js";
+import { ConditionTypeError, type Condition } from "../conditions/index.js";
 import { errorRecord, isCapturable } from "../actions/capture.js";
 import { ActionError, BurrError } from "../errors.js";
 import type { GraphModel } from "../graph/model.js";
@@ -14,6 +14,8 @@ import type { StateValues } from "../state/types.js";
 import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
 import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
+import { StateSchema } from "./stateSchema.js";
+import { isSaveFailure } from "./persisterHook.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -44,6 +46,8 @@ export interface EngineConfig<S extends StateValues> {
   /** The sequence id of the last step already taken (null for a fresh app). */
   lastSequenceId: number | null;
   hooks: HookRunner;
+  /** withStateSchema: checks each step's writes before it commits. */
+  stateSchema?: StateSchema | null;
 }
 
 export function isThenable<T>(v: unknown): v is PromiseLike<T> {
@@ -90,6 +94,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   nextTransition = -1;
   private readonly hasPre: boolean;
   private readonly hasPost: boolean;
+  private readonly stateSchema: StateSchema | null;
 
   protected constructor(config: EngineConfig<S>) {
     this.uid = config.appId;
@@ -115,6 +120,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     if (this.nextKnown) this.nextName = config.next;
     this.hasPre = this.hooks.has("preRunStep");
     this.hasPost = this.hooks.has("postRunStep");
+    this.stateSchema = config.stateSchema ?? null;
   }
 
   get state(): State<S> {
@@ -139,7 +145,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     const list = this.priorAction === null ? undefined : this.transitionsFrom.get(this.priorAction);
     if (list) {
       for (let i = 0; i < list.length; i++) {
-        if (list[i].condition.run(this._state)) {
+        if (this.holds(this.priorAction!, list[i])) {
           next = list[i].to;
           this.nextTransition = list[i].index;
           break;
@@ -149,6 +155,16 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.nextName = next;
     this.nextKnown = true;
     return next;
+  }
+
+  /** A transition's condition on the current state; a type error in an expr names the app and the transition. */
+  private holds(from: string, t: CompiledTransition): boolean {
+    try {
+      return t.condition.run(this._state);
+    } catch (e) {
+      if (!(e instanceof ConditionTypeError)) throw e;
+      throw new ConditionTypeError(`Transition ${from} → ${t.to}: ${e.message}`, { appId: this.uid, partitionKey: this.partitionKey, action: from, sequenceId: this.lastSeq ?? undefined });
+    }
   }
 
   /** @internal Replace state; the chosen next action stays unless `chooseAgain` (then the last action's transitions decide anew). */
@@ -166,6 +182,17 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = null;
     this.nextSeq = nextSequenceId;
     this.lastSeq = nextSequenceId === 0 ? null : nextSequenceId - 1;
+  }
+
+  /** @internal Start after a loaded step (a debugger fork): its action's transitions choose next, unless `next` is given. */
+  protected resumeAfter(state: State<S>, priorAction: string | null, next: string | null, lastSequenceId: number): void {
+    this._state = state;
+    this.priorAction = priorAction;
+    this.nextKnown = priorAction === null;
+    this.nextName = next;
+    this.nextTransition = -1;
+    this.lastSeq = lastSequenceId;
+    this.nextSeq = lastSequenceId + 1;
   }
 
   /**
@@ -236,19 +263,47 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   ): StepResult<S> | Promise<StepResult<S>> {
     // An action that returns its input view unchanged returns the state it was given.
     const after = (out.state === view ? before : out.state) as State<S>;
+    this.lastChanges = undefined;
     try {
       checkWrites(before, after, compiled, ctx);
     } catch (e) {
       return this.failStep(compiled, seq, inputs, before, e);
     }
-    const pending = ctx.flush();
-    if (pending) {
-      return pending.then(
-        () => this.commit(compiled, seq, inputs, before, after, out.result),
-        (e: unknown) => this.failStep(compiled, seq, inputs, before, e),
-      );
+    return this.validateThenCommit(compiled, seq, inputs, before, after, out.result, ctx);
+  }
+
+  /** The state schema (if any) checks the step's writes; then trace spans flush; then the step commits. */
+  private validateThenCommit(
+    compiled: CompiledAction,
+    seq: number,
+    inputs: Inputs,
+    before: State<S>,
+    after: State<S>,
+    result: ActionResult,
+    ctx: StepContext,
+  ): StepResult<S> | Promise<StepResult<S>> {
+    let checked: void | Promise<void> = undefined;
+    const own = compiled.action.stateSchema;
+    if (this.stateSchema !== null || own !== null) {
+      try {
+        const changes = this.changesOf(before, after);
+        const where = { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq };
+        checked = this.stateSchema?.checkStep(changes, where);
+        if (own !== null) checked = checked ? checked.then(() => StateSchema.of(own).checkStep(changes, where)) : StateSchema.of(own).checkStep(changes, where);
+      } catch (e) {
+        return this.failStep(compiled, seq, inputs, before, e);
+      }
     }
-    return this.commit(compiled, seq, inputs, before, after, out.result);
+    const fail = (e: unknown) => this.failStep(compiled, seq, inputs, before, e);
+    if (checked) {
+      return checked.then(() => {
+        const pending = ctx.flush();
+        return pending ? pending.then(() => this.commit(compiled, seq, inputs, before, after, result), fail) : this.commit(compiled, seq, inputs, before, after, result);
+      }, fail);
+    }
+    const pending = ctx.flush();
+    if (pending) return pending.then(() => this.commit(compiled, seq, inputs, before, after, result), fail);
+    return this.commit(compiled, seq, inputs, before, after, result);
   }
 
   private commit(
@@ -259,14 +314,28 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     after: State<S>,
     result: ActionResult,
   ): StepResult<S> | Promise<StepResult<S>> {
+    const was = { state: this._state, priorAction: this.priorAction, nextName: this.nextName, nextKnown: this.nextKnown, nextTransition: this.nextTransition };
     this._state = after;
     this.priorAction = compiled.name;
     this.nextKnown = false;
     const stepResult: StepResult<S> = { action: compiled.name, result, state: after };
-    this.lastChanges = undefined;
     if (this.hasPost) {
       const changes = this.changesOf(before, after);
-      const post = this.hooks.call(
+      // A step the persister did not store is not committed: the app stays where it was.
+      const unsaved = (e: unknown): never => {
+        if (isSaveFailure(e)) {
+          this._state = was.state;
+          this.priorAction = was.priorAction;
+          this.nextName = was.nextName;
+          this.nextKnown = was.nextKnown;
+          this.nextTransition = was.nextTransition;
+          this.unuseSequenceId(seq);
+        }
+        throw e;
+      };
+      let post: void | Promise<void>;
+      try {
+        post = this.hooks.call(
         "postRunStep",
         {
           appId: this.uid,
@@ -280,10 +349,19 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
           exception: null,
         },
         { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
-      );
-      if (post) return post.then(() => stepResult);
+        );
+      } catch (e) {
+        return unsaved(e);
+      }
+      if (post) return post.then(() => stepResult, unsaved);
     }
     return stepResult;
+  }
+
+  /** A step whose save failed gives its sequence id back (the next step retries it). */
+  private unuseSequenceId(seq: number): void {
+    this.nextSeq = seq;
+    this.lastSeq = seq === 0 ? null : seq - 1;
   }
 
   /**
@@ -305,20 +383,14 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     const record = errorRecord(e, capture.includeStack);
     const result: ActionResult = { [capture.key]: record };
     const after = (before as State).update(result) as State<S>;
+    this.lastChanges = undefined;
     try {
       // A tracked run shows the step completed; this says its error was captured.
       ctx.tracer.logAttributes({ captured_error: record });
     } catch (hookError) {
       return this.failStep(compiled, seq, inputs, before, hookError);
     }
-    const pending = ctx.flush();
-    if (pending) {
-      return pending.then(
-        () => this.commit(compiled, seq, inputs, before, after, result),
-        (hookError: unknown) => this.failStep(compiled, seq, inputs, before, hookError),
-      );
-    }
-    return this.commit(compiled, seq, inputs, before, after, result);
+    return this.validateThenCommit(compiled, seq, inputs, before, after, result, ctx);
   }
 
   /** @internal The changes of the last committed step, computed at most once. */
@@ -349,6 +421,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
         { appId: this.uid, partitionKey: this.partitionKey, action: compiled.name, sequenceId: seq },
       );
     } catch (hookError) {
+      if (isSaveFailure(hookError)) this.unuseSequenceId(seq);
       throw attachHookFailure(error, hookError);
     }
     if (post) {
@@ -357,6 +430,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
           throw error;
         },
         (hookError: unknown) => {
+          if (isSaveFailure(hookError)) this.unuseSequenceId(seq);
           throw attachHookFailure(error, hookError);
         },
       );

@@ -13,3 +13,5 @@ export { trace } from "./tracer.js";
 export type { Span, TraceOptions, Tracer } from "./tracer.js";
 export { MapActions, MapActionsAndStates, MapStates, ParallelAction, RunnableGraph, mapActions, mapActionsAndStates, mapStates } from "./parallel.js";
 export type { SubTarget } from "./parallel.js";
+export { StateValidationError, type StateIssue } from "./stateSchema.js";
+export type { StandardSchemaV1, InferSchemaOutput } from "../state/standardSchema.js";

@@ -13,6 +13,9 @@ import {
   type ResumeMessage,
 } from "./protocol.js";
 
+const WELCOME_TIMEOUT_MS = 10_000;
+const MAX_WELCOME_CHARS = 4096;
+
 export interface ConnectionListener {
   onRequest(request: AdapterRequest): Promise<GateMessage>;
   onResume(message: ResumeMessage): void;
@@ -64,12 +67,24 @@ export class DebugConnection {
       socket.setNoDelay(true);
       socket.setEncoding("utf8");
       let welcomed = false;
+      // Until the adapter welcomes us the peer is unproven (the port may have been taken by another process).
+      const giveUp = (why: string) => {
+        if (welcomed) return;
+        welcomed = true;
+        process.stderr.write(`burr-ts debugger: ${why}; running without the debugger\n`);
+        this.shutDown();
+        resolve(false);
+      };
+      const welcomeTimer = setTimeout(() => giveUp(`no welcome from the debug adapter on 127.0.0.1:${port} within ${WELCOME_TIMEOUT_MS / 1000} s`), WELCOME_TIMEOUT_MS);
+      welcomeTimer.unref();
       const decoder = new LineDecoder(
         (message) => {
           if (!isAdapterMessage(message)) return;
           if (!welcomed) {
             if (message.type !== "welcome") return;
             welcomed = true;
+            clearTimeout(welcomeTimer);
+            decoder.maxLineChars = Number.POSITIVE_INFINITY;
             if (!message.accepted) {
               process.stderr.write(`burr-ts debugger: the debug adapter refused this program: ${message.reason ?? "no reason given"}\n`);
               this.shutDown();
@@ -83,13 +98,16 @@ export class DebugConnection {
           this.dispatch(message);
         },
         (line) => process.stderr.write(`burr-ts debugger: ignored a malformed message from the adapter: ${line.slice(0, 200)}\n`),
+        () => giveUp(`the debug adapter on 127.0.0.1:${port} sent a line longer than ${MAX_WELCOME_CHARS} characters before its welcome`),
       );
+      decoder.maxLineChars = MAX_WELCOME_CHARS;
       socket.on("data", (chunk: string) => decoder.push(chunk));
       socket.on("connect", () => socket.write(encodeMessage({ type: "hello", token, version: PROTOCOL_VERSION, pid: process.pid })));
       socket.on("error", (err) => {
         if (!welcomed) process.stderr.write(`burr-ts debugger: could not reach the debug adapter on 127.0.0.1:${port}: ${err.message}; running without the debugger\n`);
       });
       socket.on("close", () => {
+        clearTimeout(welcomeTimer);
         this.shutDown();
         resolve(false);
       });

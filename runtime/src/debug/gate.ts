@@ -13,6 +13,8 @@ export interface GateTarget {
   /** The sequence id the next step will get. */
   readonly nextSequenceId: number;
   readonly graph: import("../graph/model.js").GraphModel;
+  /** The step this app was forked from, if any (announced to the debugger). */
+  readonly parent?: { appId: string; partitionKey: string | null; sequenceId: number | null } | null;
   /** Replace the state the next step will read (edits from the debugger). */
   replaceState(state: State): void;
   /** Return the app to an earlier step: state, next action and sequence id as they were then. */
@@ -24,6 +26,12 @@ export interface GateTarget {
    * Without it, a persister refuses the next save as a concurrent write.
    */
   rewindPersisters?(toSequenceId: number): Promise<void>;
+  /**
+   * Optional: after a rewind to a step an earlier call of the program took
+   * (an earlier app.run()), resolve step inputs from that call's inputs until
+   * the call now running returns.
+   */
+  replayCallInputs?(inputs: Record<string, unknown> | undefined): void;
 }
 
 export interface BeforeStepInfo {
@@ -31,6 +39,8 @@ export interface BeforeStepInfo {
   action: string;
   inputs: Record<string, unknown>;
   state: State;
+  /** The program's call (run, step, iterate, …) this step belongs to, counted from 1, and the inputs it was given. */
+  call?: { index: number; method: string; inputs: Record<string, unknown> | undefined };
 }
 
 export interface AfterStepInfo extends BeforeStepInfo {

@@ -8,6 +8,8 @@ import type { GraphModel } from "../graph/model.js";
 /** Environment variables the adapter sets on the program it launches. */
 export const DEBUG_PORT_ENV = "BURR_DEBUG_PORT";
 export const DEBUG_TOKEN_ENV = "BURR_DEBUG_TOKEN";
+/** A fork request (JSON: trackingDir, project, appId, partitionKey, sequenceId) the runtime applies to the first app built. */
+export const DEBUG_FORK_ENV = "BURR_DEBUG_FORK";
 export const PROTOCOL_VERSION = 1;
 
 /** A JSON-safe rendering of any runtime value (see wire.ts). */
@@ -37,6 +39,8 @@ export interface AppMessage {
   appId: string;
   partitionKey: string | null;
   graph: GraphModel;
+  /** The step this app was forked from (a debugger fork request, or initializeFrom's fork). */
+  parent?: { appId: string; partitionKey: string | null; sequenceId: number | null } | null;
 }
 
 /** The gate waits before a step until the adapter sends `resume`. */
@@ -132,6 +136,8 @@ export interface RewindRequest extends RequestBase {
 export interface RewindResult {
   kind: "rewind";
   step: StepSummary;
+  /** Said in the debug console: e.g. the rewind crossed the start of the program's current run() call. */
+  note?: string;
 }
 
 /** Set a value in the pending step's state: path[0] is the state key. */
@@ -158,18 +164,30 @@ export function encodeMessage(message: GateMessage | AdapterMessage): string {
 /** Splits a byte stream into JSON lines; a line that is not JSON is reported, not thrown. */
 export class LineDecoder {
   private buffer = "";
+  /** The longest line accepted (characters); a longer one calls onOverflow and stops decoding. Raise it once the peer is trusted. */
+  maxLineChars = Number.POSITIVE_INFINITY;
+  private stopped = false;
 
   constructor(
     private readonly onMessage: (message: unknown) => void,
     private readonly onBadLine: (line: string, error: Error) => void,
+    private readonly onOverflow: () => void = () => undefined,
   ) {}
 
+  /** Drops what is buffered and ignores everything after (the connection is being closed). */
+  stop(): void {
+    this.stopped = true;
+    this.buffer = "";
+  }
+
   push(chunk: string): void {
+    if (this.stopped) return;
     this.buffer += chunk;
     let newline = this.buffer.indexOf("\n");
-    while (newline >= 0) {
+    while (newline >= 0 && !this.stopped) {
       const line = this.buffer.slice(0, newline);
       this.buffer = this.buffer.slice(newline + 1);
+      if (line.length > this.maxLineChars) return this.overflow();
       if (line.trim()) {
         let parsed: unknown;
         try {
@@ -182,6 +200,12 @@ export class LineDecoder {
       }
       newline = this.buffer.indexOf("\n");
     }
+    if (this.buffer.length > this.maxLineChars) this.overflow();
+  }
+
+  private overflow(): void {
+    this.stop();
+    this.onOverflow();
   }
 }
 

@@ -7,9 +7,14 @@ import type { AfterStepInfo, BeforeStepInfo, GateTarget, StepGate } from "./gate
 import type { DebugConnection } from "./connection.js";
 import type { AdapterRequest, GateMessage, ResumeMessage, StepSummary, WireValue } from "./protocol.js";
 import { readKeyPath, setAtPath, toWire } from "./wire.js";
+import { decodeValue } from "../state/serde/codec.js";
 import { evaluateOverState } from "./evaluate.js";
 
+/** The program's call (app.run(), step(), …) a step belonged to. */
+type CallInfo = NonNullable<BeforeStepInfo["call"]>;
+
 interface TakenStep {
+  call: CallInfo | null;
   sequenceId: number;
   action: string;
   inputs: Record<string, unknown>;
@@ -20,6 +25,7 @@ interface TakenStep {
 }
 
 interface PendingStep {
+  call: CallInfo | null;
   sequenceId: number;
   action: string;
   inputs: Record<string, unknown>;
@@ -41,6 +47,9 @@ export class RemoteGate implements StepGate {
    */
   private passThrough: { sequenceId: number | null; action: string } | null = null;
 
+  /** The earlier call whose inputs the program's live call replays after a step back (said once per crossing). */
+  private replaying: { live: number; from: number } | null = null;
+
   constructor(private readonly connection: DebugConnection) {}
 
   async beforeStep(target: GateTarget, info: BeforeStepInfo): Promise<void> {
@@ -48,10 +57,10 @@ export class RemoteGate implements StepGate {
     const pass = this.passThrough;
     this.passThrough = null;
     if (pass && (pass.sequenceId === null || pass.sequenceId === info.sequenceId) && pass.action === info.action) {
-      if (this.pending) Object.assign(this.pending, { sequenceId: info.sequenceId, state: info.state, inputs: info.inputs, error: null });
+      if (this.pending) Object.assign(this.pending, { sequenceId: info.sequenceId, state: info.state, inputs: info.inputs, error: null, call: info.call ?? null });
       return;
     }
-    this.pending = { sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: null };
+    this.pending = { call: info.call ?? null, sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: null };
     await this.waitFor({ type: "beforeStep", step: this.summary() });
     this.passAfterMove();
   }
@@ -65,7 +74,7 @@ export class RemoteGate implements StepGate {
     if (!(await this.attach(target))) return "continue";
     if (info.exception) {
       const error = info.exception;
-      this.pending = { sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: error.stack ?? String(error) };
+      this.pending = { call: info.call ?? this.pending?.call ?? null, sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: error.stack ?? String(error) };
       const reply = await this.waitFor({
         type: "failed",
         step: this.summary(),
@@ -89,6 +98,7 @@ export class RemoteGate implements StepGate {
 
   private record(info: AfterStepInfo, error: string | null): void {
     this.path.push({
+      call: this.pending?.call ?? info.call ?? null,
       sequenceId: info.sequenceId,
       action: info.action,
       inputs: info.inputs,
@@ -110,7 +120,7 @@ export class RemoteGate implements StepGate {
         onResume: (message) => this.resume(message),
         onClosed: () => this.resume(null),
       });
-      this.connection.send({ type: "app", appId: target.uid, partitionKey: target.partitionKey, graph: target.graph });
+      this.connection.send({ type: "app", appId: target.uid, partitionKey: target.partitionKey, graph: target.graph, parent: target.parent ?? null });
     }
     return true;
   }
@@ -160,8 +170,10 @@ export class RemoteGate implements StepGate {
         const state = this.frameAt(request.index).state;
         return ok({ kind: "evaluate", value: toWire(evaluateOverState(state, request.expression)) });
       }
-      case "rewind":
-        return ok({ kind: "rewind", step: await this.rewind(request.index) });
+      case "rewind": {
+        const { step, note } = await this.rewind(request.index);
+        return ok(note ? { kind: "rewind", step, note } : { kind: "rewind", step });
+      }
       case "setValue":
         return ok({ kind: "setValue", value: this.setValue(request.path, request.value) });
     }
@@ -177,18 +189,41 @@ export class RemoteGate implements StepGate {
     return { state: step.stateBefore, inputs: step.inputs, result: step.result, changes: step.changes, error: step.error };
   }
 
-  private async rewind(index: number): Promise<StepSummary> {
+  private async rewind(index: number): Promise<{ step: StepSummary; note: string | null }> {
     const target = this.requireWaiting("rewind");
-    if (index === this.path.length && this.pending) return this.summary();
+    if (index === this.path.length && this.pending) return { step: this.summary(), note: null };
     const step = this.path[index];
     if (!step) throw new Error(`cannot rewind app "${this.appId()}" to step index ${index}: it has taken ${this.path.length} steps`);
+    const live = this.pending?.call ?? null;
     // Persisters first: if they refuse, the app is left as it was.
     await target.rewindPersisters?.(step.sequenceId - 1);
     target.rewind({ state: step.stateBefore, nextAction: step.action, nextSequenceId: step.sequenceId });
+    const note = this.replayEarlierCall(target, step, live);
     this.path.length = index;
-    this.pending = { sequenceId: step.sequenceId, action: step.action, inputs: step.inputs, state: step.stateBefore, error: null };
+    // The step keeps the call it replays, so a second step back inside it is not a crossing.
+    this.pending = { call: live, sequenceId: step.sequenceId, action: step.action, inputs: step.inputs, state: step.stateBefore, error: null };
     this.moved = true;
-    return this.summary();
+    return { step: this.summary(), note };
+  }
+
+  /**
+   * Past the start of the program's current call (its loop's latest app.run()),
+   * the program cannot be rewound: that call goes on from the earlier step with
+   * the earlier call's inputs until it halts and returns. Says so for the console.
+   */
+  private replayEarlierCall(target: GateTarget, step: TakenStep, live: CallInfo | null): string | null {
+    if (!live || !step.call || step.call.index === live.index) return null;
+    target.replayCallInputs?.(step.call.inputs);
+    const already = this.replaying?.live === live.index && this.replaying.from === step.call.index;
+    this.replaying = { live: live.index, from: step.call.index };
+    if (already) return null; // still inside the call being replayed: said once
+    const inputs = JSON.stringify(toWire(step.call.inputs ?? {}));
+    const shown = inputs.length > 200 ? `${inputs.slice(0, 200)}…` : inputs;
+    return (
+      `Stepped back past the start of the program's current ${live.method}() call (#${live.index}) into step ${step.sequenceId} (${step.action}) of its earlier ${step.call.method}() call (#${step.call.index}). ` +
+      `The program itself cannot go back: its current call continues from here with call #${step.call.index}'s inputs ${shown} until it halts, ` +
+      `and returns that result to the program, whose loop then goes on with its next inputs.`
+    );
   }
 
   private setValue(path: (string | number)[], value: WireValue): WireValue {
@@ -198,7 +233,8 @@ export class RemoteGate implements StepGate {
     if (typeof key !== "string") throw new Error("a state edit must start with a state key");
     const current = readKeyPath(pending.state.getAll(), key);
     if (!current.found) throw new Error(`app "${this.appId()}" has no state key "${key}" before action "${pending.action}"`);
-    const updated = setAtPath(current.value, path.slice(1), value);
+    // A typed value (a Date, a Map...) arrives in its stored form.
+    const updated = setAtPath(current.value, path.slice(1), decodeValue(value, key));
     const next = pending.state.update({ [key]: updated });
     target.replaceState(next);
     pending.state = next;

@@ -1,8 +1,12 @@
 // Turns any value the program holds into JSON the adapter can show, and
 // applies an edit at a path without mutating what the app already holds.
+// Values state can store beyond JSON go in their stored form (Burr's
+// `__burr_serde__` tag), so the adapter shows their type and edits come back exact.
+import { encodeAny } from "../state/serde/codec.js";
+import { serdeForPrototype } from "../state/serde/registry.js";
 import type { WireValue } from "./protocol.js";
 
-/** JSON-safe copy: Dates become ISO text, Maps objects, Sets arrays, cycles and functions a description. */
+/** JSON-safe copy: serde-stored types tagged; cycles, functions and unregistered oddities a description. */
 export function toWire(value: unknown, seen: Set<object> = new Set()): WireValue {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
@@ -12,7 +16,7 @@ export function toWire(value: unknown, seen: Set<object> = new Set()): WireValue
     case "number":
       return Number.isFinite(value) ? value : String(value);
     case "bigint":
-      return `${value}n`;
+      return encodeAny(value, "value") as WireValue;
     case "function":
       return `[function ${value.name || "anonymous"}]`;
     case "symbol":
@@ -22,6 +26,13 @@ export function toWire(value: unknown, seen: Set<object> = new Set()): WireValue
   }
   const obj = value as object;
   if (seen.has(obj)) return "[circular]";
+  if (serdeForPrototype(Object.getPrototypeOf(obj) as object | null)) {
+    try {
+      return encodeAny(obj, "value") as WireValue;
+    } catch {
+      // Holds something unstorable (a function in a Map): shown the lenient way below.
+    }
+  }
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
   if (obj instanceof Error) return { name: obj.name, message: obj.message };
   seen.add(obj);
@@ -46,6 +57,12 @@ export function toWire(value: unknown, seen: Set<object> = new Set()): WireValue
 export function setAtPath(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
+  if (root instanceof Map) {
+    if (!root.has(head)) throw new Error(`this Map has no key ${JSON.stringify(head)}`);
+    const copy = new Map(root);
+    copy.set(head, setAtPath(root.get(head), rest, value));
+    return copy;
+  }
   if (Array.isArray(root)) {
     const index = typeof head === "number" ? head : Number(head);
     if (!Number.isInteger(index) || index < 0 || index >= root.length) {

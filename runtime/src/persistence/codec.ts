@@ -1,7 +1,9 @@
 // How a step's state becomes a stored row: a full snapshot (the serialized
-// state) or a delta (what the step changed), and back.
+// state) or a delta (what the step changed), and back. Rows hold the stored
+// (serde-tagged) form; only plainToState turns tags back into values.
 import { State } from "../state/state.js";
 import type { StepChanges } from "../lifecycle/hooks.js";
+import { encodeChanges } from "../state/serde/codec.js";
 
 export type PlainState = Record<string, unknown>;
 export type RowKind = "full" | "delta";
@@ -21,7 +23,8 @@ export function plainToState(plain: PlainState): State {
   return State.deserialize(plain);
 }
 
-export function encodeDelta(changes: StepChanges): string {
+export function encodeDelta(raw: StepChanges): string {
+  const changes = encodeChanges(raw);
   const d: StoredDelta = {};
   if (changes.set && Object.keys(changes.set).length) d.s = changes.set;
   if (changes.appended && Object.keys(changes.appended).length) d.a = changes.appended;
@@ -36,13 +39,20 @@ export function decodeDelta(text: string | StoredDelta): StepChanges {
 
 /** Applies one step's changes in place (the caller owns `target`). */
 export function applyChanges(target: PlainState, changes: StepChanges): void {
-  for (const [key, value] of Object.entries(changes.set)) target[key] = value;
+  for (const [key, value] of Object.entries(changes.set)) setKey(target, key, value);
   for (const [key, items] of Object.entries(changes.appended)) {
     const current = target[key];
-    if (Array.isArray(current)) current.push(...items);
-    else target[key] = [...items];
+    // A loop, not push(...items): a step may append more items than fit in a call's arguments.
+    if (Array.isArray(current) && Object.prototype.hasOwnProperty.call(target, key)) for (const item of items) current.push(item);
+    else setKey(target, key, Array.from(items));
   }
   for (const key of changes.deleted) delete target[key];
+}
+
+// Keys come from stored rows and logs: "__proto__" must stay a plain key.
+function setKey(target: PlainState, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Rebuilds a full state from a snapshot row and the delta rows after it, oldest first. */

@@ -41,3 +41,20 @@ export function headOf(branches: Map<number, BranchRecord>): number {
   for (const b of branches.keys()) if (b > head) head = b;
   return head;
 }
+
+/**
+ * Whether step `sequenceId` may be stored after the app's stored history.
+ * `latest` is the highest step visible on the current branch (null when none):
+ * a step must follow it directly. With no step at all, a new (or forked) app
+ * may start anywhere, and an app rewound to before its first step starts at 0.
+ * Returns null when it continues the history, else the reason it does not
+ * (undefined reason: the sequence id is already taken).
+ */
+export function predecessorMismatch(sequenceId: number, latest: number | null, head: number): { reason?: string } | null {
+  if (latest === null) {
+    return head === ROOT_BRANCH || sequenceId === 0 ? null : { reason: `the app was rewound to before its first step, so its next step is 0` };
+  }
+  if (latest === sequenceId - 1) return null;
+  if (latest >= sequenceId) return {};
+  return { reason: `the stored history ends at step ${latest}, so step ${sequenceId} does not continue it (another writer stepped or rewound the app since this one loaded it)` };
+}

@@ -3,12 +3,14 @@
 // the SQL persisters.
 import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepSummary } from "./types.js";
 import { ConcurrentStepError, PersistenceError } from "./errors.js";
-import { type BranchRecord, branchHolding, headOf, lineage, rootBranch } from "./lineage.js";
+import { type BranchRecord, branchHolding, headOf, lineage, predecessorMismatch, rootBranch } from "./lineage.js";
 
 interface AppHistory {
   branches: Map<number, BranchRecord>;
   /** branch -> sequence id -> step */
   steps: Map<number, Map<number, PersistedStep>>;
+  /** branch -> its highest own sequence id (the predecessor check is O(1)) */
+  top: Map<number, number>;
   /** app ids in order of last write, for listAppIds */
   lastWrite: number;
 }
@@ -25,7 +27,7 @@ export class InMemoryPersister implements RewindableStatePersister {
     if (!byApp && create) this.apps.set(pk, (byApp = new Map()));
     let h = byApp?.get(appId);
     if (!h && create && byApp) {
-      h = { branches: new Map([[0, rootBranch(new Date())]]), steps: new Map([[0, new Map()]]), lastWrite: 0 };
+      h = { branches: new Map([[0, rootBranch(new Date())]]), steps: new Map([[0, new Map()]]), top: new Map(), lastWrite: 0 };
       byApp.set(appId, h);
     }
     return h;
@@ -35,7 +37,10 @@ export class InMemoryPersister implements RewindableStatePersister {
     const h = this.history(args.partitionKey, args.appId, true)!;
     const branch = headOf(h.branches);
     const own = h.steps.get(branch)!;
-    if (own.has(args.sequenceId)) throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId });
+    const fork = h.branches.get(branch)!.forkSequenceId;
+    const latest = h.top.get(branch) ?? (fork === null || fork < 0 ? null : fork);
+    const mismatch = own.has(args.sequenceId) ? {} : predecessorMismatch(args.sequenceId, latest, branch);
+    if (mismatch) throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: mismatch.reason });
     own.set(args.sequenceId, {
       partitionKey: args.partitionKey,
       appId: args.appId,
@@ -46,6 +51,7 @@ export class InMemoryPersister implements RewindableStatePersister {
       createdAt: new Date(),
       branch,
     });
+    h.top.set(branch, Math.max(h.top.get(branch) ?? -1, args.sequenceId));
     h.lastWrite = ++this.writes;
   }
 
@@ -55,14 +61,7 @@ export class InMemoryPersister implements RewindableStatePersister {
     const from = options.branch ?? headOf(h.branches);
     if (!h.branches.has(from)) return null;
     if (sequenceId !== undefined) return h.steps.get(branchHolding(h.branches, from, sequenceId))?.get(sequenceId) ?? null;
-    for (const { branch, upTo } of lineage(h.branches, from)) {
-      let best: PersistedStep | null = null;
-      for (const step of h.steps.get(branch)!.values()) {
-        if (step.sequenceId <= upTo && (!best || step.sequenceId > best.sequenceId)) best = step;
-      }
-      if (best) return best;
-    }
-    return null;
+    return latestStep(h, from);
   }
 
   async listAppIds(partitionKey: string | null): Promise<string[]> {
@@ -106,4 +105,16 @@ export class InMemoryPersister implements RewindableStatePersister {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The newest step visible from branch `from` (its own steps, then its ancestors' up to each fork). */
+function latestStep(h: AppHistory, from: number): PersistedStep | null {
+  for (const { branch, upTo } of lineage(h.branches, from)) {
+    let best: PersistedStep | null = null;
+    for (const step of h.steps.get(branch)!.values()) {
+      if (step.sequenceId <= upTo && (!best || step.sequenceId > best.sequenceId)) best = step;
+    }
+    if (best) return best;
+  }
+  return null;
 }

@@ -6,7 +6,7 @@ import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStat
 import { ConcurrentStepError, PersistenceError, validateTableName } from "./errors.js";
 import { encodeDelta, plainToState, replay, stateToPlain, type RowKind } from "./codec.js";
 import { SnapshotPolicy, type SnapshotOptions } from "./snapshotPolicy.js";
-import { type BranchRecord, branchHolding, headOf, lineage, rootBranch } from "./lineage.js";
+import { type BranchRecord, branchHolding, headOf, lineage, predecessorMismatch, rootBranch } from "./lineage.js";
 import { postgresSchema } from "./postgresSchema.js";
 
 export interface PostgreSQLValues {
@@ -122,10 +122,13 @@ export class PostgreSQLPersister implements RewindableStatePersister {
     const text = d.kind === "delta" ? d.text : JSON.stringify(stateToPlain(args.state));
     let inserted: number;
     try {
-      // One round trip: insert only while `branch` is still the app's newest branch.
+      // One round trip, one statement: insert only while `branch` is still the app's newest branch
+      // and the step continues the branch's stored head (or its fork point; a new app starts anywhere).
       const res = await this.query(
         `INSERT INTO ${t} (partition_key, app_id, branch, sequence_id, position, status, kind, state) ` +
-          `SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb WHERE NOT EXISTS (SELECT 1 FROM ${t}_branches WHERE partition_key = $1 AND app_id = $2 AND branch > $3)`,
+          `SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb WHERE NOT EXISTS (SELECT 1 FROM ${t}_branches WHERE partition_key = $1 AND app_id = $2 AND branch > $3) ` +
+          `AND coalesce((SELECT max(sequence_id) FROM ${t} WHERE partition_key = $1 AND app_id = $2 AND branch = $3), ` +
+          `(SELECT CASE WHEN fork_sequence_id < 0 THEN -1 ELSE fork_sequence_id END FROM ${t}_branches WHERE partition_key = $1 AND app_id = $2 AND branch = $3), $4 - 1) = $4 - 1`,
         [pk, args.appId, branch, args.sequenceId, args.position, args.status, d.kind, text],
       );
       inserted = res.rowCount ?? 0;
@@ -136,7 +139,7 @@ export class PostgreSQLPersister implements RewindableStatePersister {
     }
     if (inserted === 0) {
       this.policy.forget(key);
-      throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: "the app was rewound by another writer" });
+      throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: await this.whyRefused(pk, args, branch) });
     }
     this.policy.committed(key, branch, args.sequenceId, d.kind, text.length);
   }
@@ -223,6 +226,17 @@ export class PostgreSQLPersister implements RewindableStatePersister {
     this.schemaReady = null;
     this.policy.clear();
     await pool?.end();
+  }
+
+  /** Explains a refused insert (the error path only). */
+  private async whyRefused(pk: string, args: SaveArgs, branch: number): Promise<string | undefined> {
+    const branches = await this.branchMap(pk, args.appId);
+    const head = headOf(branches);
+    if (head > branch) return `the app was rewound by another writer (its history is now on branch ${head})`;
+    const r = await this.query<{ m: number | null }>(`SELECT max(sequence_id) AS m FROM ${this.tableName} WHERE partition_key = $1 AND app_id = $2 AND branch = $3`, [pk, args.appId, head]);
+    const fork = branches.get(head)?.forkSequenceId ?? null;
+    const latest = r.rows[0].m ?? (fork === null || fork < 0 ? null : fork);
+    return predecessorMismatch(args.sequenceId, latest, head)?.reason ?? `the stored history changed while saving`;
   }
 
   private async branchMap(pk: string, appId: string): Promise<Map<number, BranchRecord>> {

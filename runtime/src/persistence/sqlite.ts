@@ -7,7 +7,7 @@ import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStat
 import { ConcurrentStepError, PersistenceError, validateTableName } from "./errors.js";
 import { encodeDelta, plainToState, replay, stateToPlain, type RowKind } from "./codec.js";
 import { SnapshotPolicy, type SnapshotOptions } from "./snapshotPolicy.js";
-import { type BranchRecord, branchHolding, headOf, lineage, rootBranch } from "./lineage.js";
+import { type BranchRecord, branchHolding, headOf, lineage, predecessorMismatch, rootBranch } from "./lineage.js";
 import { sqliteSchema } from "./sqliteSchema.js";
 
 export interface SQLitePersisterOptions {
@@ -85,7 +85,7 @@ export class SQLitePersister implements RewindableStatePersister {
     const columns = (db.prepare<unknown[]>(`PRAGMA table_info(${this.tableName})`).all() as Array<{ name: string }>).map((c) => c.name);
     if (!columns.includes("kind") || !columns.includes("branch")) {
       db.close();
-      throw new PersistenceError(`SQLitePersister: table "${this.tableName}" in ${this.dbPath} has another schema (Python Burr's?); pass another tableName, e.g. { tableName: "burr_ts_state" }.`);
+      throw new PersistenceError(`SQLitePersister: table "${this.tableName}" in ${this.dbPath} has another schema (Python Burr's?); pass another tableName, e.g. { tableName: "burr_ts_state" }, and read a Python Burr table with new PythonSQLiteLoader({ dbPath }).`);
     }
     this.db = db;
     this.stmts = this.prepare(db);
@@ -98,9 +98,14 @@ export class SQLitePersister implements RewindableStatePersister {
     const cols = "sequence_id, position, status, kind, state, created_at, branch";
     return {
       insert: db.prepare<unknown[]>(`INSERT INTO ${t} (partition_key, app_id, branch, sequence_id, position, status, kind, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      head: db.prepare<unknown[]>(`SELECT max(branch) AS head FROM ${b} WHERE partition_key = ? AND app_id = ?`).pluck(),
       branches: db.prepare<unknown[]>(`SELECT branch, parent_branch, fork_sequence_id, created_at FROM ${b} WHERE partition_key = ? AND app_id = ?`),
       insertBranch: db.prepare<unknown[]>(`INSERT INTO ${b} (partition_key, app_id, branch, parent_branch, fork_sequence_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      // The app's newest branch and that branch's newest step, in one call (every save needs both).
+      headTop: db.prepare<unknown[]>(
+        `SELECT h.head AS head, (SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = h.head) AS top ` +
+          `FROM (SELECT coalesce(max(branch), 0) AS head FROM ${b} WHERE partition_key = ? AND app_id = ?) AS h`,
+      ),
+      fork: db.prepare<unknown[]>(`SELECT fork_sequence_id FROM ${b} WHERE partition_key = ? AND app_id = ? AND branch = ?`).pluck(),
       maxSeq: db.prepare<unknown[]>(`SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = ? AND sequence_id <= ?`).pluck(),
       firstCreated: db.prepare<unknown[]>(`SELECT min(created_at) FROM ${t} WHERE partition_key = ? AND app_id = ?`).pluck(),
       // The rows needed to rebuild one step: its last full snapshot and the deltas after it.
@@ -134,13 +139,17 @@ export class SQLitePersister implements RewindableStatePersister {
   /** The body of one save, run inside BEGIN IMMEDIATE ... COMMIT. */
   private writeStep(s: Statements, args: SaveArgs, key: string): { branch: number; kind: RowKind; bytes: number } {
     const pk = args.partitionKey ?? "";
-    const head = (s.head.get(pk, args.appId) as number | null) ?? 0;
+    const { head, top } = s.headTop.get(pk, args.appId, pk, args.appId) as { head: number; top: number | null };
     const known = this.policy.branchOf(key);
     if (known !== undefined && known !== head) {
       throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: `the app was rewound by another writer (its history is now on branch ${head})` });
     }
+    // Every save, snapshot or delta, must continue the stored step before it (checked inside the write lock).
+    let latest = top;
+    if (latest === null && head > 0) latest = (s.fork.get(pk, args.appId, head) as number | null) ?? null;
+    const mismatch = predecessorMismatch(args.sequenceId, latest !== null && latest < 0 ? null : latest, head);
+    if (mismatch) throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: mismatch.reason });
     const d = this.policy.decide(key, head, args.sequenceId, args.changes, args.status === "failed", encodeDelta);
-    if (d.kind === "full" && head > 0) this.checkContinuesBranch(pk, args, head);
     const text = d.kind === "delta" ? d.text : JSON.stringify(stateToPlain(args.state));
     s.insert.run(pk, args.appId, head, args.sequenceId, args.position, args.status, d.kind, text, new Date().toISOString());
     return { branch: head, kind: d.kind, bytes: text.length };
@@ -240,16 +249,6 @@ export class SQLitePersister implements RewindableStatePersister {
     this.db = null;
     this.stmts = null;
     this.policy.clear();
-  }
-
-  /** A writer that has not followed a rewind must not leave a gap on the new branch. */
-  private checkContinuesBranch(pk: string, args: SaveArgs, branch: number): void {
-    const s = this.ready();
-    const rec = this.branchMap(pk, args.appId).get(branch);
-    const fork = rec?.forkSequenceId ?? -1;
-    if (args.sequenceId === fork + 1) return;
-    if (s.maxSeq.get(pk, args.appId, branch, args.sequenceId - 1) === args.sequenceId - 1) return;
-    throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: `the app was rewound to step ${fork} by another writer, so the next step is ${fork + 1}` });
   }
 
   private branchMap(pk: string, appId: string): Map<number, BranchRecord> {

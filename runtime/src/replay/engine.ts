@@ -10,6 +10,7 @@ import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import type { StepRecord } from "../tracking/types.js";
 import { stateAt } from "../tracking/logParser.js";
+import { deserializeValue } from "../state/serde/codec.js";
 import { RecordedCallSource, ReplayCallError } from "./calls.js";
 import { asJson, changesBetween, firstDifference, firstWriteDifference } from "./compare.js";
 import { ReplayInputError } from "./sources.js";
@@ -115,7 +116,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
       let error: unknown = null;
       let result: Record<string, unknown> | null = null;
       try {
-        const r = await app.step({ inputs: rec.inputs });
+        const r = await app.step({ inputs: inputsOf(rec) });
         result = r ? r.result : null;
       } catch (e) {
         error = e;
@@ -131,6 +132,14 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     unwatch();
   }
   return { status: divergence ? "diverged" : "match", source: run.source, stateOnly: false, stepsRecorded: steps.length, stepsReplayed: replayed, divergence, live, warnings };
+}
+
+function inputsOf(rec: StepRecord): Record<string, unknown> {
+  try {
+    return deserializeValue(rec.inputs) as Record<string, unknown>;
+  } catch (err) {
+    throw new ReplayInputError(`the inputs of step ${rec.sequenceId} (${rec.action}) cannot be read back: ${(err as Error).message}`);
+  }
 }
 
 function compareStep(

@@ -1,9 +1,11 @@
 // Checks a value as it enters state: it must survive JSON (persisters and
-// trackers store state as JSON). Only the new value is walked; large objects
+// trackers store state as JSON), or be a type the serde registry stores. Only the new value is walked; large objects
 // already admitted are remembered (a WeakSet entry costs more than re-walking a
 // small one), so re-adding shared parts stays cheap. Admitted arrays and plain
 // objects are frozen, so state cannot change behind its back.
 import { UnserializableValueError } from "./errors.js";
+import { holdsSerde } from "./serde/codec.js";
+import { SERDE_KEY, serdeForPrototype } from "./serde/registry.js";
 
 const admitted = new WeakSet<object>();
 // Containers with at least this many nodes inside are remembered as admitted.
@@ -36,6 +38,7 @@ function isFlatRecordOfScalars(value: unknown): boolean {
     if (type === "number" && Number.isFinite(field)) continue;
     return false;
   }
+  if (Object.hasOwn(record, SERDE_KEY)) return false;
   Object.freeze(record);
   return true;
 }
@@ -44,6 +47,8 @@ function isFlatRecordOfScalars(value: unknown): boolean {
 class Walk {
   private readonly ancestors: object[] = [];
   private readonly trail: (string | number)[] = [];
+  /** How many serde-stored values were met so far (containers holding one are marked for the encoder). */
+  private serdeFound = 0;
 
   constructor(
     private readonly key: string,
@@ -63,7 +68,8 @@ class Walk {
         // Only reached inside arrays; object properties holding undefined are skipped below.
         return this.fail("undefined inside an array", "it becomes null in JSON; use null");
       case "bigint":
-        return this.fail("a bigint", "JSON has no bigint; store it as a string (value.toString())");
+        this.serdeFound++;
+        return 1;
       case "function":
         return this.fail("a function", "keep functions out of state: bind them to the action or pass them as inputs");
       case "symbol":
@@ -72,11 +78,18 @@ class Walk {
     if (value === null) return 1;
     const object = value as object;
     // Everything admitted is frozen, so an unfrozen object skips the WeakSet lookup.
-    if (Object.isFrozen(object) && admitted.has(object)) return 1;
+    if (Object.isFrozen(object) && admitted.has(object)) {
+      if (holdsSerde.has(object)) this.serdeFound++;
+      return 1;
+    }
+    const proto: unknown = Object.getPrototypeOf(object);
+    if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) return this.visitSerde(object, proto as object);
     if (this.ancestors.includes(object)) {
       this.fail("a cycle (the value contains itself)", "store a tree: JSON cannot represent cycles");
     }
+    if (tooDeep(this.ancestors.length + 1)) this.failTooDeep();
     this.ancestors.push(object);
+    const serdeBefore = this.serdeFound;
     let nodes = 1;
     if (Array.isArray(object)) {
       for (let i = 0; i < object.length; i++) {
@@ -85,12 +98,8 @@ class Walk {
         this.trail.pop();
       }
     } else {
-      const proto: unknown = Object.getPrototypeOf(object);
-      if (proto !== Object.prototype && proto !== null) {
-        this.fail(
-          describeInstance(object),
-          "convert it to a plain object or array (e.g. a Date to date.toISOString(), a Map to Object.fromEntries(map))",
-        );
+      if (Object.hasOwn(object, SERDE_KEY)) {
+        this.fail(`a plain object with the reserved field "${SERDE_KEY}"`, "rename the field (a stored state value is read back with State.deserialize)");
       }
       const record = object as Record<string, unknown>;
       for (const name of Object.keys(record)) {
@@ -102,9 +111,46 @@ class Walk {
       }
     }
     this.ancestors.pop();
+    if (this.serdeFound !== serdeBefore) holdsSerde.add(object);
     Object.freeze(object);
     if (nodes >= REMEMBER_FROM_NODES) admitted.add(object);
     return nodes;
+  }
+
+  /** A Date, Map, Set... or a registered class: refused unless registered; a container's contents are checked too (not frozen). */
+  private visitSerde(object: object, proto: object): number {
+    const entry = serdeForPrototype(proto);
+    if (entry === undefined) {
+      this.fail(
+        describeInstance(object),
+        "register its class with registerSerde({ key, type, serialize, deserialize }) (Date, Map, Set, BigInt, Uint8Array, URL and RegExp need nothing), or store a plain object",
+      );
+    }
+    this.serdeFound++;
+    if (entry.contents === undefined) return 1;
+    if (this.ancestors.includes(object)) this.fail("a cycle (the value contains itself)", "store a tree: JSON cannot represent cycles");
+    if (tooDeep(this.ancestors.length + 1)) this.failTooDeep();
+    this.ancestors.push(object);
+    let nodes = 1;
+    for (const [step, inner] of entry.contents(object)) {
+      this.trail.push(step);
+      nodes += this.visit(inner);
+      this.trail.pop();
+    }
+    this.ancestors.pop();
+    return nodes;
+  }
+
+  private failTooDeep(): never {
+    const steps = this.trail.length;
+    const shown = steps > 12 ? [...this.trail.slice(0, 6), "…", ...this.trail.slice(-3)] : this.trail;
+    const path = this.key + shown.map((step) => (step === "…" ? step : typeof step === "number" ? `[${step}]` : `.${step}`)).join("");
+    throw new UnserializableValueError(
+      `State.${this.operation}: key "${this.key}" cannot be stored: ${path} is nested more than ${MAX_STATE_DEPTH} levels deep; ` +
+        `flatten it, or store the deep part as a string (JSON.stringify), so every persister and tracker can save and load it.`,
+      this.key,
+      path,
+    );
   }
 
   private fail(what: string, fix: string): never {
@@ -121,4 +167,15 @@ function describeInstance(object: object): string {
   const ctor = (object as { constructor?: { name?: unknown } }).constructor;
   const name = typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "a class";
   return `an instance of ${name}`;
+}
+
+/**
+ * How deep a state value may nest (objects and arrays). Real data stays far
+ * below; deeper values overflow the stack of JSON encoders and parsers
+ * (SQLite's save, PostgreSQL's jsonb, the tracker), so they are refused on entry.
+ */
+export const MAX_STATE_DEPTH = 256;
+
+function tooDeep(depth: number): boolean {
+  return depth > MAX_STATE_DEPTH;
 }

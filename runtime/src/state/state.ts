@@ -4,6 +4,7 @@
 import type { StepChanges } from "../lifecycle/hooks.js";
 import { admitValue } from "./admit.js";
 import { StateError, StateKeyError } from "./errors.js";
+import { decodeValue, encodeValue } from "./serde/codec.js";
 import type {
   AppendInput,
   ExtendInput,
@@ -181,23 +182,35 @@ export class State<S extends StateValues = StateValues> {
     return make(slots);
   }
 
-  /** A JSON-safe plain object (shares frozen values with the state; do not mutate). */
+  /**
+   * A JSON-safe plain object: non-JSON values (Date, Map, registered classes...)
+   * become `{ "__burr_serde__": key, "value": ... }`, as Python Burr stores them.
+   * Pure-JSON values are shared with the state, not copied: do not mutate.
+   */
   serialize(): Record<string, unknown> {
-    return this.getAll();
+    const out: Slots = {};
+    for (const key of Object.keys(this.slots)) out[key] = encodeValue(readSlot(this.slots[key]), key);
+    return out;
   }
 
   /** So JSON.stringify(state) gives the serialized form. */
   toJSON(): Record<string, unknown> {
-    return this.getAll();
+    return this.serialize();
   }
 
-  /** Rebuilds a state from `serialize()` output (an object, or its JSON text). */
+  /** Rebuilds a state from `serialize()` output (an object, or its JSON text); tagged values come back as what they were. */
   static deserialize<T extends StateValues = StateValues>(json: Record<string, unknown> | string): State<T> {
     const values: unknown = typeof json === "string" ? JSON.parse(json) : json;
     if (values === null || typeof values !== "object" || Array.isArray(values)) {
       throw new StateError(`State.deserialize expects a JSON object of key → value, got ${describeValue(values)}.`, "");
     }
-    return new State<T>(values as T);
+    const decoded: Slots = {};
+    for (const key of Object.keys(values)) {
+      const value = decodeValue((values as Slots)[key], key);
+      if (key === "__proto__") Object.defineProperty(decoded, key, { value, enumerable: true, writable: true, configurable: true });
+      else decoded[key] = value;
+    }
+    return new State<T>(decoded as T);
   }
 
   /** @internal The raw slot of a key (identity changes when a step writes it); for the runtime's write checks. */

@@ -20,9 +20,12 @@ import type {
 } from "../lifecycle/hooks.js";
 import { ConfigurationError } from "../errors.js";
 import { SnapshotPolicy, type SnapshotOptions } from "../persistence/snapshotPolicy.js";
+import { encodeAny, encodeChanges } from "../state/serde/codec.js";
 import { AppLog } from "./appLog.js";
 import { PROJECT_NAME, naiveLocalTime, pointer, pythonJson, toJsonLine, utcTime } from "./format.js";
 import { graphToBurr } from "./graphJson.js";
+import { listTrackedAppIds, loadTrackedStep } from "./loader.js";
+import type { PersistedStep, StateLoader } from "../persistence/types.js";
 
 export interface LocalTrackingOptions {
   project: string;
@@ -48,7 +51,7 @@ function errorText(err: Error): string {
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 
-export class LocalTrackingClient implements LifecycleHooks {
+export class LocalTrackingClient implements LifecycleHooks, StateLoader {
   readonly project: string;
   readonly storageDir: string;
   readonly compact: boolean;
@@ -66,6 +69,19 @@ export class LocalTrackingClient implements LifecycleHooks {
     this.storageDir = opts.storageDir ?? join(homedir(), ".burr");
     this.compact = opts.compact ?? false;
     this.policy = new SnapshotPolicy({ maxDeltaChain: 200, ...opts.snapshots });
+  }
+
+  /**
+   * Loads a tracked step (the latest, or `sequenceId`), so the tracker can be
+   * given to initializeFrom to resume or fork a tracked run, as in Burr.
+   */
+  async load(partitionKey: string | null, appId: string, sequenceId?: number): Promise<PersistedStep | null> {
+    this.apps.get(appId)?.log.flush(); // what this process wrote is read too
+    return loadTrackedStep(this.storageDir, this.project, partitionKey, appId, sequenceId);
+  }
+
+  async listAppIds(partitionKey: string | null): Promise<string[]> {
+    return listTrackedAppIds(this.storageDir, this.project, partitionKey);
   }
 
   /** Where an app's run is written. */
@@ -127,7 +143,7 @@ export class LocalTrackingClient implements LifecycleHooks {
   preRunStep(args: PreRunStepArgs): void {
     this.guard(this.appDirectory(args.appId), () => {
       const t = this.track(args.appId);
-      t.log.append({ type: "begin_entry", start_time: naiveLocalTime(new Date()), action: args.action, inputs: args.inputs, sequence_id: args.sequenceId });
+      t.log.append({ type: "begin_entry", start_time: naiveLocalTime(new Date()), action: args.action, inputs: storedForm(args.inputs), sequence_id: args.sequenceId });
       t.log.flush();
     });
   }
@@ -143,18 +159,20 @@ export class LocalTrackingClient implements LifecycleHooks {
         type: "end_entry",
         end_time: naiveLocalTime(new Date()),
         action: args.action,
-        result: failed ? null : args.result,
+        result: failed ? null : storedForm(args.result),
         exception: failed ? errorText(args.exception!) : null,
         state: null,
         sequence_id: args.sequenceId,
       };
       const key = SnapshotPolicy.key(args.partitionKey, args.appId);
+      // Stored (serde-tagged) once, used for both the size decision and the record.
+      const stored = this.compact && args.changes ? encodeChanges(args.changes) : undefined;
       const decision = this.compact
-        ? this.policy.decide(key, 0, args.sequenceId, args.changes, failed, (c: StepChanges) => JSON.stringify(withInternal(c, internal)))
+        ? this.policy.decide(key, 0, args.sequenceId, stored, failed, (c: StepChanges) => JSON.stringify(withInternal(c, internal)))
         : ({ kind: "full" } as const);
       let bytes: number;
       if (decision.kind === "delta") {
-        const delta = withInternal(args.changes!, internal);
+        const delta = withInternal(stored!, internal);
         record.state_delta = delta;
         bytes = decision.text.length;
       } else {
@@ -251,4 +269,13 @@ export class LocalTrackingClient implements LifecycleHooks {
 
 function withInternal(changes: StepChanges, internal: Record<string, unknown>): StepChanges {
   return { set: { ...changes.set, ...internal }, appended: changes.appended, deleted: changes.deleted };
+}
+
+/** Results and inputs in the stored form state uses (Dates tagged, not flattened); anything else falls back to the log's lenient JSON. */
+function storedForm(value: unknown): unknown {
+  try {
+    return encodeAny(value, "result");
+  } catch {
+    return value;
+  }
 }

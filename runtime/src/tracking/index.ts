@@ -2,6 +2,7 @@
 export { LocalTrackingClient, type LocalTrackingOptions } from "./client.js";
 export { TrackingReader } from "./reader.js";
 export { stateAt } from "./logParser.js";
+export { stateOfStep } from "./stepState.js";
 export { graphToBurr, burrToGraph } from "./graphJson.js";
 export type { AppRun, AppStatus, AppSummary, ChildPointer, RunPointer, ProjectSummary, ReadAppOptions, SpanRecord, StepRecord, StreamRecord } from "./types.js";
 export { recordedCalls, decodeOutcome, REPLAY_ATTRIBUTE, type RecordedCall, type RecordedOutcome } from "./recorded.js";

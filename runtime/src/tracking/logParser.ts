@@ -10,10 +10,48 @@ type Raw = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
-function asChanges(v: unknown): StepChanges | null {
+/** A state_delta that fits (set: object, appended: arrays by key, deleted: keys), or why it does not. */
+function asChanges(v: unknown): StepChanges | string {
   const d = obj(v);
-  if (!d) return null;
-  return { set: obj(d.set) ?? {}, appended: (obj(d.appended) ?? {}) as Record<string, unknown[]>, deleted: Array.isArray(d.deleted) ? d.deleted.filter((k): k is string => typeof k === "string") : [] };
+  if (!d) return "is not an object";
+  if (d.set !== undefined && !obj(d.set)) return "has a set that is not an object";
+  if (d.appended !== undefined && !obj(d.appended)) return "has an appended that is not an object";
+  const appended = (obj(d.appended) ?? {}) as Record<string, unknown>;
+  for (const [key, items] of Object.entries(appended)) if (!Array.isArray(items)) return `appends to "${key}" something that is not an array`;
+  if (d.deleted !== undefined && !(Array.isArray(d.deleted) && d.deleted.every((k) => typeof k === "string"))) return "has a deleted that is not a list of keys";
+  return { set: obj(d.set) ?? {}, appended: appended as Record<string, unknown[]>, deleted: (d.deleted as string[] | undefined) ?? [] };
+}
+
+/** Sets a field from a log (a key like "__proto__" stays a plain field). */
+function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** A line's record, or why it is not one. Lines that cannot be an object are refused before JSON.parse (its errors are slow). */
+function parseRecord(line: string): Raw | string {
+  if (line.trimStart()[0] !== "{") return "not a JSON object";
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return obj(parsed) ?? "not a JSON object";
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message})`;
+  }
+}
+
+/** The first MAX_WARNINGS problems of a file, then how many more there were. */
+export const MAX_WARNINGS = 100;
+
+class Warnings {
+  readonly list: string[] = [];
+  private dropped = 0;
+  add(message: string): void {
+    if (this.list.length < MAX_WARNINGS) this.list.push(message);
+    else this.dropped++;
+  }
+  done(file: string): string[] {
+    if (this.dropped) this.list.push(`${file}: ...and ${this.dropped.toLocaleString("en-US")} more problems (the first ${MAX_WARNINGS} are listed)`);
+    return this.list;
+  }
 }
 
 export interface ParsedLog {
@@ -24,13 +62,13 @@ export interface ParsedLog {
 
 export function parseLog(text: string, file: string, materialize: boolean): ParsedLog {
   const steps: StepRecord[] = [];
-  const warnings: string[] = [];
+  const warnings = new Warnings();
   const latest = new Map<number, StepRecord>();
   let current: PlainState | null = null;
   // In delta mode `current` is grown in place, so it must not be a step's own state object.
   let currentShared = false;
   let compact = false;
-  const warn = (line: number, why: string) => warnings.push(`${file}:${line}: ${why}; line skipped`);
+  const warn = (line: number, why: string) => warnings.add(`${file}:${line}: ${why}; line skipped`);
   const stepFor = (seq: number | null, line: number, what: string): StepRecord | null => {
     const s = seq === null ? undefined : latest.get(seq);
     if (!s) warn(line, `${what} for sequence id ${seq} has no begin_entry before it`);
@@ -42,13 +80,9 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
     const lineNo = i + 1;
     const line = lines[i];
     if (!line.trim()) continue;
-    let r: Raw;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (!obj(parsed)) throw new Error("not a JSON object");
-      r = parsed as Raw;
-    } catch (err) {
-      warn(lineNo, i === lines.length - 1 ? "truncated last line (still being written, or cut by a crash)" : `not valid JSON (${(err as Error).message})`);
+    const r = parseRecord(line);
+    if (typeof r === "string") {
+      warn(lineNo, i === lines.length - 1 ? "truncated last line (still being written, or cut by a crash)" : r);
       continue;
     }
     switch (r.type) {
@@ -78,24 +112,24 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
       case "end_entry": {
         const s = stepFor(num(r.sequence_id), lineNo, "end_entry");
         if (!s) break;
+        const full = obj(r.state);
+        const delta = full ? null : r.state_delta === undefined ? "is missing (and so is state)" : asChanges(r.state_delta);
+        if (typeof delta === "string") {
+          warn(lineNo, `the state_delta of step ${s.sequenceId}'s end_entry ${delta}`);
+          break;
+        }
         s.endTime = parseTime(r.end_time);
         s.result = obj(r.result);
         s.error = typeof r.exception === "string" ? r.exception : null;
-        const full = obj(r.state);
         if (full) {
           s.state = full;
           current = full;
           currentShared = true;
-        } else {
-          const delta = asChanges(r.state_delta);
-          if (!delta) {
-            warn(lineNo, `end_entry of step ${s.sequenceId} has neither state nor state_delta`);
-            break;
-          }
+        } else if (delta) {
           compact = true;
           s.stateDelta = delta;
           if (current === null) {
-            warnings.push(`${file}:${lineNo}: state delta of step ${s.sequenceId} has no full state before it; its state is unknown`);
+            warnings.add(`${file}:${lineNo}: state delta of step ${s.sequenceId} has no full state before it; its state is unknown`);
             break;
           }
           if (materialize) {
@@ -137,9 +171,9 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
         if (!s || typeof r.key !== "string") break;
         if (typeof r.span_id === "string") {
           const span = s.spans.find((x) => x.spanId === r.span_id);
-          if (span) span.attributes[r.key] = r.value;
+          if (span) setField(span.attributes, r.key, r.value);
           else warn(lineNo, `attribute ${r.key} names span ${r.span_id} that was never begun`);
-        } else s.attributes[r.key] = r.value;
+        } else setField(s.attributes, r.key, r.value);
         break;
       }
       case "begin_stream":
@@ -160,7 +194,7 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
         warn(lineNo, `unknown record type ${JSON.stringify(r.type)}`);
     }
   }
-  return { steps, warnings, compact };
+  return { steps, warnings: warnings.done(file), compact };
 }
 
 /** The full state of step `index` of a run read with { states: "delta" }. */

@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, t
 import { join } from "node:path";
 import { homedir } from "node:os";
 import { burrToGraph } from "./graphJson.js";
-import { parseLog } from "./logParser.js";
+import { MAX_WARNINGS, parseLog } from "./logParser.js";
 import { parseTime } from "./format.js";
 import { summarizeTail, type TailSummary } from "./tail.js";
 import type { AppRun, AppSummary, ChildPointer, RunPointer, ProjectSummary, ReadAppOptions } from "./types.js";
@@ -85,7 +85,7 @@ export class TrackingReader {
         }
         steps = summary.steps;
         status = summary.status;
-        warnings.push(...summary.warnings);
+        for (const w of summary.warnings) warnings.push(w);
       } else lastWritten = statOrNull(dir)?.mtimeMs ?? 0;
       const app: AppSummary = { appId, partitionKey: meta.value.partitionKey, steps, lastWritten, status };
       if (warnings.length) app.warnings = warnings;
@@ -95,13 +95,13 @@ export class TrackingReader {
   }
 
   private summarize(logPath: string, size: number): TailSummary {
-    if (size === 0) return { steps: 0, status: "completed", warnings: [] };
+    if (size === 0) return { steps: 0, status: "completed", warnings: [], bytesRead: 0 };
     let fd: number | null = null;
     try {
       fd = openSync(logPath, "r");
       return summarizeTail(fd, size, logPath);
     } catch (err) {
-      return { steps: 0, status: "completed", warnings: [`${logPath}: cannot read (${(err as Error).message})`] };
+      return { steps: 0, status: "completed", warnings: [`${logPath}: cannot read (${(err as Error).message})`], bytesRead: 0 };
     } finally {
       if (fd !== null) closeSync(fd);
     }
@@ -124,7 +124,7 @@ export class TrackingReader {
       warnings.push(`${graphPath}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (err as Error).message}; the run is shown without its graph`);
     }
     const meta = this.readMetadata(dir);
-    warnings.push(...meta.warnings);
+    for (const w of meta.warnings) warnings.push(w);
     const logPath = join(dir, "log.jsonl");
     let text = "";
     try {
@@ -133,7 +133,7 @@ export class TrackingReader {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") warnings.push(`${logPath}: cannot read (${(err as Error).message})`);
     }
     const log = parseLog(text, logPath, options.states !== "delta");
-    warnings.push(...log.warnings);
+    for (const w of log.warnings) warnings.push(w);
     return {
       graph,
       steps: log.steps,
@@ -185,6 +185,7 @@ export class TrackingReader {
       return [];
     }
     const out: ChildPointer[] = [];
+    let bad = 0;
     text.split("\n").forEach((line, i) => {
       if (!line.trim()) return;
       try {
@@ -199,9 +200,11 @@ export class TrackingReader {
           eventTime: parseTime(r.event_time),
         });
       } catch (err) {
-        warnings.push(`${path}:${i + 1}: ${(err as Error).message}; line skipped`);
+        bad++;
+        if (bad <= MAX_WARNINGS) warnings.push(`${path}:${i + 1}: ${(err as Error).message}; line skipped`);
       }
     });
+    if (bad > MAX_WARNINGS) warnings.push(`${path}: ...and ${(bad - MAX_WARNINGS).toLocaleString("en-US")} more problems (the first ${MAX_WARNINGS} are listed)`);
     return out;
   }
 }

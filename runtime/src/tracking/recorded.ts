@@ -1,8 +1,9 @@
 // What trace() records of each call so that replay can give it back: the
 // `return` attribute holds a plain JSON result as Burr writes it; anything
 // JSON alone cannot give back (undefined, a thrown error, a stream's chunks,
-// a value JSON cannot hold) adds one `__burr_replay` attribute. encode/decode
-// are the one place the form is decided (a serde registry can replace them).
+// a value that cannot be stored) adds one `__burr_replay` attribute. Values
+// are in serde's stored form (Dates, Maps, registered classes come back as such).
+import { deserializeValue, serializeValue } from "../state/serde/codec.js";
 import type { SpanRecord, StepRecord } from "./types.js";
 
 /** The attribute holding what `return` alone cannot say. */
@@ -28,13 +29,12 @@ export interface RecordedCall {
   readonly outcome: RecordedOutcome | null;
 }
 
-/** A JSON copy of a value, and whether JSON gives it back as it was (as far as a cheap check tells). */
+/** The stored (serde) form of a value, and whether decoding it gives the value back. */
 export function encodeValue(value: unknown): { json: unknown; exact: boolean } {
   if (value === undefined) return { json: null, exact: false };
+  if (typeof value === "function" || typeof value === "symbol") return { json: String(value), exact: false };
   try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return { json: String(value), exact: false };
-    return { json: JSON.parse(text) as unknown, exact: true };
+    return { json: serializeValue(value), exact: true };
   } catch {
     const kind = typeof value === "object" && value !== null ? (value.constructor?.name ?? "Object") : typeof value;
     return { json: `<${kind}: not JSON-serializable>`, exact: false };
@@ -61,7 +61,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 /** Reads one span's record back; throws with the reason when the marker is malformed (hostile or corrupt data). */
 export function decodeOutcome(attributes: Record<string, unknown>): RecordedOutcome | null {
   const marker = attributes[REPLAY_ATTRIBUTE];
-  if (marker === undefined) return "return" in attributes ? { kind: "value", value: attributes.return } : null;
+  if (marker === undefined) return "return" in attributes ? { kind: "value", value: deserializeValue(attributes.return) } : null;
   if (!isObj(marker)) throw new Error(`${REPLAY_ATTRIBUTE} is not an object`);
   switch (marker.kind) {
     case "undefined":
@@ -71,7 +71,8 @@ export function decodeOutcome(attributes: Record<string, unknown>): RecordedOutc
     case "stream": {
       if (!Array.isArray(marker.chunks)) throw new Error(`${REPLAY_ATTRIBUTE} of a stream has no chunks list`);
       const error = isObj(marker.error) ? { name: String(marker.error.name ?? "Error"), message: String(marker.error.message ?? "") } : undefined;
-      return error ? { kind: "stream", chunks: marker.chunks, error } : { kind: "stream", chunks: marker.chunks };
+      const chunks = marker.chunks.map(deserializeValue);
+      return error ? { kind: "stream", chunks, error } : { kind: "stream", chunks };
     }
     case "unrecordable":
       return { kind: "unrecordable", description: String(marker.description ?? "a value JSON cannot hold") };

@@ -23,6 +23,7 @@ export function trusted(app: LinkedApp, p: GraphProblem): boolean {
       return s.chainComplete && s.entrypoint === null;
     case "unreachable-action":
     case "shadowed-transition":
+    case "redundant-default":
       return s.chainComplete && s.actionsComplete && s.transitionsComplete && s.entrypoint !== null;
     case "never-written":
       return s.chainComplete && s.actionsComplete && s.initialStateKeys !== null && allWritesKnown(app);
@@ -65,7 +66,8 @@ export function placeGraphProblems(app: LinkedApp, problems: GraphProblem[]): An
       // At the key in the action's reads, when that declaration is in the app's file.
       const entry = s.actions.find((a) => a.name === p.action);
       const declared = entry ? app.defs.get(entry)?.reads?.items.find((r) => r.name === p.key) : undefined;
-      out.push({ ...base, range: declared && declared.range.file === s.range.file ? declared.range : entryRange(p.action) });
+      const range = declared && declared.range.file === s.range.file ? declared.range : entryRange(p.action);
+      out.push({ ...base, range, ...schemaHint(s.stateSchemaKeys, p.key, base.message, declared && declared.range === range ? range : null) });
     } else if (p.code === "missing-entrypoint") {
       out.push({ ...base, range: s.range });
     } else {
@@ -73,6 +75,18 @@ export function placeGraphProblems(app: LinkedApp, problems: GraphProblem[]): An
     }
   }
   return dedupe(out);
+}
+
+/** With a zod state schema: say the schema declares the key, or suggest the schema key it was likely meant to be. */
+function schemaHint(schemaKeys: string[] | null | undefined, key: string, message: string, keyRange: SourceRange | null): Partial<AnalysisProblem> {
+  if (!schemaKeys) return {};
+  if (schemaKeys.includes(key)) return { message: `${message} (The state schema declares "${key}", but nothing puts it in state.)` };
+  const suggestion = closestName(key, schemaKeys);
+  if (!suggestion) return { message: `${message} ("${key}" is not in the state schema either.)` };
+  return {
+    message: `${message} The state schema has no "${key}": did you mean "${suggestion}"?`,
+    ...(keyRange ? { fix: { title: `Change to "${suggestion}"`, range: keyRange, newText: suggestion } } : {}),
+  };
 }
 
 function dedupe(ps: AnalysisProblem[]): AnalysisProblem[] {

@@ -2,10 +2,11 @@
 // into steps. Resolving the chain's root (a variable, a helper's return value,
 // another module) is done by the callers.
 import { ts } from "ts-morph";
-import { actionFromCall } from "./actions.js";
+import { actionFromCall, builtinAction } from "./actions.js";
 import { actionsOfArgument, instanceClass } from "./decorated.js";
 import { readCondition } from "./conditions.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
+import { zodObjectKeys } from "./schemaKeys.js";
 import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } from "./types.js";
 
@@ -14,6 +15,8 @@ export type ChainStep =
   | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; range: SourceRange }
   | { method: "withEntrypoint"; entrypoint: NameRef | null; range: SourceRange }
   | { method: "withState"; keys: string[] | null; range: SourceRange }
+  /** The keys of a zod object schema, when readable from the source. */
+  | { method: "withStateSchema"; keys: string[] | null; range: SourceRange }
   /** State comes from a persister; the entrypoint is defaultEntrypoint when nothing was saved. */
   | { method: "initializeFrom"; defaultEntrypoint: NameRef | null; range: SourceRange }
   /** initializeFrom, withGraph and unknown methods: may set actions, state or entrypoint we cannot see. */
@@ -108,6 +111,8 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
       const { keys, complete } = objectKeys(ctx, literal);
       return { method, keys: complete ? keys.map((k) => k.name) : null, range };
     }
+    case "withStateSchema":
+      return { method, keys: arg0 ? zodObjectKeys(ctx, arg0) : null, range };
     case "initializeFrom": {
       const opts = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
       const def = opts && ts.isObjectLiteralExpression(opts) ? objProp(opts, "defaultEntrypoint") : undefined;
@@ -155,7 +160,8 @@ function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, nam
     if (!complete) return null;
     return { ...inner, boundInputs: [...inner.boundInputs, ...keys.map((k) => k.name)] };
   }
-  const def = actionFromCall(ctx, e, `${ctx.path}#inline:${name}@${e.getStart(ctx.sf)}`, keyRange);
+  const id = `${ctx.path}#inline:${name}@${e.getStart(ctx.sf)}`;
+  const def = actionFromCall(ctx, e, id, keyRange) ?? builtinAction(ctx, e, id, keyRange);
   if (def) return { kind: "inline", def, boundInputs: [] };
   if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) return { kind: "call", name: e.expression.text, boundInputs: [] };
   return null;

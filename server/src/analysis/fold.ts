@@ -26,6 +26,10 @@ export function foldChain(name: string, range: SourceRange, steps: ChainStep[], 
       case "withState":
         app.initialStateKeys = step.keys;
         break;
+      case "withStateSchema":
+        // Validates state; sets none of it.
+        app.stateSchemaKeys = step.keys;
+        break;
       case "initializeFrom":
         // Actions and transitions stay known; where the app starts and its state do not.
         app.entrypoint ??= step.defaultEntrypoint;

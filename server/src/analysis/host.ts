@@ -7,6 +7,7 @@ import { ts } from "ts-morph";
 import { dirname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAction } from "./actionChecks.js";
+import { checkExprSyntax } from "./exprChecks.js";
 import { checkHaltNames, checkMissingInputs, placeGraphProblems, type GraphValidator } from "./appChecks.js";
 import { extractFacts, type FileFacts } from "./facts.js";
 import { linkApps, resolveActionRef, toAppModel, type Workspace } from "./link.js";
@@ -112,12 +113,13 @@ export class AnalysisHost implements Workspace {
     try {
       const kept = new Map<string, unknown>();
       facts = extractFacts({ sf, uri, path: p, ...(entry.reuse ? { reuse: entry.reuse } : {}), kept });
+      facts.exprProblems = checkExprSyntax({ sf, uri, path: p });
       entry.reuse = kept;
     } catch (err) {
       // A construct the extractor did not foresee: keep what we had, never crash the server.
       if (this.options.rethrow) throw err;
       facts = entry.lastGood ?? emptyFacts(p, uri);
-      logOnce(err);
+      logOnce(p, err);
     }
     const clean = parseErrorCount(sf) === 0;
     entry.parsedCleanly = clean;
@@ -140,16 +142,27 @@ export class AnalysisHost implements Workspace {
     let sf: ts.SourceFile | null = null;
     if (old && old.text === text) sf = old.sf;
     else if (old) {
-      try {
-        sf = ts.updateSourceFile(old.sf, text, changeRange(old.text, text));
-      } catch {
-        sf = null; // fall back to a full parse
+      const range = changeRange(old.text, text);
+      if (incrementalIsSafe(old.text, text, range)) {
+        try {
+          sf = ts.updateSourceFile(old.sf, text, range);
+          this.parseCounts.incremental++;
+        } catch {
+          sf = null; // fall back to a full parse
+        }
       }
     }
-    sf ??= ts.createSourceFile(path, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
+    if (!sf) {
+      this.trees.delete(path); // a parse that overflows the stack must not leave the old tree behind
+      sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
+      this.parseCounts.full++;
+    }
     this.trees.set(path, { sf, text });
     return sf;
   }
+
+  /** How many parses were incremental and how many full (for tests and benchmarks). */
+  readonly parseCounts = { incremental: 0, full: 0 };
 
   /** Apps and problems of one file; never throws. */
   analyse(path: string): FileAnalysis {
@@ -184,11 +197,12 @@ export class AnalysisHost implements Workspace {
       const decorated = [...facts.decoratedClasses.values()].flatMap((c) => c.methods.map((m) => m.def));
       const actions = [...facts.actions.values(), ...facts.inlineActions, ...facts.actionFunctions.values(), ...decorated];
       for (const def of actions) problems.push(...checkAction(def));
+      problems.push(...(facts.exprProblems ?? []));
       this.usages.record(p, apps);
       return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
     } catch (err) {
       if (this.options.rethrow) throw err;
-      logOnce(err);
+      logOnce(p, err);
       return nothing(false);
     }
   }
@@ -256,6 +270,31 @@ function changeRange(before: string, after: string): ts.TextChangeRange {
   return { span: { start, length: before.length - end - start }, newLength: after.length - end - start };
 }
 
+/**
+ * TypeScript's incremental parser reuses nodes around the edit; inside a very
+ * long line or a huge list that search can take minutes (74 s measured on a
+ * 500 KB file with a 100,000-element line), while a full parse is bounded
+ * (~0.3 s per MB). So large files, large edits and edits to long lines are
+ * parsed in full.
+ */
+export const INCREMENTAL_LIMITS = { maxFileChars: 256 * 1024, maxSpanChars: 16 * 1024, maxLineChars: 2000 };
+
+function incrementalIsSafe(before: string, after: string, range: ts.TextChangeRange): boolean {
+  const L = INCREMENTAL_LIMITS;
+  if (after.length > L.maxFileChars || before.length > L.maxFileChars) return false;
+  if (range.span.length > L.maxSpanChars || range.newLength > L.maxSpanChars) return false;
+  const start = range.span.start;
+  const lineStart = before.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = before.indexOf("\n", start + range.span.length);
+  if (lineEnd < 0) lineEnd = before.length;
+  if (lineEnd - lineStart > L.maxLineChars) return false;
+  // The inserted text may itself hold a long line.
+  const inserted = after.slice(start, start + range.newLength);
+  let longest = 0;
+  for (const line of inserted.split("\n")) longest = Math.max(longest, line.length);
+  return longest + (lineEnd - lineStart) <= L.maxLineChars;
+}
+
 function parseErrorCount(sf: ts.SourceFile): number {
   // parseDiagnostics is internal but stable; it is what tsc reports as syntax errors.
   const diags = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
@@ -266,9 +305,12 @@ function emptyFacts(path: string, uri: string): FileFacts {
   return { path, uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), decoratedClasses: new Map(), inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [] };
 }
 
-let logged = false;
-function logOnce(err: unknown): void {
-  if (logged) return;
-  logged = true;
-  console.error(`burr analysis: internal error (analysis continues): ${err instanceof Error ? err.stack : String(err)}`);
+// Each file's first internal error is logged (a stack overflow in one file must not hide another's).
+const loggedFiles = new Set<string>();
+const MAX_LOGGED_FILES = 1000;
+function logOnce(path: string, err: unknown): void {
+  if (loggedFiles.has(path) || loggedFiles.size >= MAX_LOGGED_FILES) return;
+  loggedFiles.add(path);
+  const what = err instanceof RangeError && /call stack/i.test(err.message) ? "the file nests too deeply to analyse (stack overflow)" : "internal error";
+  console.error(`burr analysis: ${path}: ${what} (analysis continues): ${err instanceof Error ? err.stack : String(err)}`);
 }

@@ -76,6 +76,7 @@ export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos
     for (const app of apps) {
       for (const a of app.graph.actions) for (const k of [...a.reads, ...a.writes]) keys.add(k);
       for (const k of app.syntax.initialStateKeys ?? []) keys.add(k);
+      for (const k of app.syntax.stateSchemaKeys ?? []) keys.add(k);
     }
     for (const d of analysis.actions) for (const k of [...(d.reads?.items ?? []), ...(d.writes?.items ?? [])]) keys.add(k.name);
     return [...keys].sort().map((k) => ({ label: k, kind: CompletionItemKind.Field, detail: "state key" }));

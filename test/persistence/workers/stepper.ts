@@ -1,5 +1,6 @@
 // Child process driven by the concurrency and crash suites:
-//   race  <dbPath> <appId>           load the app, say "ready", wait for "go", take one step, report
+//   race  <store> <appId> [table]    load the app, say "ready", wait for "go", take one step, report;
+//                                    "again" steps once more, anything else ends
 //   crash <dbPath> <appId>           step forever, printing "saved <sequenceId>" after every step
 //   pg    <url> <table> <worker> <apps> <turns>   step <apps> apps concurrently, <turns> turns each
 import { createInterface } from "node:readline";
@@ -10,20 +11,27 @@ function say(line: string): void {
   process.stdout.write(line + "\n");
 }
 
-async function race(dbPath: string, appId: string): Promise<void> {
-  const persister = new SQLitePersister({ dbPath });
+// <store> is a SQLite file, or a postgresql:// URL followed by a table name.
+async function race(store: string, appId: string, table?: string): Promise<void> {
+  const persister = store.startsWith("postgresql://") ? PostgreSQLPersister.fromUrl(store, { tableName: table }) : new SQLitePersister({ dbPath: store });
   const app = await buildChat({ appId, persister });
   say(`ready ${app.sequenceId}`);
   const rl = createInterface({ input: process.stdin });
-  for await (const line of rl) if (line.trim() === "go") break;
-  rl.close();
-  try {
-    const r = await app.step({ inputs: { prompt: `from pid ${process.pid}` } });
-    say(JSON.stringify({ ok: true, action: r?.action, sequenceId: app.sequenceId }));
-  } catch (err) {
-    const conflict = err instanceof ConcurrentStepError || (err as { cause?: unknown }).cause instanceof ConcurrentStepError;
-    say(JSON.stringify({ ok: false, conflict, message: (err as Error).message }));
+  const lines = rl[Symbol.asyncIterator]();
+  const nextCommand = async () => String((await lines.next()).value ?? "").trim();
+  while ((await nextCommand()) !== "go");
+  // After a lost race the app must still be where it was: "again" steps once more.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const r = await app.step({ inputs: { prompt: `from pid ${process.pid} attempt ${attempt}` } });
+      say(JSON.stringify({ ok: true, action: r?.action, sequenceId: app.sequenceId }));
+    } catch (err) {
+      const conflict = err instanceof ConcurrentStepError || (err as { cause?: unknown }).cause instanceof ConcurrentStepError;
+      say(JSON.stringify({ ok: false, conflict, message: (err as Error).message, sequenceId: app.sequenceId, prompt: app.state.get("prompt") }));
+    }
+    if ((await nextCommand()) !== "again") break;
   }
+  rl.close();
   await persister.close();
 }
 
@@ -60,7 +68,7 @@ async function pg(url: string, table: string, worker: string, apps: number, turn
 
 async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
-  if (mode === "race") await race(args[0], args[1]);
+  if (mode === "race") await race(args[0], args[1], args[2]);
   else if (mode === "crash") await crash(args[0], args[1]);
   else if (mode === "pg") await pg(args[0], args[1], args[2], Number(args[3]), Number(args[4]));
   else throw new Error(`unknown mode ${mode}`);
