@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { persistChatbot, recordChatbot, trackingDir } from "./support.js";
+import { dropTables, pgUrl, requirePg, uniqueTable } from "../persistence/pgSupport.js";
 
 const repo = join(__dirname, "../..");
 const bin = join(repo, "runtime/dist/cli/main.js");
@@ -63,6 +64,24 @@ describe("replay: the burr-ts CLI", function () {
     const flipped = await cli("replay", "--program", edits, "--export", "flipped", "--db", db, "--run", "persisted");
     assert.equal(flipped.code, 1, flipped.stdout + flipped.stderr);
     assert.match(flipped.stdout, /DIVERGED at step 2 \(aiResponse\)[\s\S]*transition taken instead: safetyCheck -> unsafeResponse \[safe=true\]/);
+  });
+
+  it("replays a PostgreSQL persister's history state-only", async function () {
+    await requirePg(this);
+    const table = uniqueTable("burr_replay");
+    try {
+      await persistChatbot(pgUrl, "pg-persisted", table);
+      const same = await cli("replay", "--program", "examples/chatbot/app.ts", "--db", pgUrl, "--table", table, "--run", "pg-persisted");
+      assert.equal(same.code, 0, same.stdout + same.stderr);
+      const flipped = await cli("replay", "--program", edits, "--export", "flipped", "--db", pgUrl, "--table", table, "--run", "pg-persisted", "--json");
+      assert.equal(flipped.code, 1, flipped.stdout + flipped.stderr);
+      assert.equal((JSON.parse(flipped.stdout) as { divergence: { sequenceId: number } }).divergence.sequenceId, 2);
+      const missing = await cli("replay", "--program", edits, "--export", "flipped", "--db", pgUrl, "--table", table, "--run", "nobody");
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /has no saved steps of app "nobody"/);
+    } finally {
+      await dropTables(table);
+    }
   });
 
   it("exits 2 with a clear message on usage, program and record errors", async () => {

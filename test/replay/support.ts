@@ -30,9 +30,9 @@ export async function recordStreamingChatbot(dir: string, appId: string): Promis
 }
 
 /** The same conversation saved by the SQLite persister (no tracker): a state-only record. */
-export async function persistChatbot(dbPath: string, appId: string): Promise<void> {
-  const { SQLitePersister } = await import("burr-ts");
-  const persister = new SQLitePersister({ dbPath });
+export async function persistChatbot(db: string, appId: string, tableName?: string): Promise<void> {
+  const { SQLitePersister, PostgreSQLPersister } = await import("burr-ts");
+  const persister = db.startsWith("postgresql://") ? PostgreSQLPersister.fromUrl(db, { tableName }) : new SQLitePersister({ dbPath: db });
   await persister.initialize();
   const app = chatbotBuilder({ model: new OfflineModel(), appId }).withStatePersister(persister).build();
   for (const p of PROMPTS) await chat(app, p);

@@ -23,6 +23,7 @@ compared with the record.
   --db DB               replay a persister's history instead (state only):
                         a SQLite file, or a postgresql:// URL; --run is the app id
   --partition-key KEY   the app's partition key in --db
+  --table NAME          the persister's table in --db (default: the persister's)
   --until N             stop after step N
   --json                print the report as JSON
 
@@ -36,6 +37,7 @@ const SPEC = {
   "tracking-dir": { kind: "value" },
   db: { kind: "value" },
   "partition-key": { kind: "value" },
+  table: { kind: "value" },
   until: { kind: "value" },
   json: { kind: "flag" },
   help: { kind: "flag" },
@@ -46,21 +48,21 @@ export interface Output {
   err(text: string): void;
 }
 
-async function openPersister(db: string): Promise<{ persister: RewindableStatePersister; label: string }> {
+async function openPersister(db: string, tableName: string | undefined): Promise<{ persister: RewindableStatePersister; label: string }> {
   const { SQLitePersister, PostgreSQLPersister } = await import("../persistence/index.js");
   if (/^postgres(ql)?:\/\//.test(db)) {
-    const persister = PostgreSQLPersister.fromUrl(db);
+    const persister = PostgreSQLPersister.fromUrl(db, tableName === undefined ? {} : { tableName });
     return { persister, label: `PostgreSQL ${db.replace(/\/\/[^@/]*@/, "//")}` };
   }
   const { existsSync } = await import("node:fs");
   if (!existsSync(db)) throw new ReplayInputError(`--db ${db}: no such SQLite file`);
-  return { persister: new SQLitePersister({ dbPath: db }), label: `SQLite ${db}` };
+  return { persister: new SQLitePersister(tableName === undefined ? { dbPath: db } : { dbPath: db, tableName }), label: `SQLite ${db}` };
 }
 
 async function readRecord(values: Map<string, string>, run: string): Promise<RecordedRun> {
   const db = values.get("db");
   if (db === undefined) return readTrackedRun(run, values.get("tracking-dir"));
-  const { persister, label } = await openPersister(db);
+  const { persister, label } = await openPersister(db, values.get("table"));
   try {
     await persister.initialize();
     return await readPersistedRun(persister, values.get("partition-key") ?? null, run, label);
