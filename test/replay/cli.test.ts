@@ -84,6 +84,17 @@ describe("replay: the burr-ts CLI", function () {
     }
   });
 
+  it("replays a Python Burr run state-only against a burr-ts app with the same graph", async () => {
+    const python = join(__dirname, "../tracking/fixtures/burr-python-runs/seed-chatbot/chatbot-safe");
+    const fixture = join(repo, "test/replay/fixtures/pythonChatbot.ts");
+    const same = await cli("replay", "--program", fixture, "--run", python, "--state-only");
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.match(same.stdout, /state-only replay of .*: 9 of 9 step\(s\) match/);
+    const flipped = await cli("replay", "--program", fixture, "--export", "flipped", "--run", python, "--state-only");
+    assert.equal(flipped.code, 1, flipped.stdout + flipped.stderr);
+    assert.match(flipped.stdout, /DIVERGED at step 2 \(ai_response\)/);
+  });
+
   it("exits 2 with a clear message on usage, program and record errors", async () => {
     const cases: [string[], RegExp][] = [
       [["replay", "--run", runDir], /--program and --run are both needed/],

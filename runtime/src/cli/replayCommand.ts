@@ -24,6 +24,8 @@ compared with the record.
                         a SQLite file, or a postgresql:// URL; --run is the app id
   --partition-key KEY   the app's partition key in --db
   --table NAME          the persister's table in --db (default: the persister's)
+  --state-only          compare only the path (each step's chosen action), e.g.
+                        for a Python Burr run of an app whose graph matches
   --until N             stop after step N
   --json                print the report as JSON
 
@@ -40,6 +42,7 @@ const SPEC = {
   table: { kind: "value" },
   until: { kind: "value" },
   json: { kind: "flag" },
+  "state-only": { kind: "flag" },
   help: { kind: "flag" },
 } as const;
 
@@ -95,7 +98,7 @@ export async function replayCommand(argv: readonly string[], io: Output): Promis
     }
     const record = await readRecord(values, run);
     const builder = await loadProgram(program, values.get("export"));
-    report = record.stateOnly ? replayPath(builder, record, { until }) : await replayRun(builder, record, { until });
+    report = record.stateOnly || flags.has("state-only") ? replayPath(builder, record, { until }) : await replayRun(builder, record, { until });
   } catch (err) {
     if (err instanceof UsageError || err instanceof ReplayInputError) {
       if (json) io.out(JSON.stringify({ status: "error", error: err.message }));
