@@ -19,6 +19,7 @@ import { Application, type AppPointer } from "./application.js";
 import { buildGraphModel, expandWildcards, GraphParts, type Graph, type TransitionSpec } from "./graph.js";
 import { loadInitialPosition, type InitializeFromOptions } from "./initialize.js";
 import { PersisterHook } from "./persisterHook.js";
+import { isChildTracker, type ParallelExecutor, type ParentParts } from "./parallelTypes.js";
 
 export type LocalTrackerOptions = LocalTrackingOptions;
 
@@ -36,6 +37,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   private partitionKey: string | null = null;
   private readonly hooks: LifecycleHooks[] = [];
   private readonly savers: StateSaver[] = [];
+  private readonly trackers = new Set<LifecycleHooks>();
+  private executor: ParallelExecutor | null = null;
   private initializer: { loader: StateLoader; options: InitializeFromOptions<S> } | null = null;
   private spawningParent: AppPointer | null = null;
   private appName: string | undefined;
@@ -107,12 +110,15 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       if (!options || typeof options.project !== "string") {
         throw new ConfigurationError('withTracker("local", { project }) needs a project name, e.g. withTracker("local", { project: "demo" })');
       }
-      this.hooks.push(new LocalTrackingClient(options));
+      const client = new LocalTrackingClient(options);
+      this.trackers.add(client);
+      this.hooks.push(client);
       return this;
     }
     if (tracker === null || typeof tracker !== "object") {
       throw new ConfigurationError('withTracker takes "local" with options, or a hooks object');
     }
+    this.trackers.add(tracker);
     this.hooks.push(tracker);
     return this;
   }
@@ -150,6 +156,27 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this;
   }
 
+  /** Where parallel actions of this app run their children (unless an action names its own); in this process by default. */
+  withParallelExecutor(executor: ParallelExecutor): this {
+    if (!executor || typeof executor.runChildren !== "function") {
+      throw new ConfigurationError("withParallelExecutor takes an executor with runChildren(), e.g. new WorkerThreadsExecutor({ module }) or new BullMQExecutor({ connection, queueName })");
+    }
+    this.executor = executor;
+    return this;
+  }
+
+  /** What parallel children may inherit: trackers, persisters, the initializer, the other hooks. */
+  private parentParts(): ParentParts {
+    const trackers: LifecycleHooks[] = [];
+    const others: LifecycleHooks[] = [];
+    for (const h of this.hooks) {
+      if (h instanceof PersisterHook) continue;
+      if (this.trackers.has(h) || isChildTracker(h)) trackers.push(h);
+      else others.push(h);
+    }
+    return { trackers, persisters: [...this.savers], initializer: this.initializer?.loader ?? null, hooks: others, executor: this.executor };
+  }
+
   /** Loads prior state (resume or fork) when the app is built; build() then returns a Promise. */
   initializeFrom(loader: StateLoader, options: InitializeFromOptions<S>): ApplicationBuilder<S, true> {
     if (this.state !== null || this.entrypoint !== null) {
@@ -184,7 +211,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     const appId = this.appId ?? randomUUID();
     this.appId = appId;
     const pos = await loadInitialPosition(loader, options, appId, this.partitionKey);
-    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent);
+    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent, pos.lastCommittedSequenceId);
   }
 
   private buildWith(
@@ -193,6 +220,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     priorAction: string | null,
     lastSequenceId: number | null,
     parent: AppPointer | null,
+    lastCommittedSequenceId: number | null = lastSequenceId,
   ): Application<S> {
     const appId = this.appId ?? randomUUID();
     const graphEntrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : entrypoint;
@@ -245,6 +273,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       parent,
       spawningParent: this.spawningParent,
       savers: [...this.savers],
+      lastCommittedSequenceId,
+      parallel: this.parentParts(),
     });
     return app;
   }

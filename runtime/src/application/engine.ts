@@ -14,6 +14,7 @@ import type { StateValues } from "../state/types.js";
 import { checkWrites, compileAction, readCheckedView, resolveInputs, type CompiledAction } from "./checks.js";
 import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
+import type { ParentParts } from "./parallelTypes.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -44,6 +45,10 @@ export interface EngineConfig<S extends StateValues> {
   /** The sequence id of the last step already taken (null for a fresh app). */
   lastSequenceId: number | null;
   hooks: HookRunner;
+  /** What parallel children of this app may inherit (builder parts, executor). */
+  parallel?: ParentParts;
+  /** The last step that completed (a failed step is not one); salts parallel children's ids. */
+  lastCommittedSequenceId?: number | null;
 }
 
 export function isThenable<T>(v: unknown): v is PromiseLike<T> {
@@ -59,8 +64,12 @@ class StepContext implements ActionContext {
     readonly partitionKey: string | null,
     readonly sequenceId: number,
     readonly action: string,
+    /** @internal What parallel children may inherit. */
+    readonly parentParts: ParentParts | undefined,
+    /** @internal The app's last completed step before this one (null: none): the same on a retry of a failed step. */
+    readonly committedSequenceId: number | null,
   ) {}
-  /** @internal The app's hooks, for child applications that cascade them. */
+  /** @internal The app's hooks. */
   get childHooks(): readonly LifecycleHooks[] {
     return this.hooks.hooks;
   }
@@ -90,6 +99,8 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   nextTransition = -1;
   private readonly hasPre: boolean;
   private readonly hasPost: boolean;
+  private readonly parallel: ParentParts | undefined;
+  private committedSeq: number | null;
 
   protected constructor(config: EngineConfig<S>) {
     this.uid = config.appId;
@@ -113,6 +124,8 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = config.priorAction;
     this.nextKnown = config.priorAction === null;
     if (this.nextKnown) this.nextName = config.next;
+    this.parallel = config.parallel;
+    this.committedSeq = config.lastCommittedSequenceId !== undefined ? config.lastCommittedSequenceId : config.lastSequenceId;
     this.hasPre = this.hooks.has("preRunStep");
     this.hasPost = this.hooks.has("postRunStep");
   }
@@ -166,6 +179,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = null;
     this.nextSeq = nextSequenceId;
     this.lastSeq = nextSequenceId === 0 ? null : nextSequenceId - 1;
+    this.committedSeq = this.lastSeq;
   }
 
   /**
@@ -203,7 +217,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     // The sequence id is used once the action starts, even if it fails (as in Burr).
     this.lastSeq = seq;
     this.nextSeq = seq + 1;
-    return new StepContext(this.hooks, this.uid, this.partitionKey, seq, compiled.name);
+    return new StepContext(this.hooks, this.uid, this.partitionKey, seq, compiled.name, this.parallel, this.committedSeq);
   }
 
   private execute(compiled: CompiledAction, seq: number, inputs: Inputs, before: State<S>): StepResult<S> | Promise<StepResult<S>> {
@@ -260,6 +274,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     result: ActionResult,
   ): StepResult<S> | Promise<StepResult<S>> {
     this._state = after;
+    this.committedSeq = seq;
     this.priorAction = compiled.name;
     this.nextKnown = false;
     const stepResult: StepResult<S> = { action: compiled.name, result, state: after };

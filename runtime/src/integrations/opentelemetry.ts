@@ -25,6 +25,7 @@ import type {
   PreStartStreamArgs,
 } from "../lifecycle/hooks.js";
 import { toAttributeValue, toJson } from "./otelAttributes.js";
+import { TRACKS_CHILDREN } from "../application/parallelTypes.js";
 
 export interface OpenTelemetryHooksOptions {
   /** Where spans go; `trace.getTracer("burr-ts")` (the global provider) by default. */
@@ -68,6 +69,8 @@ function ids(appId: string, partitionKey: string | null): Attributes {
 
 /** Lifecycle hooks that export an application's runs as OpenTelemetry spans: `.withHooks(new OpenTelemetryHooks())`. */
 export class OpenTelemetryHooks implements LifecycleHooks {
+  /** Parallel children inherit these hooks as their tracker, so their spans nest under the parent's step. */
+  readonly [TRACKS_CHILDREN] = true;
   private readonly tracer: Tracer;
   private readonly captureInputs: boolean;
   private readonly onError: (error: unknown, hook: keyof LifecycleHooks) => void;
