@@ -139,6 +139,11 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     return this.lastSeq;
   }
 
+  /** @internal The action of the last completed step (loaded or run); null before any, or when a failed step is to be re-run. */
+  get lastCompletedAction(): string | null {
+    return this.priorAction;
+  }
+
   /** The sequence id the next step will get. */
   get nextSequenceId(): number {
     return this.nextSeq;
