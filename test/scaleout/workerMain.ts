@@ -32,6 +32,7 @@ const worker = await startWorker({
   retryDelayMs: 25,
 });
 worker.worker.on("failed", (job, err) => process.stdout.write(`failed ${job?.id} ${err.message.replace(/\n/g, " ")}\n`));
+worker.worker.on("active", (job) => process.stdout.write(`active ${job.id}\n`));
 process.stdout.write("ready\n");
 process.on("SIGTERM", () => {
   void worker.close().then(() => persister.close()).then(() => process.exit(0));

@@ -101,7 +101,13 @@ function resolveParts(choice: ChildInheritance, parts: ParentParts | undefined):
     persisters: persister === "cascade" ? (parts?.persisters ?? []) : persister === null ? [] : [persister],
     initializer: initializer === "cascade" ? (parts?.initializer ?? null) : initializer,
     hooks: hooks === "cascade" ? (parts?.hooks ?? []) : hooks === null ? [] : (hooks as readonly LifecycleHooks[]),
-    cascaded: { tracker: tracker === "cascade", persister: persister === "cascade", initializer: initializer === "cascade", hooks: hooks === "cascade" },
+    // Only what the parent actually has: a remote worker then gives its own counterpart.
+    cascaded: {
+      tracker: tracker === "cascade" && (parts?.trackers.length ?? 0) > 0,
+      persister: persister === "cascade" && (parts?.persisters.length ?? 0) > 0,
+      initializer: initializer === "cascade" && (parts?.initializer ?? null) !== null,
+      hooks: hooks === "cascade" && (parts?.hooks.length ?? 0) > 0,
+    },
   };
 }
 

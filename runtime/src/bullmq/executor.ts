@@ -38,29 +38,31 @@ export class BullMQExecutor implements ParallelExecutor {
     const { queue, events } = await this.ready();
     const trace = traceOf(batch);
     const { attempts = 5, backoffMs = 200, childTimeoutMs } = this.options;
-    return runPool(batch, async (child: ChildJob) => {
-      const data: ChildJobData = {
-        kind: "child",
-        name: child.name,
-        appId: child.appId,
-        parent: batch.parent,
-        state: child.state.serialize(),
-        inputs: child.inputs,
-        cascaded: child.parts.cascaded,
-        ...(trace ? { trace } : {}),
-      };
-      const job: Job = await queue.add(`child:${child.name}`, data, {
-        attempts,
-        backoff: { type: "exponential", delay: backoffMs },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 24 * 3600 },
-      });
+    const opts = { attempts, backoff: { type: "exponential", delay: backoffMs }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+    const dataOf = (child: ChildJob): ChildJobData => ({
+      kind: "child",
+      name: child.name,
+      appId: child.appId,
+      parent: batch.parent,
+      state: child.state.serialize(),
+      inputs: child.inputs,
+      cascaded: child.parts.cascaded,
+      ...(trace ? { trace } : {}),
+    });
+    const finish = async (job: Job, child: ChildJob): Promise<State> => {
       const out = (await job.waitUntilFinished(events, childTimeoutMs)) as { state?: unknown } | null;
       if (!out || out.state === null || typeof out.state !== "object") {
         throw new ConfigurationError(`child job ${job.id} of "${child.name}" finished without a state; is the worker a burr-ts worker (startWorker)?`);
       }
       return State.deserialize(out.state as Record<string, unknown>);
-    });
+    };
+    if (batch.maxConcurrency >= batch.children.length) {
+      // All at once: one round trip to enqueue them, then wait for each.
+      const jobs = await queue.addBulk(batch.children.map((c) => ({ name: `child:${c.name}`, data: dataOf(c), opts })));
+      const byIndex = new Map(batch.children.map((c, i) => [c.index, jobs[i]]));
+      return runPool(batch, (child) => finish(byIndex.get(child.index)!, child));
+    }
+    return runPool(batch, async (child) => finish(await queue.add(`child:${child.name}`, dataOf(child), opts), child));
   }
 
   async close(): Promise<void> {

@@ -71,6 +71,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<BurrWork
   const processor = async (job: Job, token?: string): Promise<unknown> => {
     const data = parseJobData(job.id, job.data);
     const pk = data.kind === "child" ? data.parent.partitionKey : data.partitionKey;
+    // A child that persists nothing has nothing to protect: it skips the lease's round trips.
+    if (data.kind === "child" && !(data.cascaded.persister && options.persister)) return runChild(data);
     const lease = await Lease.acquire(redis!, appKeys(queueName, pk, data.appId).lease, leaseMs);
     if (!lease) return wait(job, token);
     try {
