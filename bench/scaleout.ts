@@ -60,6 +60,8 @@ export async function bench(): Promise<BenchSection[]> {
     // 2. Turns/s with 1, 2 and 4 workers (each 4 jobs at once): a turn loads from and saves to PostgreSQL.
     const queue = new Queue(queueName, { connection: redisConnection });
     const events = new QueueEvents(queueName, { connection: redisConnection });
+    queue.setMaxListeners(0); // one waiter per job in flight
+    events.setMaxListeners(0);
     await events.waitUntilReady();
     const throughput: Record<number, number> = {};
     for (const n of [1, 2, 4]) {
