@@ -96,6 +96,8 @@ export class ChildFailedError extends ActionError {
   readonly childIndex: number;
   readonly childAction: string;
   readonly childAppId: string;
+  /** onError: captureAs(key) captures it like any exception of the action's own. */
+  readonly actionsOwn = true;
   constructor(cause: unknown, parent: ParentStep, child: { index: number; name: string; appId: string }) {
     super(cause, { appId: parent.appId, partitionKey: parent.partitionKey, action: parent.action, sequenceId: parent.sequenceId });
     const root = innermost(cause);
