@@ -155,6 +155,43 @@ describe("scale-out: burr-ts/bullmq on real Redis and PostgreSQL", function () {
     }
   });
 
+  it("SIGKILL of workers during whole turns: every turn applied exactly once, in order", async () => {
+    const slow = config({ slowMs: 30, lockMs: 800, leaseMs: 800, concurrency: 4 });
+    workers = await Promise.all([0, 1, 2].map(() => startWorkerProcess(slow)));
+    const queue = new Queue(queueName, { connection: redisConnection });
+    const [apps, turns, kills] = [30, 8, 5];
+    let killed = 0;
+    const starting: Promise<unknown>[] = [];
+    try {
+      const prefix = `killturns-${Date.now()}`;
+      for (let t = 1; t <= turns; t++) {
+        for (let a = 0; a < apps; a++) await enqueueRun(queue, { app: "counter", appId: `${prefix}-${a}`, inputs: { item: t }, haltAfter: ["take"], attempts: 50, backoffMs: 50 });
+      }
+      const idle = async () => Object.values(await queue.getJobCounts("wait", "active", "delayed", "prioritized")).every((n) => n === 0);
+      while (killed < kills && !(await idle())) {
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 400)); // a random moment
+        const live = workers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
+        if (live.length < 2) continue;
+        await stopWorker(live[Math.floor(Math.random() * live.length)], "SIGKILL");
+        killed++;
+        starting.push(startWorkerProcess(slow).then((w) => void workers.push(w)));
+      }
+      await Promise.allSettled(starting);
+      await until("every turn to finish", idle, 90_000);
+      for (let a = 0; a < apps; a++) {
+        const id = `${prefix}-${a}`;
+        const steps = await persister.listSteps(null, id);
+        assert.deepEqual((await persister.load(null, id))?.state.get("history"), Array.from({ length: turns }, (_, i) => i + 1), `app ${a}`);
+        assert.deepEqual(steps.filter((s) => s.status === "completed").map((s) => s.sequenceId), Array.from({ length: turns }, (_, i) => i), `app ${a}: one committed step per turn`);
+      }
+      assert.ok(killed >= 1, "a worker was killed while turns ran");
+      console.log(`      (${killed} workers SIGKILLed during ${apps * turns} turns)`);
+    } finally {
+      await Promise.allSettled(starting);
+      await queue.close();
+    }
+  });
+
   it("a worker that cannot reach PostgreSQL fails its jobs with a clear error; they are retried once it can", async () => {
     // A proxy in front of PostgreSQL that refuses connections until opened.
     const target = new URL(pgUrl);
