@@ -78,10 +78,13 @@ export class UndeclaredReadError extends BurrError {
 }
 
 export class UndeclaredWriteError extends BurrError {
-  constructor(ctx: BurrErrorContext & { action: string; key: string }) {
+  constructor(ctx: BurrErrorContext & { action: string; key: string; deleted?: boolean }) {
+    const { deleted, ...rest } = ctx;
     super(
-      `Action "${ctx.action}" wrote state key "${ctx.key}" that it does not declare in writes. Add "${ctx.key}" to its writes, or stop writing it`,
-      ctx,
+      deleted
+        ? `Action "${ctx.action}" deleted state key "${ctx.key}" (with wipe) but does not declare it in writes; deleting a key is a write. Add "${ctx.key}" to its writes, or keep the key`
+        : `Action "${ctx.action}" wrote state key "${ctx.key}" that it does not declare in writes. Add "${ctx.key}" to its writes, or stop writing it`,
+      rest,
     );
   }
 }

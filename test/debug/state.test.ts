@@ -51,6 +51,9 @@ describe("debugger: editing and rewinding state", function () {
     assert.equal((await evaluate("count")).body.result, "1");
     assert.equal((await evaluate("nested.a.b.c[2].d")).body.result, '"deep"');
     assert.equal((await evaluate("count >= 1 and not explode")).body.result, "true");
+    // The transitions' own evaluator: values, not only truth (Burr's Python subset).
+    assert.equal((await evaluate("count * 10 + 2")).body.result, "12");
+    assert.equal((await evaluate('nested["a"]["b"]["c"][2]["d"] in ["deep", "shallow"]')).body.result, "true");
     const log = await evaluate("log");
     assert.ok(log.body.variablesReference > 0);
     await assert.rejects(evaluate("process.exit(1)"), /./);

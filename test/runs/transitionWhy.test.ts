@@ -212,8 +212,16 @@ describe("runs: why a transition happened", () => {
       assert.deepEqual(named.values.map((v) => v.key), ["count"]);
     });
 
+    it("Burr's Python expressions are evaluated by the runtime's own evaluator", () => {
+      const long = check("len(messages) > 3 and messages[-1] in ['bye', 'quit']", { messages: [1, 2, 3, "bye"] });
+      assert.equal(long.outcome, "holds");
+      assert.deepEqual(long.values.map((v) => v.key), ["messages"]);
+      assert.equal(check("len(messages) > 3", { messages: [] }).outcome, "fails");
+      assert.equal(check("answer is None", { answer: null }).outcome, "holds");
+    });
+
     it("a Python-only expression, a missing key and a type error are not evaluated, with the reason", () => {
-      assert.match(check("len(messages) > 3", { messages: [] }).note!, /Python-only syntax/);
+      assert.match(check("n ** 2 > 3", { n: 2 }).note!, /Python-only syntax/);
       assert.equal(check("isSafe", {}).outcome, "unknown");
       assert.match(check("n > 3", {}).note!, /"n" not in state/);
       assert.match(check('n > "a"', { n: 1 }).note!, /cannot apply ">"/);

@@ -94,7 +94,7 @@ describe("runtime: application", () => {
   it("halt lists naming unknown actions are an error that lists the known ones", async () => {
     await assert.rejects(counterApp().run({ haltAfter: ["finsh"] }), (e: unknown) => {
       assert.ok(e instanceof ConfigurationError);
-      assert.match(e.message, /haltAfter names action "finsh", which the app does not have. Its actions are: increment, finish/);
+      assert.match(e.message, /haltAfter names action "finsh", which the app does not have. Did you mean "finish"\? Its actions are: increment, finish/);
       return true;
     });
   });

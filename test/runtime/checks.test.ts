@@ -66,7 +66,13 @@ describe("runtime: read and write checks", () => {
 
   it("deleting an undeclared key is an undeclared write", async () => {
     const wiper = action({ writes: ["b"] }, (state) => (state as unknown as Loose).wipe({ delete: ["c"] }));
-    await assert.rejects(single(wiper, { b: 0, c: 1 }).step(), /wrote state key "c"/);
+    await assert.rejects(single(wiper, { b: 0, c: 1 }).step(), (e: unknown) => {
+      assert.ok(e instanceof UndeclaredWriteError);
+      assert.equal(e.key, "c");
+      assert.match(e.message, /Action "act" deleted state key "c" \(with wipe\) but does not declare it in writes; deleting a key is a write. Add "c" to its writes/);
+      assert.match(e.message, /app "checks"/);
+      return true;
+    });
   });
 
   it("a declared write missing from the returned state fails naming it (as Burr)", async () => {

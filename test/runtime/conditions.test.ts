@@ -129,13 +129,19 @@ describe("expr() parse errors", () => {
     ["a | b", 3, /expected "\|\|" or "or"/],
     ["(a > 1", 7, /expected "\)" to close the "\(" at column 1/],
     ["'abc", 5, /closing ' for the string opened at column 1/],
-    ["count >= 10 10", 13, /expected "and", "or", a comparison operator or the end/],
+    ["count >= 10 10", 13, /expected "and", "or", an operator or the end/],
     ["and", 1, /expected a value/],
     ["", 1, /expected an expression/],
     ["a.", 3, /a property name after '\.'/],
     ["a # b", 3, /found "#"/],
     ["'\\q'", 2, /an escape/],
-    ["- x", 3, /a number after '-'/],
+    ["x -", 4, /expected a value .* but found end of input/],
+    ["len(x, y)", 1, /one argument to len\(\)/],
+    ["foo(x)", 1, /a state key or one of the functions len, min, max, abs, sum, any, all/],
+    ["x is 3", 6, /None, True or False after "is"/],
+    ["xs[0", 5, /"\]" to close the "\[" at column 3/],
+    ["[1, 2", 6, /"," or "\]" to close the "\[" at column 1/],
+    ["x.y(1)", 4, /only len, min, max, abs, sum, any, all can be called/],
   ];
   for (const [source, column, pattern] of cases) {
     it(`${JSON.stringify(source)} fails at column ${column}`, () => {
@@ -150,12 +156,12 @@ describe("expr() parse errors", () => {
     for (const source of [
       "constructor.constructor('x')()",
       "process.exit(1)",
-      "globalThis['x']",
       "count = 1",
       "`${count}`",
       "count; done",
       "(() => true)()",
-      "a + b",
+      "x.toString()",
+      "len.call(x)",
     ]) {
       assert.throws(() => expr(source), ExprSyntaxError, source);
     }

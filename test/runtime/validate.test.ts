@@ -134,7 +134,28 @@ describe("validateGraph", () => {
       actions: [act("a"), act("a"), act("b")],
       transitions: [tr("a", "c"), tr("a", "b")],
     };
-    assert.deepEqual(codes(validateGraph(graph)), ["duplicate-action", "missing-entrypoint", "unknown-action", "shadowed-transition"]);
+    assert.deepEqual(codes(validateGraph(graph)), ["duplicate-action", "missing-entrypoint", "unknown-action", "redundant-default"]);
+  });
+
+  it("redundant-default: a second unconditional transition from one action is an error, as in Burr", () => {
+    const graph = chatbot();
+    graph.transitions.splice(1, 0, tr("safetyCheck", "aiResponse"), tr("safetyCheck", "unsafeResponse"));
+    const problems = validateGraph(graph, { appName: "chat" });
+    const redundant = problems.filter((p) => p.code === "redundant-default");
+    assert.equal(redundant.length, 1);
+    assert.equal(redundant[0].severity, "error");
+    assert.equal(redundant[0].action, "safetyCheck");
+    assert.equal(redundant[0].transition, 2);
+    assert.match(redundant[0].message, /App "chat": transition safetyCheck → unsafeResponse is redundant: action "safetyCheck" already has an unconditional transition \(safetyCheck → aiResponse\)/);
+    assert.match(redundant[0].message, /Remove one of them, or give the first a condition/);
+  });
+
+  it("an unknown name without a near match says what to add, not \"Otherwise\"", () => {
+    const graph = chatbot();
+    graph.transitions[0] = tr("humanInput", "zzzzzzzzzz");
+    const [problem] = validateGraph(graph, { appName: "chat" }).filter((p) => p.code === "unknown-action");
+    assert.doesNotMatch(problem.message, /Otherwise/);
+    assert.match(problem.message, /App "chat": transition humanInput → zzzzzzzzzz goes to "zzzzzzzzzz", which is not an action. Add "zzzzzzzzzz" to withActions, or name one of its actions \("humanInput", /);
   });
 
   it("never throws on a malformed model", () => {

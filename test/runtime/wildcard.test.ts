@@ -127,10 +127,13 @@ describe("runtime: wildcard transitions (\"*\")", () => {
         .withState({ failAt: null, error: null })
         .withEntrypoint("fetchPage")
         .build();
-    const app = build(); // warnings only: build() succeeds
-    const shadowed = validateGraph(app.graph).filter((p) => p.code === "shadowed-transition");
-    assert.deepEqual(shadowed.map((p) => app.graph.transitions[p.transition!].to), ["summarize"]);
-    assert.match(shadowed[0].message, /fetchPage → handleError/);
+    // A later unconditional edge from fetchPage can never be taken: Burr rejects it, so does build().
+    assert.throws(build, (e: unknown) => {
+      assert.ok(e instanceof InvalidGraphError);
+      assert.deepEqual(e.problems.map((p) => p.code), ["redundant-default"]);
+      assert.match(e.message, /fetchPage → summarize is redundant.*fetchPage → handleError/);
+      return true;
+    });
   });
 
   it('"*" as a target, inside a source list, as an action name or in a halt list is a ConfigurationError saying what to do', async () => {

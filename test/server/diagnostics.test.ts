@@ -34,7 +34,7 @@ describe("language server diagnostics (fixtures over LSP)", function () {
 
   it("covers every diagnostic code of the design with at least one fixture", () => {
     const codes = new Set(allFixtures().flatMap((f) => expectations(fixtureText(f)).map((e) => e.split(":")[1])));
-    for (const code of ["unknown-action", "duplicate-action", "missing-entrypoint", "undeclared-read", "undeclared-write", "unused-write", "never-written", "unreachable-action", "shadowed-transition", "missing-input"]) {
+    for (const code of ["unknown-action", "duplicate-action", "missing-entrypoint", "undeclared-read", "undeclared-write", "unused-write", "never-written", "unreachable-action", "shadowed-transition", "redundant-default", "missing-input", "undeclared-input", "expr-syntax"]) {
       assert.ok(codes.has(code), `no fixture expects ${code}`);
     }
   });

@@ -168,6 +168,41 @@ describe("language server features (over LSP)", function () {
     assert.deepEqual(after.map((d: Diagnostic) => d.code), ["undeclared-read"], "only the other undeclared read is left");
   });
 
+  it("quick fix declares an undeclared input (in optionalInputs when it has a default)", async () => {
+    const uri = uriOf("undeclared-input.ts");
+    const text = fixtureText("undeclared-input.ts");
+    const diagnostics = await client.open(uri, text);
+    const inputs = diagnostics.filter((d) => d.code === "undeclared-input");
+    assert.equal(inputs.length, 4, "three in function actions, one in a spec'd class");
+    assert.match(String(inputs[0]!.message), /Action "respond" uses input "model" but does not declare it, so the runtime never passes it \(it is always undefined\): add "model" to its inputs/);
+    let fixed = text;
+    let remaining = inputs;
+    for (let version = 2; remaining.length > 0; version++) {
+      const d = remaining[0]!;
+      const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      fixed = applyEdits(fixed, actions[0]!.edit!.changes![uri]!);
+      const next = (await client.change(uri, fixed, version)).filter((x: Diagnostic) => x.code === "undeclared-input");
+      assert.equal(next.length, remaining.length - 1, `one fix, one diagnostic fewer:\n${fixed}`);
+      remaining = next;
+    }
+    assert.match(fixed, /inputs: \["prompt", "model"\]/);
+    assert.match(fixed, /optionalInputs: \["temperature"\]/);
+    assert.match(fixed, /action\(\{\s*inputs: \["text"\],\s+writes: \["echo"\] \}/);
+    assert.match(fixed, /Action\.with\(\{ writes: \["greeting"\], inputs: \["name", "title"\] \}\)/);
+  });
+
+  it("an expr() that does not parse is marked at the column the runtime names", async () => {
+    const uri = uriOf("expr-syntax.ts");
+    const text = fixtureText("expr-syntax.ts");
+    const diagnostics = (await client.open(uri, text)).filter((d) => d.code === "expr-syntax");
+    assert.equal(diagnostics.length, 2);
+    const line = lineOf(text, `expr("count = 3")`);
+    assert.equal(diagnostics[0]!.range.start.line, line);
+    assert.equal(diagnostics[0]!.range.start.character, text.split("\n")[line]!.indexOf(`count = 3`) + 6, "under the single '='");
+    assert.match(String(diagnostics[0]!.message), /at column 7, expected "==" .*Fix the text/);
+    assert.match(String(diagnostics[1]!.message), /one of the functions len, min, max/);
+  });
+
   it("quick fix corrects a near-miss action name", async () => {
     const uri = uriOf("unknown-action.ts");
     const text = fixtureText("unknown-action.ts");

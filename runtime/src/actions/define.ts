@@ -20,13 +20,35 @@ import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } f
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** A spec whose reads/writes are the literal key lists (inferred without `as const`). */
-export interface KeyedSpec<R extends string, W extends string> extends Omit<ActionSpec, "reads" | "writes" | "onError"> {
+/** A spec whose reads/writes (and inputs) are the literal key lists (inferred without `as const`). */
+export interface KeyedSpec<R extends string, W extends string, N extends string = string, O extends string = string>
+  extends Omit<ActionSpec, "reads" | "writes" | "onError" | "inputs" | "optionalInputs"> {
   reads?: readonly R[];
   writes?: readonly W[];
+  inputs?: readonly N[];
+  optionalInputs?: readonly O[];
   /** Only a key among `writes` type-checks (the runtime checks it too). */
   onError?: ErrorCapture<NoInfer<W>>;
 }
+
+/**
+ * The inputs parameter when the function does not annotate it: exactly the
+ * declared names (optional ones may be undefined), so destructuring an
+ * undeclared input is a compile error instead of a silent `undefined`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- input values are untyped, as in Burr; the names are checked
+export type DeclaredInputs<N extends string, O extends string> = { [K in N]: any } & { [K in O]?: any };
+
+/**
+ * When the function annotates its inputs (`(s, i: { prompt: string })`), every
+ * name it annotates must be declared: an undeclared one becomes a required,
+ * self-explaining property of the spec, so the call does not compile.
+ */
+export type InputsDeclared<I, N extends string, O extends string> = string extends keyof I
+  ? unknown
+  : [Exclude<keyof I & string, N | O>] extends [never]
+    ? unknown
+    : { [K in Exclude<keyof I & string, N | O> as `input "${K}" is used by the function but not declared: add it to inputs`]: K };
 
 /** What an action function may return: the view it was given (or derived), or any State. */
 export type ActionReturn<V> = readonly [ActionResult, V | State] | V | State;
@@ -91,16 +113,28 @@ export type StreamingDecorator<V> = <
 export interface TypedActionFactory<S extends StateValues> {
   /** As a decorator: `@chatAction({ reads, writes }) method(state: ActionState<Chat, R, W>) { … }`. */
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<S, R, W>>;
-  <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
-    spec: KeyedSpec<R, W>,
+  <
+    const R extends StateKey<S> = never,
+    const W extends StateKey<S> = never,
+    const N extends string = never,
+    const O extends string = never,
+    I extends Inputs = DeclaredInputs<N, O>,
+  >(
+    spec: KeyedSpec<R, W, N, O> & InputsDeclared<I, N, O>,
     fn: TypedActionFn<S, R, W, I>,
   ): FunctionAction<I>;
 }
 
 export interface TypedStreamingFactory<S extends StateValues> {
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<S, R, W>>;
-  <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
-    spec: KeyedSpec<R, W>,
+  <
+    const R extends StateKey<S> = never,
+    const W extends StateKey<S> = never,
+    const N extends string = never,
+    const O extends string = never,
+    I extends Inputs = DeclaredInputs<N, O>,
+  >(
+    spec: KeyedSpec<R, W, N, O> & InputsDeclared<I, N, O>,
     fn: TypedStreamingFn<S, R, W, I>,
   ): FunctionStreamingAction<I>;
 }
@@ -117,8 +151,8 @@ export interface ActionFunction {
    * (sync or async). `spec` declares the keys it reads and writes and the
    * inputs it needs; only those keys are usable on `state`.
    */
-  <const R extends string = never, const W extends string = never, I extends Inputs = Inputs>(
-    spec: KeyedSpec<R, W>,
+  <const R extends string = never, const W extends string = never, const N extends string = never, const O extends string = never, I extends Inputs = DeclaredInputs<N, O>>(
+    spec: KeyedSpec<R, W, N, O> & InputsDeclared<I, N, O>,
     fn: TypedActionFn<Untyped<R | W>, R, W, I>,
   ): FunctionAction<I>;
   /** A factory of actions over the state type S: `const a = action.withState<MyState>(); a({ reads: [...] }, fn)`. */
@@ -132,8 +166,8 @@ export interface StreamingActionFunction {
    * Defines a streaming action from a generator function: `yield` partial
    * results, `return [result, state]` at the end.
    */
-  <const R extends string = never, const W extends string = never, I extends Inputs = Inputs>(
-    spec: KeyedSpec<R, W>,
+  <const R extends string = never, const W extends string = never, const N extends string = never, const O extends string = never, I extends Inputs = DeclaredInputs<N, O>>(
+    spec: KeyedSpec<R, W, N, O> & InputsDeclared<I, N, O>,
     fn: TypedStreamingFn<Untyped<R | W>, R, W, I>,
   ): FunctionStreamingAction<I>;
   withState<S extends StateValues>(): TypedStreamingFactory<S>;

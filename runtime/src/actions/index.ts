@@ -30,3 +30,4 @@ export type {
 } from "./define.js";
 export { actionsOf } from "./decorate.js";
 export type { ActionDecorator, DecoratedState, MismatchedState, StreamingDecorator } from "./define.js";
+export { Input, InputAction, Result, ResultAction } from "./builtins.js";

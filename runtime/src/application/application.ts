@@ -77,6 +77,11 @@ export class Application<S extends StateValues = StateValues> extends StepEngine
     this.hasExecuteHooks = this.hooks.has("preApplicationExecuteCall") || this.hooks.has("postApplicationExecuteCall");
   }
 
+  /** True when a transition applies, so step() would run an action (Burr's has_next_action). */
+  hasNextAction(): boolean {
+    return this.nextAction() !== null;
+  }
+
   /** The graph as Mermaid or Graphviz DOT text. */
   visualize(format: "mermaid" | "dot" = "mermaid"): string {
     if (format === "dot") return toDot(this.graph);

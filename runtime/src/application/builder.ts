@@ -28,6 +28,30 @@ export type LocalTrackerOptions = LocalTrackingOptions;
 /** The state type a schema describes (an object schema's output). */
 type SchemaState<Schema extends StandardSchemaV1> = InferSchemaOutput<Schema> extends StateValues ? InferSchemaOutput<Schema> : StateValues;
 
+export type WarningMode = "warn" | "silent" | "throw";
+
+export interface BuildOptions {
+  /** What to do with the validator's warnings: print them (default), ignore them, or fail the build. */
+  warnings?: WarningMode;
+}
+
+function checkWarningsOption(options: BuildOptions): WarningMode {
+  const mode = options?.warnings ?? "warn";
+  if (mode !== "warn" && mode !== "silent" && mode !== "throw") {
+    throw new ConfigurationError(`build({ warnings }) takes "warn", "silent" or "throw", got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
+
+function warnOnce(problems: readonly GraphProblem[]): void {
+  // Each problem's message already names the app.
+  const lines = problems.map((p, i) => `  ${i + 1}. [${p.code}] ${p.message}`);
+  console.warn(
+    `burr-ts: build() found ${problems.length} warning${problems.length === 1 ? "" : "s"} ` +
+      `(build({ warnings: "silent" }) hides them, "throw" makes them errors):\n${lines.join("\n")}`,
+  );
+}
+
 type BuildResult<S extends StateValues, Async extends boolean> = Async extends true ? Promise<Application<S>> : Application<S>;
 
 /**
@@ -40,6 +64,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   private entrypoint: string | null = null;
   private appId: string | null = null;
   private partitionKey: string | null = null;
+  private sequenceId: number | null = null;
   private readonly hooks: LifecycleHooks[] = [];
   private readonly savers: StateSaver[] = [];
   private initializer: { loader: StateLoader; options: InitializeFromOptions<S> } | null = null;
@@ -104,12 +129,26 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this;
   }
 
-  withIdentifiers(ids: { appId?: string; partitionKey?: string | null }): this {
+  /**
+   * The app's id, partition key and (as in Burr) the sequence id it is at:
+   * with `sequenceId: n` the first step runs as n + 1, as if step n had just
+   * been taken. State loaded by initializeFrom brings its own sequence id.
+   */
+  withIdentifiers(ids: { appId?: string; partitionKey?: string | null; sequenceId?: number }): this {
     if (ids.appId !== undefined) {
       if (typeof ids.appId !== "string" || ids.appId === "") throw new ConfigurationError("withIdentifiers: appId must be a non-empty string");
       this.appId = ids.appId;
     }
     if (ids.partitionKey !== undefined) this.partitionKey = ids.partitionKey;
+    if (ids.sequenceId !== undefined) {
+      if (!Number.isSafeInteger(ids.sequenceId) || ids.sequenceId < 0) {
+        throw new ConfigurationError(
+          `withIdentifiers: sequenceId must be a whole number >= 0 (the step the app is at; the next step runs as sequenceId + 1), got ${String(ids.sequenceId)}`,
+          { appId: this.appId ?? undefined },
+        );
+      }
+      this.sequenceId = ids.sequenceId;
+    }
     return this;
   }
 
@@ -201,23 +240,31 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this.initializeFrom(loader, options);
   }
 
-  /** Validates the graph and makes the app; with initializeFrom, resolves after loading. */
-  build(): BuildResult<S, Async> {
-    const app = this.initializer ? this.buildInitialized() : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null);
+  /**
+   * Validates the graph and makes the app; with initializeFrom, resolves after loading.
+   * Warnings (unreachable action, never-written key, shadowed transition) go to
+   * console.warn once per built app, unless `warnings` is "silent" or "throw".
+   */
+  build(options: BuildOptions = {}): BuildResult<S, Async> {
+    // Apps spawned by a step (parallel children) are built again every step: quiet unless asked.
+    const warnings = checkWarningsOption(options.warnings === undefined && this.spawningParent !== null ? { warnings: "silent" } : options);
+    const app = this.initializer
+      ? this.buildInitialized(warnings)
+      : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null, warnings);
     return app as BuildResult<S, Async>;
   }
 
   /** Always async, whether or not initializeFrom is used. */
-  async abuild(): Promise<Application<S>> {
-    return this.build() as Application<S> | Promise<Application<S>>;
+  async abuild(options: BuildOptions = {}): Promise<Application<S>> {
+    return this.build(options) as Application<S> | Promise<Application<S>>;
   }
 
-  private async buildInitialized(): Promise<Application<S>> {
+  private async buildInitialized(warnings: WarningMode): Promise<Application<S>> {
     const { loader, options } = this.initializer!;
     const appId = this.appId ?? randomUUID();
     this.appId = appId;
     const pos = await loadInitialPosition(loader, options, appId, this.partitionKey);
-    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent);
+    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent, warnings);
   }
 
   private buildWith(
@@ -226,6 +273,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     priorAction: string | null,
     lastSequenceId: number | null,
     loadedParent: AppPointer | null,
+    warnings: WarningMode,
   ): Application<S> {
     let parent = loadedParent;
     // A fork the debugger asked for goes to the first app built with the debugger's gate, as a new app.
@@ -242,8 +290,9 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       message: `Action "${name}" is registered twice in withActions; give each action one name`,
     }));
     problems.push(...validateGraph(graph, { appName: this.appName ?? appId, initialStateKeys: state.keys() }));
-    const errors = problems.filter((p) => p.severity === "error");
+    const errors = problems.filter((p) => p.severity === "error" || warnings === "throw");
     if (errors.length) throw new InvalidGraphError(errors, { appId });
+    if (warnings === "warn" && problems.length > 0) warnOnce(problems);
     for (const position of [entrypoint, priorAction]) {
       if (position !== null && !this.parts.actions.has(position)) {
         throw new ConfigurationError(
@@ -288,7 +337,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       state,
       next: entrypoint,
       priorAction,
-      lastSequenceId,
+      lastSequenceId: lastSequenceId ?? this.sequenceId,
       hooks,
       gate: this.gate !== undefined ? this.gate : createDebugGateFromEnv(),
       ready: null,

@@ -156,7 +156,8 @@ export function unwrapView(state: State): State {
 
 /**
  * After the step: every key whose value changed (or was deleted) must be a
- * declared write, and every declared write must be present.
+ * declared write, and every declared write must be present or deleted by
+ * the step (deleting a key is a write, as in Burr).
  */
 export function checkWrites(before: State, after: State, compiled: CompiledAction, ctx: ActionContext): void {
   const { writes } = compiled;
@@ -170,10 +171,13 @@ export function checkWrites(before: State, after: State, compiled: CompiledActio
     if (next[key] !== prev[key] || !Object.hasOwn(prev, key)) throw fail(UndeclaredWriteError, key);
   }
   for (const key in prev) {
-    if (!writes.has(key) && !Object.hasOwn(next, key)) throw fail(UndeclaredWriteError, key);
+    if (!writes.has(key) && !Object.hasOwn(next, key)) {
+      throw new UndeclaredWriteError({ appId: ctx.appId, partitionKey: ctx.partitionKey, action: ctx.action, sequenceId: ctx.sequenceId, key, deleted: true });
+    }
   }
   const writeList = compiled.writeList;
   for (let i = 0; i < writeList.length; i++) {
-    if (!Object.hasOwn(next, writeList[i])) throw fail(MissingWriteError, writeList[i]);
+    const key = writeList[i];
+    if (!Object.hasOwn(next, key) && !Object.hasOwn(prev, key)) throw fail(MissingWriteError, key);
   }
 }

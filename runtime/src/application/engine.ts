@@ -3,7 +3,7 @@
 // whose action and hooks are sync runs without a single await; the first
 // promise met switches the rest of that step to async.
 import type { ActionBase, ActionContext, ActionOutcome, ActionResult, Inputs } from "../actions/action.js";
-import type { Condition } from "../conditions/index.js";
+import { ConditionTypeError, type Condition } from "../conditions/index.js";
 import { errorRecord, isCapturable } from "../actions/capture.js";
 import { ActionError, BurrError } from "../errors.js";
 import type { GraphModel } from "../graph/model.js";
@@ -145,7 +145,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     const list = this.priorAction === null ? undefined : this.transitionsFrom.get(this.priorAction);
     if (list) {
       for (let i = 0; i < list.length; i++) {
-        if (list[i].condition.run(this._state)) {
+        if (this.holds(this.priorAction!, list[i])) {
           next = list[i].to;
           this.nextTransition = list[i].index;
           break;
@@ -155,6 +155,16 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.nextName = next;
     this.nextKnown = true;
     return next;
+  }
+
+  /** A transition's condition on the current state; a type error in an expr names the app and the transition. */
+  private holds(from: string, t: CompiledTransition): boolean {
+    try {
+      return t.condition.run(this._state);
+    } catch (e) {
+      if (!(e instanceof ConditionTypeError)) throw e;
+      throw new ConditionTypeError(`Transition ${from} → ${t.to}: ${e.message}`, { appId: this.uid, partitionKey: this.partitionKey, action: from, sequenceId: this.lastSeq ?? undefined });
+    }
   }
 
   /** @internal Replace state; the chosen next action stays unless `chooseAgain` (then the last action's transitions decide anew). */

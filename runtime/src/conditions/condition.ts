@@ -10,7 +10,7 @@
 // where <c> is c's text, parenthesized when it contains a space.
 import type { State } from "../state/state.js";
 import { ConditionKeyError, ExprSyntaxError } from "./errors.js";
-import { compileExpr } from "./compile.js";
+import { compileExpr, compileValue } from "./compile.js";
 import { keysOf, parseExpr } from "./parse.js";
 import { valuesEqual, valueText } from "./values.js";
 
@@ -103,13 +103,28 @@ export function when(values: Record<string, unknown>): Condition {
 }
 
 /**
- * A condition written as text: comparisons (== != < <= > >=), and/or/not
- * (or && || !), parentheses, numbers, strings, true/false/null and state keys
- * (with .property paths). Parsed once, here; never evaluated with eval.
+ * A condition written as Burr users write `expr("...")` in Python: comparisons
+ * (chained too), and/or/not (or && || !), in / not in, is None / is not None,
+ * + - * / // %, unary minus, parentheses, subscripts (d["k"], xs[0], xs[-1]),
+ * attribute paths, len/min/max/abs/sum/any/all, True/False/None (or
+ * true/false/null), numbers, strings, lists and state keys. Parsed once, here;
+ * never evaluated with eval.
  */
 export function expr(source: string): Condition {
   const tree = parseExpr(source);
   return new Condition(keysOf(tree), compileExpr(tree, source), source.trim());
+}
+
+/**
+ * The value of an expr-language expression over a state (the debugger's
+ * evaluate): `len(chatHistory)`, `chatHistory[-1].content`, `count >= 3`.
+ * Throws ConditionKeyError for a key not in state, ExprSyntaxError for bad text.
+ */
+export function evaluateExpr(source: string, state: ConditionState): unknown {
+  const tree = parseExpr(source);
+  const name = source.trim();
+  for (const key of keysOf(tree)) if (!state.has(key)) throw new ConditionKeyError(name, key, state.keys());
+  return compileValue(tree, source)(state);
 }
 
 /** A condition from a function; `keys` lists the state keys it reads (checked present before it runs). */

@@ -10,8 +10,13 @@ export class ExprSyntaxError extends BurrError {
     readonly expected: string,
     readonly found: string,
   ) {
-    const pointer = `${" ".repeat(column - 1)}^`;
-    super(`expr(${JSON.stringify(source)}): at column ${column}, expected ${expected} but found ${found}.\n  ${source}\n  ${pointer}`);
+    // Long (or hostile) text is shown as a window around the column, so the message stays readable.
+    const from = source.length > 120 ? Math.max(0, column - 61) : 0;
+    const to = source.length > 120 ? Math.min(source.length, column + 59) : source.length;
+    const shown = `${from > 0 ? "…" : ""}${source.slice(from, to)}${to < source.length ? "…" : ""}`;
+    const pointer = `${" ".repeat(column - 1 - from + (from > 0 ? 1 : 0))}^`;
+    const quoted = source.length > 120 ? `${JSON.stringify(source.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(source);
+    super(`expr(${quoted}): at column ${column}, expected ${expected} but found ${found}.\n  ${shown}\n  ${pointer}`);
   }
 }
 

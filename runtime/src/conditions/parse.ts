@@ -1,22 +1,41 @@
-// The parser of expr(): recursive descent over the tokens into a small tree.
+// The parser of expr(): recursive descent over the tokens into a small tree,
+// the Python subset Burr users write (Python's precedence, lowest first):
 //   or         := and (("or" | "||") and)*
 //   and        := not (("and" | "&&") not)*
 //   not        := ("not" | "!") not | comparison
-//   comparison := operand (("==" | "!=" | "<" | "<=" | ">" | ">=") operand)*   (chains: a < b < c)
-//   operand    := literal | key ("." name)* | "(" or ")"
+//   comparison := sum (compareOp sum)*        compareOp: == != < <= > >= in, not in, is, is not (chains: a < b < c)
+//   sum        := term (("+" | "-") term)*
+//   term       := unary (("*" | "/" | "//" | "%") unary)*
+//   unary      := ("-" | "+") unary | postfix
+//   postfix    := primary ("." name | "[" or "]")*
+//   primary    := literal | "[" list "]" | builtin "(" args ")" | key | "(" or ")"
+// A name is a state key unless it is a builtin called with "(": so the keys an
+// expression tests are exactly its key nodes (keysOf).
 import { ExprSyntaxError } from "./errors.js";
 import { tokenize, type Token } from "./tokenize.js";
 
-export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in" | "is" | "is not";
+export type ArithOp = "+" | "-" | "*" | "/" | "//" | "%";
+export type Builtin = "len" | "min" | "max" | "abs" | "sum" | "any" | "all";
+export type Literal = string | number | boolean | null;
 
 export type ExprNode =
-  | { kind: "literal"; value: string | number | boolean | null }
+  | { kind: "literal"; value: Literal }
+  | { kind: "list"; items: ExprNode[] }
+  /** A state key, with an attribute path (`messages.length`, `user.name`). */
   | { kind: "key"; key: string; path: string[] }
   | { kind: "not"; operand: ExprNode }
+  | { kind: "neg"; operand: ExprNode }
   | { kind: "and" | "or"; operands: ExprNode[] }
-  | { kind: "compare"; operands: ExprNode[]; ops: CompareOp[] };
+  | { kind: "compare"; operands: ExprNode[]; ops: CompareOp[] }
+  | { kind: "arith"; op: ArithOp; operands: [ExprNode, ExprNode] }
+  | { kind: "index"; target: ExprNode; index: ExprNode }
+  /** An attribute of something that is not a bare key path, e.g. `d["k"].name`. */
+  | { kind: "attr"; target: ExprNode; name: string }
+  | { kind: "call"; fn: Builtin; args: ExprNode[] };
 
-const COMPARE_OPS = new Set<string>(["==", "!=", "<", "<=", ">", ">="]);
+export const BUILTINS: ReadonlySet<string> = new Set<Builtin>(["len", "min", "max", "abs", "sum", "any", "all"]);
+const SIMPLE_COMPARE = new Set<string>(["==", "!=", "<", "<=", ">", ">="]);
 const LITERALS = new Map<string, boolean | null>([
   ["true", true],
   ["false", false],
@@ -25,7 +44,9 @@ const LITERALS = new Map<string, boolean | null>([
   ["False", false],
   ["None", null],
 ]);
-const KEYWORDS = new Set(["and", "or", "not"]);
+const KEYWORDS = new Set(["and", "or", "not", "in", "is"]);
+const MAX_DEPTH = 200;
+const VALUE = 'a value (number, string, True, False, None, a list), a state key, a function such as len(...) or "("';
 
 export function parseExpr(source: string): ExprNode {
   return new Parser(source).parseAll();
@@ -34,6 +55,7 @@ export function parseExpr(source: string): ExprNode {
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly source: string) {
     this.tokens = tokenize(source);
@@ -42,14 +64,21 @@ class Parser {
   parseAll(): ExprNode {
     if (this.peek().kind === "end") this.fail("an expression");
     const node = this.parseOr();
-    if (this.peek().kind !== "end") this.fail('"and", "or", a comparison operator or the end of the expression');
+    if (this.peek().kind !== "end") this.fail('"and", "or", an operator or the end of the expression');
     return node;
   }
 
   private parseOr(): ExprNode {
+    this.enter();
     const operands = [this.parseAnd()];
     while (this.acceptWord("or", "||")) operands.push(this.parseAnd());
+    this.depth--;
     return operands.length === 1 ? operands[0] : { kind: "or", operands };
+  }
+
+  /** Nesting is bounded, so hostile text (a recorded condition, a debug console line) fails cleanly, not with a stack overflow. */
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`at most ${MAX_DEPTH} levels of nesting`);
   }
 
   private parseAnd(): ExprNode {
@@ -59,23 +88,103 @@ class Parser {
   }
 
   private parseNot(): ExprNode {
-    if (this.acceptWord("not", "!")) return { kind: "not", operand: this.parseNot() };
-    return this.parseComparison();
+    if (!this.acceptWord("not", "!")) return this.parseComparison();
+    this.enter();
+    const operand = this.parseNot();
+    this.depth--;
+    return { kind: "not", operand };
   }
 
   private parseComparison(): ExprNode {
-    const operands = [this.parseOperand()];
+    const operands = [this.parseSum()];
     const ops: CompareOp[] = [];
-    while (this.peek().kind === "op" && COMPARE_OPS.has(this.peek().text)) {
-      ops.push(this.next().text as CompareOp);
-      operands.push(this.parseOperand());
+    for (let op = this.compareOp(); op !== null; op = this.compareOp()) {
+      ops.push(op);
+      if (op === "is" || op === "is not") {
+        // Identity over stored values only means something for the singletons.
+        const token = this.peek();
+        const value = token.kind === "name" ? LITERALS.get(token.text) : undefined;
+        if (value === undefined) this.fail(`None, True or False after "${op}" (use "==" to compare other values)`);
+        this.next();
+        operands.push({ kind: "literal", value });
+      } else {
+        operands.push(this.parseSum());
+      }
     }
     return ops.length === 0 ? operands[0] : { kind: "compare", operands, ops };
   }
 
-  private parseOperand(): ExprNode {
+  /** Consumes a comparison operator, or returns null. */
+  private compareOp(): CompareOp | null {
     const token = this.peek();
-    const expected = 'a value (number, string, true, false, null), a state key or "("';
+    if (token.kind === "op" && SIMPLE_COMPARE.has(token.text)) return this.next().text as CompareOp;
+    if (token.kind !== "name") return null;
+    if (token.text === "in") {
+      this.next();
+      return "in";
+    }
+    if (token.text === "is") {
+      this.next();
+      return this.acceptName("not") ? "is not" : "is";
+    }
+    const after = this.tokens[this.index + 1];
+    if (token.text === "not" && after.kind === "name" && after.text === "in") {
+      this.index += 2;
+      return "not in";
+    }
+    return null;
+  }
+
+  private parseSum(): ExprNode {
+    let left = this.parseTerm();
+    for (let op = this.acceptOps("+", "-"); op !== null; op = this.acceptOps("+", "-")) {
+      left = { kind: "arith", op, operands: [left, this.parseTerm()] };
+    }
+    return left;
+  }
+
+  private parseTerm(): ExprNode {
+    let left = this.parseUnary();
+    for (let op = this.acceptOps("*", "/", "//", "%"); op !== null; op = this.acceptOps("*", "/", "//", "%")) {
+      left = { kind: "arith", op, operands: [left, this.parseUnary()] };
+    }
+    return left;
+  }
+
+  private parseUnary(): ExprNode {
+    const op = this.acceptOps("-", "+");
+    if (op === null) return this.parsePostfix();
+    this.enter();
+    const operand = this.parseUnary();
+    this.depth--;
+    // -3 stays a literal, so texts and keys read as before.
+    if (operand.kind === "literal" && typeof operand.value === "number") return { kind: "literal", value: op === "-" ? -operand.value : operand.value };
+    return op === "-" ? { kind: "neg", operand } : { kind: "arith", op: "+", operands: [{ kind: "literal", value: 0 }, operand] };
+  }
+
+  private parsePostfix(): ExprNode {
+    let node = this.parsePrimary();
+    for (;;) {
+      if (this.acceptOp(".")) {
+        const part = this.peek();
+        if (part.kind !== "name") this.fail("a property name after '.'");
+        this.next();
+        node = node.kind === "key" ? { ...node, path: [...node.path, part.text] } : { kind: "attr", target: node, name: part.text };
+      } else if (this.peek().kind === "op" && this.peek().text === "[") {
+        const open = this.next();
+        const index = this.parseOr();
+        if (!this.acceptOp("]")) this.fail(`"]" to close the "[" at column ${open.start + 1}`);
+        node = { kind: "index", target: node, index };
+      } else if (this.peek().kind === "op" && this.peek().text === "(") {
+        this.fail(`an operator: only ${[...BUILTINS].join(", ")} can be called`);
+      } else {
+        return node;
+      }
+    }
+  }
+
+  private parsePrimary(): ExprNode {
+    const token = this.peek();
     if (token.kind === "number") {
       this.next();
       return { kind: "literal", value: Number(token.text) };
@@ -84,54 +193,86 @@ class Parser {
       this.next();
       return { kind: "literal", value: token.text };
     }
-    if (token.kind === "op" && token.text === "-") {
-      this.next();
-      const number = this.peek();
-      if (number.kind !== "number") this.fail("a number after '-'");
-      this.next();
-      return { kind: "literal", value: -Number(number.text) };
-    }
     if (token.kind === "op" && token.text === "(") {
       this.next();
       const inner = this.parseOr();
       if (!this.acceptOp(")")) this.fail(`")" to close the "(" at column ${token.start + 1}`);
       return inner;
     }
-    if (token.kind === "name") {
-      if (LITERALS.has(token.text)) {
-        this.next();
-        return { kind: "literal", value: LITERALS.get(token.text) ?? null };
-      }
-      if (KEYWORDS.has(token.text)) this.fail(expected);
+    if (token.kind === "op" && token.text === "[") {
       this.next();
-      const path: string[] = [];
-      while (this.acceptOp(".")) {
-        const part = this.peek();
-        if (part.kind !== "name") this.fail("a property name after '.'");
-        this.next();
-        path.push(part.text);
-      }
-      return { kind: "key", key: token.text, path };
+      return { kind: "list", items: this.parseItems("]", token) };
     }
-    return this.fail(expected);
+    if (token.kind !== "name" || KEYWORDS.has(token.text)) return this.fail(VALUE);
+    const at = this.index;
+    this.next();
+    if (LITERALS.has(token.text)) return { kind: "literal", value: LITERALS.get(token.text) ?? null };
+    const call = this.peek();
+    if (call.kind === "op" && call.text === "(") {
+      if (!BUILTINS.has(token.text)) {
+        this.index = at;
+        this.fail(`a state key or one of the functions ${[...BUILTINS].join(", ")}`);
+      }
+      this.next();
+      const args = this.parseItems(")", call);
+      const fn = token.text as Builtin;
+      const unary = fn === "len" || fn === "abs" || fn === "any" || fn === "all";
+      if (args.length === 0 || (unary && args.length !== 1)) {
+        this.index = at;
+        this.fail(unary ? `one argument to ${fn}()` : `at least one argument to ${fn}()`);
+      }
+      return { kind: "call", fn, args };
+    }
+    return { kind: "key", key: token.text, path: [] };
+  }
+
+  /** Comma-separated expressions up to `close` (a trailing comma is allowed, as in Python). */
+  private parseItems(close: "]" | ")", open: Token): ExprNode[] {
+    const items: ExprNode[] = [];
+    while (!this.acceptOp(close)) {
+      items.push(this.parseOr());
+      if (this.acceptOp(",")) continue;
+      if (!this.acceptOp(close)) this.fail(`"," or "${close}" to close the "${open.text}" at column ${open.start + 1}`);
+      break;
+    }
+    return items;
   }
 
   private acceptWord(word: string, symbol: string): boolean {
     const token = this.peek();
-    if ((token.kind === "name" && token.text === word) || (token.kind === "op" && token.text === symbol)) {
+    if (token.kind === "name" && token.text === word) {
+      // "not in" is a comparison, never a leading "not".
+      if (word === "not" && this.tokens[this.index + 1].kind === "name" && this.tokens[this.index + 1].text === "in") return false;
+      this.index++;
+      return true;
+    }
+    if (token.kind === "op" && token.text === symbol) {
       this.index++;
       return true;
     }
     return false;
   }
 
-  private acceptOp(op: string): boolean {
+  private acceptName(name: string): boolean {
     const token = this.peek();
-    if (token.kind === "op" && token.text === op) {
+    if (token.kind === "name" && token.text === name) {
       this.index++;
       return true;
     }
     return false;
+  }
+
+  private acceptOps<T extends string>(...ops: T[]): T | null {
+    const token = this.peek();
+    if (token.kind === "op" && (ops as string[]).includes(token.text)) {
+      this.index++;
+      return token.text as T;
+    }
+    return null;
+  }
+
+  private acceptOp(op: string): boolean {
+    return this.acceptOps(op) !== null;
   }
 
   private peek(): Token {
@@ -149,19 +290,34 @@ class Parser {
   }
 }
 
-/** The state keys an expression reads (the first name of each key path), in order of appearance. */
-export function keysOf(node: ExprNode, into: string[] = []): string[] {
+/** The direct sub-expressions of a node. */
+export function childrenOf(node: ExprNode): readonly ExprNode[] {
   switch (node.kind) {
     case "literal":
-      break;
     case "key":
-      if (!into.includes(node.key)) into.push(node.key);
-      break;
+      return [];
+    case "list":
+      return node.items;
     case "not":
-      keysOf(node.operand, into);
-      break;
+    case "neg":
+      return [node.operand];
+    case "index":
+      return [node.target, node.index];
+    case "attr":
+      return [node.target];
+    case "call":
+      return node.args;
     default:
-      for (const operand of node.operands) keysOf(operand, into);
+      return node.operands;
+  }
+}
+
+/** The state keys an expression reads (the first name of each key path), in order of appearance. */
+export function keysOf(node: ExprNode, into: string[] = []): string[] {
+  if (node.kind === "key") {
+    if (!into.includes(node.key)) into.push(node.key);
+  } else {
+    for (const child of childrenOf(node)) keysOf(child, into);
   }
   return into;
 }

@@ -1,4 +1,4 @@
-// The tokenizer of expr(): numbers, quoted strings, names, operators.
+// The tokenizer of expr(): numbers, quoted strings, names, operators and brackets.
 import { ExprSyntaxError } from "./errors.js";
 
 export type TokenKind = "number" | "string" | "name" | "op" | "end";
@@ -11,8 +11,8 @@ export interface Token {
   start: number;
 }
 
-const TWO_CHAR_OPS = new Set(["==", "!=", "<=", ">=", "&&", "||"]);
-const ONE_CHAR_OPS = new Set(["<", ">", "!", "(", ")", ".", "-"]);
+const TWO_CHAR_OPS = new Set(["==", "!=", "<=", ">=", "&&", "||", "//"]);
+const ONE_CHAR_OPS = new Set(["<", ">", "!", "(", ")", ".", "-", "+", "*", "/", "%", "[", "]", ","]);
 const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const NAME = /[A-Za-z_$][A-Za-z0-9_$]*/y;
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", "/": "/", "\\": "\\", "'": "'", '"': '"', "0": "\0" };

@@ -57,6 +57,9 @@ export type ProblemCode =
   | "never-written"
   | "unreachable-action"
   | "shadowed-transition"
+  | "redundant-default"
+  | "undeclared-input"
+  | "expr-syntax"
   | "missing-input";
 
 export interface GraphProblem {

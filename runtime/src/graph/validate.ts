@@ -131,20 +131,33 @@ class Validator {
           transition: index,
           message:
             `${this.app}transition ${describe(transition)} ${end === "from" ? "starts at" : "goes to"} "${name}", which is not an action.` +
-            (suggestion ? ` Did you mean "${suggestion}"?` : "") +
-            ` Otherwise add "${name}" to withActions.`,
+            (suggestion ? ` Did you mean "${suggestion}"? Otherwise add "${name}" to withActions.` : ` Add "${name}" to withActions, or name one of its actions (${this.listNames()}).`),
           ...(suggestion ? { suggestion } : {}),
         });
       }
     });
   }
 
-  /** A transition after an unconditional one from the same action can never be taken. */
+  /**
+   * A transition after an unconditional one from the same action can never be
+   * taken. A second unconditional one is an error, as Burr rejects it; a
+   * conditional one (or a "*" fallback) only a warning.
+   */
   private checkShadowed(): void {
     const defaultFrom = new Map<string, number>();
     this.transitions.forEach((transition, index) => {
       const earlier = defaultFrom.get(transition.from);
-      if (earlier !== undefined) {
+      if (earlier !== undefined && transition.condition === "default" && !transition.wildcard) {
+        this.add({
+          code: "redundant-default",
+          severity: "error",
+          action: transition.from,
+          transition: index,
+          message:
+            `${this.app}transition ${describe(transition)} is redundant: action "${transition.from}" already has an unconditional transition ` +
+            `(${describe(this.transitions[earlier])}), so this one is never taken. Remove one of them, or give the first a condition.`,
+        });
+      } else if (earlier !== undefined) {
         this.add({
           code: "shadowed-transition",
           severity: "warning",

@@ -16,6 +16,7 @@ export { ConcurrentStepError, PersistenceError } from "./errors.js";
 export { InMemoryPersister } from "./memory.js";
 export { SQLitePersister, type SQLitePersisterOptions } from "./sqlite.js";
 export { PostgreSQLPersister, type PostgreSQLValues, type PostgreSQLOptions } from "./postgres.js";
+export { PythonSQLiteLoader, type PythonSQLiteLoaderOptions } from "./pythonSqlite.js";
 export type { SnapshotOptions } from "./snapshotPolicy.js";
 // For readers of persister tables (the Tracked Runs view): rows are "full" snapshots or "delta"s.
 export { replay as replayPersistedRows, decodeDelta as decodePersistedDelta } from "./codec.js";

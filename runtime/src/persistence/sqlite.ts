@@ -85,7 +85,7 @@ export class SQLitePersister implements RewindableStatePersister {
     const columns = (db.prepare<unknown[]>(`PRAGMA table_info(${this.tableName})`).all() as Array<{ name: string }>).map((c) => c.name);
     if (!columns.includes("kind") || !columns.includes("branch")) {
       db.close();
-      throw new PersistenceError(`SQLitePersister: table "${this.tableName}" in ${this.dbPath} has another schema (Python Burr's?); pass another tableName, e.g. { tableName: "burr_ts_state" }.`);
+      throw new PersistenceError(`SQLitePersister: table "${this.tableName}" in ${this.dbPath} has another schema (Python Burr's?); pass another tableName, e.g. { tableName: "burr_ts_state" }, and read a Python Burr table with new PythonSQLiteLoader({ dbPath }).`);
     }
     this.db = db;
     this.stmts = this.prepare(db);

@@ -24,6 +24,8 @@ import { encodeAny, encodeChanges } from "../state/serde/codec.js";
 import { AppLog } from "./appLog.js";
 import { PROJECT_NAME, naiveLocalTime, pointer, pythonJson, toJsonLine, utcTime } from "./format.js";
 import { graphToBurr } from "./graphJson.js";
+import { listTrackedAppIds, loadTrackedStep } from "./loader.js";
+import type { PersistedStep, StateLoader } from "../persistence/types.js";
 
 export interface LocalTrackingOptions {
   project: string;
@@ -49,7 +51,7 @@ function errorText(err: Error): string {
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 
-export class LocalTrackingClient implements LifecycleHooks {
+export class LocalTrackingClient implements LifecycleHooks, StateLoader {
   readonly project: string;
   readonly storageDir: string;
   readonly compact: boolean;
@@ -67,6 +69,19 @@ export class LocalTrackingClient implements LifecycleHooks {
     this.storageDir = opts.storageDir ?? join(homedir(), ".burr");
     this.compact = opts.compact ?? false;
     this.policy = new SnapshotPolicy({ maxDeltaChain: 200, ...opts.snapshots });
+  }
+
+  /**
+   * Loads a tracked step (the latest, or `sequenceId`), so the tracker can be
+   * given to initializeFrom to resume or fork a tracked run, as in Burr.
+   */
+  async load(partitionKey: string | null, appId: string, sequenceId?: number): Promise<PersistedStep | null> {
+    this.apps.get(appId)?.log.flush(); // what this process wrote is read too
+    return loadTrackedStep(this.storageDir, this.project, partitionKey, appId, sequenceId);
+  }
+
+  async listAppIds(partitionKey: string | null): Promise<string[]> {
+    return listTrackedAppIds(this.storageDir, this.project, partitionKey);
   }
 
   /** Where an app's run is written. */

@@ -26,6 +26,7 @@ export function checkAction(def: ActionDef): AnalysisProblem[] {
       fix: addFix(def.writes, captured.name, "writes"),
     });
   }
+  problems.push(...checkInputs(def, name));
   const access = def.access;
   if (!access) return problems;
   if (def.reads?.complete) {
@@ -62,4 +63,31 @@ export function checkAction(def: ActionDef): AnalysisProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * A name the function destructures from its inputs that the spec does not
+ * declare: the runtime never passes it, so it is silently undefined (or its
+ * default). The fix declares it (in optionalInputs when it has a default).
+ */
+function checkInputs(def: ActionDef, name: string): AnalysisProblem[] {
+  const use = def.inputUse;
+  if (!use || !use.inputs.complete || !use.optionalInputs.complete) return [];
+  const declared = new Set([...use.inputs.items, ...use.optionalInputs.items].map((i) => i.name));
+  return use.used
+    .filter((u) => !declared.has(u.name))
+    .map((u) => {
+      const field = u.hasDefault ? "optionalInputs" : "inputs";
+      return {
+        code: "undeclared-input" as const,
+        severity: "error" as const,
+        range: u.range,
+        action: name,
+        key: u.name,
+        message:
+          `Action "${name}" uses input "${u.name}" but does not declare it, so the runtime never passes it ` +
+          `(it is always ${u.hasDefault ? "its default" : "undefined"}): add "${u.name}" to its ${field}.`,
+        fix: addFix(u.hasDefault ? use.optionalInputs : use.inputs, u.name, field),
+      };
+    });
 }

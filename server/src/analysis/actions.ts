@@ -4,7 +4,7 @@
 import { ts } from "ts-morph";
 import { analyseStateAccess } from "./stateAccess.js";
 import { calleeName, isStringLike, nodeRange, objProp, propName, rangeOf, stringArray, stringRef, unwrap, type FileCtx } from "./syntax.js";
-import type { ActionDef, NameList, NameRef, SourceRange } from "./types.js";
+import type { ActionDef, InputUse, NameList, NameRef, SourceRange } from "./types.js";
 
 const FACTORIES: Record<string, ActionDef["kind"]> = {
   action: "function",
@@ -44,6 +44,51 @@ export function actionFromSpec(
     destructuredInputs: fn ? destructured(fn.parameters[1]) : null,
     access: fn?.body && stateParam ? analyseStateAccess(ctx, fn.body, [stateParam]) : null,
     onError: captureKey(ctx, objProp(spec, "onError")),
+    range: declRange,
+    ...(fn && kind !== "parallel" ? inputUse(ctx, spec, fn.parameters[1]) : {}),
+  };
+}
+
+/** What `undeclared-input` needs: the destructured names (with ranges) and the spec's input lists. */
+function inputUse(ctx: FileCtx, spec: ts.ObjectLiteralExpression, p: ts.ParameterDeclaration | undefined): { inputUse?: InputUse } {
+  if (!p || !ts.isObjectBindingPattern(p.name)) return {};
+  const used: InputUse["used"] = [];
+  for (const el of p.name.elements) {
+    if (el.dotDotDotToken) return {};
+    const keyNode = el.propertyName ?? el.name;
+    const name = propName(keyNode);
+    if (name === null || !(ts.isIdentifier(keyNode) || ts.isStringLiteral(keyNode))) return {};
+    used.push({ name, range: nodeRange(ctx, keyNode), hasDefault: !!el.initializer });
+  }
+  const inputs = declaredList(ctx, spec, "inputs");
+  const optionalInputs = declaredList(ctx, spec, "optionalInputs");
+  return inputs && optionalInputs ? { inputUse: { used, inputs, optionalInputs } } : {};
+}
+
+/**
+ * Burr's built-ins, `Result("a", "b")` (reads them, writes nothing) and
+ * `Input("a")` (needs and writes them), with literal key names; null otherwise.
+ */
+export function builtinAction(ctx: FileCtx, expr: ts.Expression, id: string, declRange: SourceRange): ActionDef | null {
+  const call = unwrap(expr);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return null;
+  const which = call.expression.text;
+  if ((which !== "Result" && which !== "Input") || call.arguments.length === 0 || !call.arguments.every((a) => isStringLike(unwrap(a)))) return null;
+  const keys = call.arguments.map((a) => stringRef(ctx, unwrap(a) as ts.StringLiteral));
+  const end = call.arguments[call.arguments.length - 1]!.getEnd();
+  const named: NameList = { items: keys, complete: true, range: nodeRange(ctx, call), insertAt: rangeOf(ctx, end, end), separator: ", " };
+  const none: NameList = { items: [], complete: true, range: nodeRange(ctx, call), insertAt: rangeOf(ctx, end, end), separator: "" };
+  const result = which === "Result";
+  return {
+    id,
+    kind: "function",
+    reads: result ? named : none,
+    writes: result ? none : named,
+    inputs: result ? none : named,
+    optionalInputs: [],
+    destructuredInputs: null,
+    access: null,
+    onError: null,
     range: declRange,
   };
 }
@@ -138,6 +183,8 @@ export function actionFromClass(ctx: FileCtx, cls: ts.ClassDeclaration | ts.Clas
       : null,
     onError: captureKey(ctx, declared("onError")),
     range: cls.name ? nodeRange(ctx, cls.name) : nodeRange(ctx, cls),
+    // A spec'd class (`extends Action.with({ inputs })`) declares its inputs in the spec, where a fix can add one.
+    ...(run && base.spec && !field("inputs") && !field("optionalInputs") ? inputUse(ctx, base.spec, run.parameters[1]) : {}),
   };
 }
 

@@ -23,6 +23,7 @@ export function trusted(app: LinkedApp, p: GraphProblem): boolean {
       return s.chainComplete && s.entrypoint === null;
     case "unreachable-action":
     case "shadowed-transition":
+    case "redundant-default":
       return s.chainComplete && s.actionsComplete && s.transitionsComplete && s.entrypoint !== null;
     case "never-written":
       return s.chainComplete && s.actionsComplete && s.initialStateKeys !== null && allWritesKnown(app);

@@ -2,7 +2,7 @@
 // into steps. Resolving the chain's root (a variable, a helper's return value,
 // another module) is done by the callers.
 import { ts } from "ts-morph";
-import { actionFromCall } from "./actions.js";
+import { actionFromCall, builtinAction } from "./actions.js";
 import { actionsOfArgument, instanceClass } from "./decorated.js";
 import { readCondition } from "./conditions.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
@@ -160,7 +160,8 @@ function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, nam
     if (!complete) return null;
     return { ...inner, boundInputs: [...inner.boundInputs, ...keys.map((k) => k.name)] };
   }
-  const def = actionFromCall(ctx, e, `${ctx.path}#inline:${name}@${e.getStart(ctx.sf)}`, keyRange);
+  const id = `${ctx.path}#inline:${name}@${e.getStart(ctx.sf)}`;
+  const def = actionFromCall(ctx, e, id, keyRange) ?? builtinAction(ctx, e, id, keyRange);
   if (def) return { kind: "inline", def, boundInputs: [] };
   if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) return { kind: "call", name: e.expression.text, boundInputs: [] };
   return null;

@@ -2,6 +2,7 @@
 // and .not/.and/.or. Produces the display text exactly as the runtime names
 // the condition (runtime/src/conditions/condition.ts) and the keys it tests.
 import { ts } from "ts-morph";
+import { keysOf, parseExpr } from "../../../runtime/src/conditions/parse.js";
 import { calleeName, isStringLike, objProp, propName, stringArray, unwrap, type FileCtx } from "./syntax.js";
 
 export interface ConditionInfo {
@@ -12,7 +13,6 @@ export interface ConditionInfo {
   always: boolean;
 }
 
-const EXPR_WORDS = new Set(["and", "or", "not", "true", "false", "null", "True", "False", "None"]);
 const COMPARATORS: Record<string, string> = { lt: "<", lte: "<=", gt: ">", gte: ">=" };
 
 const wrap = (name: string): string => (name.includes(" ") ? `(${name})` : name);
@@ -82,12 +82,13 @@ function literalJson(n: ts.Expression): string | null {
   return null;
 }
 
+/** The keys an expr() tests, by the runtime's own parser (so `len(x)` tests x, not "len"); null when it does not parse. */
 function exprKeys(source: string): string[] | null {
-  const withoutStrings = source.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, " ");
-  // Dots other than in numbers make the tested keys uncertain: say nothing.
-  if (/[A-Za-z_)\]]\s*\./.test(withoutStrings)) return null;
-  const words = withoutStrings.replace(/\d+(\.\d+)?/g, " ").match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-  return unique(words.filter((w) => !EXPR_WORDS.has(w)));
+  try {
+    return keysOf(parseExpr(source));
+  } catch {
+    return null;
+  }
 }
 
 function unique(xs: string[]): string[] {

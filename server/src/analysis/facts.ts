@@ -6,7 +6,7 @@ import { actionFromCall, actionFromClass } from "./actions.js";
 import { actionDecorator, decoratedClass, type DecoratedClass } from "./decorated.js";
 import { parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
 import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
-import type { ActionDef, NameRef, RunCall, SourceRange } from "./types.js";
+import type { ActionDef, AnalysisProblem, NameRef, RunCall, SourceRange } from "./types.js";
 
 export type ResolvedRoot = { kind: "builder" } | { kind: "import"; module: string; name: string } | { kind: "unknown" };
 
@@ -41,6 +41,8 @@ export interface FileFacts {
   /** Functions that return a builder chain, by name. */
   chainFunctions: Map<string, ResolvedChain>;
   apps: AppSite[];
+  /** `expr("...")` literals that do not parse (see exprChecks.ts). */
+  exprProblems?: AnalysisProblem[];
 }
 
 const RUN_METHODS = new Set(["run", "step", "iterate", "streamResult", "streamIterate"]);

@@ -7,6 +7,7 @@ import { ts } from "ts-morph";
 import { dirname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAction } from "./actionChecks.js";
+import { checkExprSyntax } from "./exprChecks.js";
 import { checkHaltNames, checkMissingInputs, placeGraphProblems, type GraphValidator } from "./appChecks.js";
 import { extractFacts, type FileFacts } from "./facts.js";
 import { linkApps, resolveActionRef, toAppModel, type Workspace } from "./link.js";
@@ -112,6 +113,7 @@ export class AnalysisHost implements Workspace {
     try {
       const kept = new Map<string, unknown>();
       facts = extractFacts({ sf, uri, path: p, ...(entry.reuse ? { reuse: entry.reuse } : {}), kept });
+      facts.exprProblems = checkExprSyntax({ sf, uri, path: p });
       entry.reuse = kept;
     } catch (err) {
       // A construct the extractor did not foresee: keep what we had, never crash the server.
@@ -195,6 +197,7 @@ export class AnalysisHost implements Workspace {
       const decorated = [...facts.decoratedClasses.values()].flatMap((c) => c.methods.map((m) => m.def));
       const actions = [...facts.actions.values(), ...facts.inlineActions, ...facts.actionFunctions.values(), ...decorated];
       for (const def of actions) problems.push(...checkAction(def));
+      problems.push(...(facts.exprProblems ?? []));
       this.usages.record(p, apps);
       return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
     } catch (err) {

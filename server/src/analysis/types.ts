@@ -49,6 +49,16 @@ export interface ActionDef {
   onError: NameRef | null;
   /** The declaration (the variable name or class name). */
   range: SourceRange;
+  /** The inputs the function destructures, against those the spec declares (for `undeclared-input`). */
+  inputUse?: InputUse;
+}
+
+/** Names destructured from an action function's inputs parameter, and the spec's input lists. */
+export interface InputUse {
+  used: Array<NameRef & { hasDefault: boolean }>;
+  /** `inputs` and `optionalInputs` as written (absent: an empty list a fix can create). */
+  inputs: NameList;
+  optionalInputs: NameList;
 }
 
 export type ActionRef =

@@ -4,7 +4,8 @@
 // with str() values, expr source, `~c`, `a & b`, `a | b`). A custom
 // condition(fn) records only a name: that stays opaque. Pure; no vscode.
 import { compileExpr } from "../../../../runtime/src/conditions/compile.js";
-import { keysOf, parseExpr, type ExprNode } from "../../../../runtime/src/conditions/parse.js";
+import { childrenOf, keysOf, parseExpr, type ExprNode } from "../../../../runtime/src/conditions/parse.js";
+import { attribute } from "../../../../runtime/src/conditions/operators.js";
 import { valuesEqual } from "../../../../runtime/src/conditions/values.js";
 import type { TestedValue } from "../../../../webview/src/runs/protocol.js";
 
@@ -127,19 +128,14 @@ function tryExpr(text: string): ExprNode | null {
 /** Key paths an expression reads, e.g. messages.length, in order. */
 function keyPaths(node: ExprNode, into: { key: string; path: string[]; text: string }[] = []): { key: string; path: string[]; text: string }[] {
   if (node.kind === "key") into.push({ key: node.key, path: node.path, text: [node.key, ...node.path].join(".") });
-  else if (node.kind === "not") keyPaths(node.operand, into);
-  else if (node.kind !== "literal") for (const o of node.operands) keyPaths(o, into);
+  else for (const child of childrenOf(node)) keyPaths(child, into);
   return into;
 }
 
-/** Follows .a.b as expr() does: own properties, and .length of arrays and strings. */
+/** Follows .a.b as expr() does (the runtime's own attribute rule). */
 function follow(root: unknown, path: readonly string[]): unknown {
   let value = root;
-  for (const name of path) {
-    if (name === "length" && (typeof value === "string" || Array.isArray(value))) value = value.length;
-    else if (value !== null && typeof value === "object" && Object.hasOwn(value, name)) value = (value as Record<string, unknown>)[name];
-    else return null;
-  }
+  for (const name of path) value = attribute(value, name);
   return value;
 }
 
