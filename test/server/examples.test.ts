@@ -48,4 +48,29 @@ describe("language server on examples/ (over LSP)", function () {
     assert.equal(graph.entrypoint, "draft");
     assert.deepEqual(graph.transitions.map((t) => `${t.from}->${t.to}:${t.condition}`), ["draft->review:default", "review->send:approved=true", "review->draft:default"]);
   });
+
+  it("flags a transition typo in the chatbot, whose builder escapes to opts.configure, as a warning the graph shares", async () => {
+    const uri = pathToFileURL(join(chatbotDir, "app.ts")).href;
+    const original = readFileSync(join(chatbotDir, "app.ts"), "utf8");
+    const typo = original.replace('["safetyCheck", "aiResponse", when({ safe: true })]', '["safetyCheck", "aiRespons", when({ safe: true })]');
+    assert.notEqual(typo, original, "the chatbot still has the transition this test edits");
+    try {
+      const diagnostics = await client.change(uri, typo, 2);
+      // The typo also leaves aiResponse unreachable, as far as can be seen: a warning too.
+      assert.deepEqual(diagnostics.map((x) => `${String(x.code)}:${x.severity}`).sort(), ["unknown-action:2", "unreachable-action:2"], diagnostics.map((x) => String(x.message)).join("\n"));
+      const d = diagnostics.find((x) => x.code === "unknown-action")!;
+      const message = String(d.message);
+      assert.equal(d.code, "unknown-action");
+      assert.equal(d.severity, 2, "a warning: the escape could add the action");
+      assert.match(message, /"aiRespons", which no withActions in sight declares\. Did you mean "aiResponse"\?/);
+      assert.match(message, /the builder is passed to opts\.configure\(…\) on line \d+, which could declare it where the analysis cannot see/);
+      const line = typo.split("\n").findIndex((l) => l.includes('"aiRespons"'));
+      assert.equal(d.range.start.line, line);
+      const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+      const problem = apps[0]!.problems.find((p) => p.code === "unknown-action");
+      assert.deepEqual({ severity: problem?.severity, message: problem?.message }, { severity: "warning", message });
+    } finally {
+      await client.change(uri, original, 3);
+    }
+  });
 });

@@ -9,21 +9,28 @@ import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwr
 import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } from "./types.js";
 
 export type ChainStep =
-  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; range: SourceRange }
-  | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; range: SourceRange }
+  /** `escape` says, for a user, what the analysis could not read when `complete` is false. */
+  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; escape?: string; range: SourceRange }
+  | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; escape?: string; range: SourceRange }
   | { method: "withEntrypoint"; entrypoint: NameRef | null; range: SourceRange }
   | { method: "withState"; keys: string[] | null; range: SourceRange }
   /** State comes from a persister; the entrypoint is defaultEntrypoint when nothing was saved. */
   | { method: "initializeFrom"; defaultEntrypoint: NameRef | null; range: SourceRange }
-  /** initializeFrom, withGraph and unknown methods: may set actions, state or entrypoint we cannot see. */
-  | { method: "opaque"; name: string; range: SourceRange }
+  /**
+   * withGraph, unknown methods, and the builder escaping (passed to a function,
+   * a conditional we cannot decide): may set actions, state or an entrypoint we
+   * cannot see. `escape` says where, in words a user recognises.
+   */
+  | { method: "opaque"; name: string; escape: string; range: SourceRange }
   | { method: "other"; name: string; range: SourceRange };
 
 export type ChainRoot =
   | { kind: "builder" }
   | { kind: "variable"; name: string; pos: number }
-  | { kind: "call"; name: string; pos: number }
-  | { kind: "memberCall"; namespace: string; name: string }
+  /** `node`: when the callee cannot be followed, a builder among its arguments has escaped into it. */
+  | { kind: "call"; name: string; pos: number; node: ts.CallExpression }
+  | { kind: "memberCall"; namespace: string; name: string; node: ts.CallExpression }
+  | { kind: "unknownCall"; node: ts.CallExpression }
   | { kind: "unknown" };
 
 export interface ChainSyntax {
@@ -31,6 +38,8 @@ export interface ChainSyntax {
   steps: ChainStep[];
   /** The whole expression, first node to last call. */
   range: SourceRange;
+  /** The innermost method call (`opts.configure(builder)` when the root is not a builder at all). */
+  firstCall: ts.CallExpression | null;
 }
 
 /** Builder methods that affect neither the graph nor the state the analysis needs. */
@@ -39,11 +48,13 @@ const HARMLESS = new Set(["withTracker", "withHooks", "withIdentifiers", "withNa
 export function parseChain(ctx: FileCtx, expression: ts.Expression, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainSyntax {
   const steps: ChainStep[] = [];
   let e = unwrap(expression);
+  let firstCall: ts.CallExpression | null = null;
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
     steps.unshift(parseStep(ctx, e, e.expression.name.text, resolveObject));
+    firstCall = e;
     e = unwrap(e.expression.expression);
   }
-  return { root: rootOf(ctx, e), steps, range: nodeRange(ctx, expression) };
+  return { root: rootOf(ctx, e), steps, range: nodeRange(ctx, expression), firstCall };
 }
 
 function rootOf(ctx: FileCtx, e: ts.Expression): ChainRoot {
@@ -55,10 +66,17 @@ function rootOf(ctx: FileCtx, e: ts.Expression): ChainRoot {
   if (ts.isIdentifier(e)) return { kind: "variable", name: e.text, pos: e.getStart(ctx.sf) };
   if (ts.isCallExpression(e)) {
     const c = e.expression;
-    if (ts.isIdentifier(c)) return { kind: "call", name: c.text, pos: c.getStart(ctx.sf) };
-    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression)) return { kind: "memberCall", namespace: c.expression.text, name: c.name.text };
+    if (ts.isIdentifier(c)) return { kind: "call", name: c.text, pos: c.getStart(ctx.sf), node: e };
+    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression)) return { kind: "memberCall", namespace: c.expression.text, name: c.name.text, node: e };
+    return { kind: "unknownCall", node: e };
   }
   return { kind: "unknown" };
+}
+
+/** A callee as the user wrote it, shortened for a message: `opts.configure`. */
+export function calleeText(ctx: FileCtx, callee: ts.Node): string {
+  const text = callee.getText(ctx.sf).replace(/\s+/g, "");
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainStep {
@@ -68,18 +86,25 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
     case "withActions": {
       let obj = arg0 && ts.isObjectLiteralExpression(arg0) ? arg0 : null;
       if (!obj && arg0 && ts.isIdentifier(arg0)) obj = resolveObject(arg0);
-      if (!obj || call.arguments.length !== 1) return { method, entries: [], complete: false, range };
+      if (!obj || call.arguments.length !== 1) {
+        const what = arg0 ? calleeText(ctx, arg0) : "nothing";
+        return { method, entries: [], complete: false, escape: `withActions is given ${what}, whose actions the analysis cannot list`, range };
+      }
       return { method, ...actionEntries(ctx, obj), range };
     }
     case "withTransitions": {
       const transitions: TransitionSyntax[] = [];
       let complete = true;
+      let escape: string | undefined;
       for (const a of call.arguments) {
         const t = transition(ctx, unwrap(a));
         if (t) transitions.push(t);
-        else complete = false;
+        else {
+          complete = false;
+          escape ??= `withTransitions is given ${calleeText(ctx, a)}, which the analysis cannot read`;
+        }
       }
-      return { method, transitions, complete, range };
+      return { method, transitions, complete, ...(escape ? { escape } : {}), range };
     }
     case "withEntrypoint":
       return { method, entrypoint: arg0 && isStringLike(arg0) ? stringRef(ctx, arg0) : null, range };
@@ -96,24 +121,28 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
       return { method, defaultEntrypoint: def && isStringLike(def) ? stringRef(ctx, def) : null, range };
     }
     default:
-      return HARMLESS.has(method) ? { method: "other", name: method, range } : { method: "opaque", name: method, range };
+      return HARMLESS.has(method) ? { method: "other", name: method, range } : { method: "opaque", name: method, escape: `the builder calls ${method}(…)`, range };
   }
 }
 
-function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression): { entries: ActionEntry[]; complete: boolean } {
+function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression): { entries: ActionEntry[]; complete: boolean; escape?: string } {
   const entries: ActionEntry[] = [];
   let complete = true;
+  let escape: string | undefined;
   for (const p of obj.properties) {
     if (ts.isShorthandPropertyAssignment(p)) {
       entries.push({ name: p.name.text, keyKind: "shorthand", range: nodeRange(ctx, p.name), ref: { kind: "local", name: p.name.text, boundInputs: [] } });
     } else if (ts.isPropertyAssignment(p)) {
       const name = propName(p.name);
-      if (name === null) { complete = false; continue; }
+      if (name === null) { complete = false; escape ??= `withActions has a computed key ${calleeText(ctx, p.name)}`; continue; }
       const keyRange = ts.isStringLiteral(p.name) ? stringRef(ctx, p.name).range : nodeRange(ctx, p.name);
       entries.push({ name, keyKind: ts.isIdentifier(p.name) ? "identifier" : "string", range: keyRange, ref: actionRef(ctx, p.initializer, keyRange, name) });
-    } else complete = false;
+    } else {
+      complete = false;
+      escape ??= ts.isSpreadAssignment(p) ? `withActions spreads ...${calleeText(ctx, p.expression)}` : "withActions has an entry the analysis cannot read";
+    }
   }
-  return { entries, complete };
+  return { entries, complete, ...(escape ? { escape } : {}) };
 }
 
 function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, name: string): ActionRef | null {

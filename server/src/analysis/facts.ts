@@ -3,7 +3,7 @@
 // per file version; cross-file resolution happens in link.ts.
 import { ts } from "ts-morph";
 import { actionFromCall, actionFromClass } from "./actions.js";
-import { parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
+import { calleeText, parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
 import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
 import type { ActionDef, NameRef, RunCall, SourceRange } from "./types.js";
 
@@ -52,6 +52,8 @@ export function extractFacts(ctx: FileCtx): FileFacts {
   const variables = new Map<string, ts.VariableDeclaration[]>();
   const functions = new Map<string, ts.FunctionLikeDeclaration>();
   const statementChains: { name: string; pos: number; chain: ChainSyntax }[] = [];
+  /** `configure(builder);`: a variable passed to a call in a statement of its own; the callee may change it. */
+  const escapeSites: { name: string; pos: number; step: ChainStep }[] = [];
   const buildCalls: ts.CallExpression[] = [];
   const runCalls: { variable: string; call: ts.CallExpression; method: RunCall["method"] }[] = [];
 
@@ -95,7 +97,31 @@ export function extractFacts(ctx: FileCtx): FileFacts {
         if (chain.root.kind === "variable" && chain.steps.length > 0) statementChains.push({ name: chain.root.name, pos: n.getStart(ctx.sf), chain });
       }
     }
+    if (ts.isCallExpression(n) && !ts.isExpressionStatement(n.parent) && !ts.isAwaitExpression(n.parent)) return;
+    if (ts.isCallExpression(n)) {
+      for (const a of n.arguments) {
+        const arg = unwrap(a);
+        if (!ts.isIdentifier(arg)) continue;
+        const step: ChainStep = { method: "opaque", name: "escape", escape: passedTo(n), range: nodeRange(ctx, n) };
+        escapeSites.push({ name: arg.text, pos: n.getStart(ctx.sf), step });
+      }
+    }
   });
+
+  function passedTo(call: ts.CallExpression): string {
+    const line = ctx.sf.getLineAndCharacterOfPosition(call.getStart(ctx.sf)).line + 1;
+    return `the builder is passed to ${calleeText(ctx, call.expression)}(…) on line ${line}`;
+  }
+
+  /** `configure(builder)` whose callee we cannot follow: the builder argument's chain, then an escape. */
+  function throughArgs(call: ts.CallExpression, depth: number): ResolvedChain | null {
+    for (const a of call.arguments) {
+      const inner = resolveExpr(a, depth + 1);
+      if (inner.root.kind === "unknown") continue;
+      return { root: inner.root, steps: [...inner.steps, { method: "opaque", name: "escape", escape: passedTo(call), range: nodeRange(ctx, call) }] };
+    }
+    return null;
+  }
 
   function resolveObject(id: ts.Identifier): ts.ObjectLiteralExpression | null {
     const decl = lastBefore(variables.get(id.text), id.getStart(ctx.sf));
@@ -119,36 +145,59 @@ export function extractFacts(ctx: FileCtx): FileFacts {
     if (!ts.isConditionalExpression(e)) return resolve(parseChain(ctx, e, resolveObject), depth);
     const branches = [resolveExpr(e.whenTrue, depth + 1), resolveExpr(e.whenFalse, depth + 1)].filter((b) => b.root.kind !== "unknown");
     if (branches.length === 0) return { root: { kind: "unknown" }, steps: [] };
-    return { root: branches[0]!.root, steps: [...branches[0]!.steps, { method: "opaque", name: "conditional", range: nodeRange(ctx, e) }] };
+    // `opts.configure ? opts.configure(builder) : builder`: one branch extends the other; the longer says it all.
+    const [a, b] = branches;
+    if (a && b && a.root.kind === b.root.kind) {
+      const [long, short] = a.steps.length >= b.steps.length ? [a, b] : [b, a];
+      if (short.steps.every((st, i) => samePlace(st, long.steps[i]))) return long;
+    }
+    const line = ctx.sf.getLineAndCharacterOfPosition(e.getStart(ctx.sf)).line + 1;
+    const escape = `the conditional on line ${line} may take a branch the analysis does not follow`;
+    return { root: branches[0]!.root, steps: [...branches[0]!.steps, { method: "opaque", name: "conditional", escape, range: nodeRange(ctx, e) }] };
   }
 
   function resolve(chain: ChainSyntax, depth: number): ResolvedChain {
+    const found = resolveRoot(chain, depth);
+    if (found.root.kind !== "unknown" || !chain.firstCall || depth > MAX_DEPTH) return found;
+    // `opts.configure(builder)`: not a builder method on an unknown root but a builder escaping into a call.
+    const through = throughArgs(chain.firstCall, depth);
+    return through ? { root: through.root, steps: [...through.steps, ...chain.steps.slice(1)] } : found;
+  }
+
+  function resolveRoot(chain: ChainSyntax, depth: number): ResolvedChain {
     const unknown: ResolvedChain = { root: { kind: "unknown" }, steps: chain.steps };
     if (depth > MAX_DEPTH) return unknown;
     const root = chain.root;
     if (root.kind === "builder") return { root, steps: chain.steps };
+    const escaped = (): ResolvedChain => {
+      if (root.kind !== "call" && root.kind !== "memberCall" && root.kind !== "unknownCall") return unknown;
+      const through = throughArgs(root.node, depth);
+      return through ? { root: through.root, steps: [...through.steps, ...chain.steps] } : unknown;
+    };
+    if (root.kind === "unknownCall") return escaped();
     if (root.kind === "memberCall") {
       const imp = facts.imports.get(root.namespace);
-      return imp?.name === "*" ? { root: { kind: "import", module: imp.module, name: root.name }, steps: chain.steps } : unknown;
+      return imp?.name === "*" ? { root: { kind: "import", module: imp.module, name: root.name }, steps: chain.steps } : escaped();
     }
     if (root.kind === "call") {
       const fn = functions.get(root.name);
       if (fn) {
         const ret = returnedExpression(fn);
-        if (!ret) return unknown;
-        const inner = resolveExpr(ret, depth + 1);
+        const inner = ret ? resolveExpr(ret, depth + 1) : null;
+        if (!inner || inner.root.kind === "unknown") return escaped();
         return { root: inner.root, steps: [...inner.steps, ...chain.steps] };
       }
       const imp = facts.imports.get(root.name);
-      return imp ? { root: { kind: "import", module: imp.module, name: imp.name }, steps: chain.steps } : unknown;
+      return imp ? { root: { kind: "import", module: imp.module, name: imp.name }, steps: chain.steps } : escaped();
     }
     if (root.kind === "variable") {
       const decl = lastBefore(variables.get(root.name), root.pos);
       if (!decl?.initializer) return unknown;
       const inner = resolveExpr(decl.initializer, depth + 1);
-      const between = statementChains
-        .filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos)
-        .flatMap((s) => s.chain.steps);
+      const between = [
+        ...statementChains.filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos).map((s) => ({ pos: s.pos, steps: s.chain.steps })),
+        ...escapeSites.filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos).map((s) => ({ pos: s.pos, steps: [s.step] })),
+      ].sort((x, y) => x.pos - y.pos).flatMap((s) => s.steps);
       return { root: inner.root, steps: [...inner.steps, ...between, ...chain.steps] };
     }
     return unknown;
@@ -216,9 +265,19 @@ function factoryAliases(sf: ts.SourceFile): NonNullable<FileCtx["factories"]> {
   return out;
 }
 
+function samePlace(a: ChainStep, b: ChainStep | undefined): boolean {
+  return !!b && a.method === b.method && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+}
+
+/** The declaration of a name that a use at `pos` sees: before it, in a block that holds it. */
 function lastBefore(decls: ts.VariableDeclaration[] | undefined, pos: number): ts.VariableDeclaration | undefined {
   let best: ts.VariableDeclaration | undefined;
-  for (const d of decls ?? []) if (d.getStart() < pos && (!best || d.getStart() > best.getStart())) best = d;
+  for (const d of decls ?? []) {
+    if (d.getStart() >= pos || (best && d.getStart() <= best.getStart())) continue;
+    const scope = ts.findAncestor(d, (n) => ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n));
+    if (scope && (pos < scope.pos || pos > scope.end)) continue;
+    best = d;
+  }
   return best;
 }
 

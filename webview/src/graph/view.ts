@@ -10,7 +10,7 @@ import { clear, htmlEl, withText } from "../shared/dom.js";
 import type { Chrome } from "./chrome.js";
 import { exportSvg } from "./exportSvg.js";
 import { applyHighlight } from "./highlight.js";
-import { render, type DrawnGraph } from "./render.js";
+import { render, unknownNote, type DrawnGraph } from "./render.js";
 import { buildScene, layoutInput, type Metrics, type Scene } from "./scene.js";
 import { Viewport, type ViewTransform } from "./viewport.js";
 
@@ -152,7 +152,7 @@ export class GraphView {
     if (nodeEl) {
       const node = this.shown.drawn.nodes.get(nodeEl.getAttribute("data-node-id") ?? "")?.node;
       if (node?.kind === "action") this.open(node.action?.source, `action ${node.name}`);
-      else if (node?.kind === "unknown") this.setStatus(`"${node.name}" is not an action of this app.`, "info");
+      else if (node?.kind === "unknown") this.setStatus(`"${node.name}": ${unknownNote(node)}.`, "info");
     } else if (edgeEl) {
       const edge = this.shown.drawn.edges.get(edgeEl.getAttribute("data-edge-id") ?? "")?.edge;
       if (edge?.transition) this.open(edge.transition.source, `transition ${edge.from} → ${edge.to}`);
