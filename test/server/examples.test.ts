@@ -31,6 +31,13 @@ describe("language server on examples/ (over LSP)", function () {
     }
   });
 
+  it("says when the first scan is done (burr/analysed), with the apps per file, and logs what it analysed", async () => {
+    const done = await client.analysed;
+    assert.ok(done.analysed >= 5 && done.files >= done.analysed, JSON.stringify(done));
+    assert.equal(done.apps[pathToFileURL(join(chatbotDir, "app.ts")).href], 1);
+    assert.match(client.stderr, /burr: analysed \d+ of \d+ source files \(those using burr-ts\) in \d+ ms; \d+ apps: .*buildChatbot \(/);
+  });
+
   it("finds the chatbot's graph, built in a helper with a typed action factory", async () => {
     const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri: pathToFileURL(join(chatbotDir, "app.ts")).href });
     assert.equal(apps.length, 1);

@@ -297,12 +297,14 @@ function appName(ctx: FileCtx, build: ts.CallExpression, variables: Map<string, 
   let node: ts.Node = build;
   while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, bindings: [parent.name] };
-  // Returned from a helper: the variables initialised by calling it hold the app.
-  const fn = ts.findAncestor(build, (a) => ts.isFunctionDeclaration(a) || ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+  // The name a reader knows the app by: its literal app id, else the function that builds it, else its variable.
+  const fn = ts.findAncestor(build, (a) => ts.isFunctionDeclaration(a) || ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isMethodDeclaration(a));
   let fnName: string | null = null;
-  if (fn && ts.isFunctionDeclaration(fn) && fn.name) fnName = fn.name.text;
+  if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) fnName = fn.name.text;
   else if (fn && fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) fnName = fn.parent.name.text;
+  const appId = literalAppId(build);
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: appId ?? fnName ?? parent.name.text, bindings: [parent.name] };
+  // Returned from a helper: the variables initialised by calling it hold the app.
   if (fnName) {
     const bindings: ts.Identifier[] = [];
     for (const decls of variables.values()) {
@@ -311,10 +313,24 @@ function appName(ctx: FileCtx, build: ts.CallExpression, variables: Map<string, 
         if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === fnName && ts.isIdentifier(d.name)) bindings.push(d.name);
       }
     }
-    return { name: fnName, bindings };
+    return { name: appId ?? fnName, bindings };
   }
   const line = ctx.sf.getLineAndCharacterOfPosition(build.getStart(ctx.sf)).line + 1;
-  return { name: `app@${line}`, bindings: [] };
+  return { name: appId ?? `app@${line}`, bindings: [] };
+}
+
+/** `.withIdentifiers({ appId: "support-bot" })` in the chain that ends in this build(): a name the user chose. */
+function literalAppId(build: ts.CallExpression): string | null {
+  let e: ts.Expression = build.expression;
+  while (ts.isPropertyAccessExpression(e) || ts.isCallExpression(e) || ts.isParenthesizedExpression(e)) {
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "withIdentifiers") {
+      const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+      const id = arg && ts.isObjectLiteralExpression(arg) ? objProp(arg, "appId") : undefined;
+      if (id && isStringLike(id) && id.text.trim() !== "") return id.text;
+    }
+    e = ts.isPropertyAccessExpression(e) ? e.expression : ts.isCallExpression(e) ? e.expression : e.expression;
+  }
+  return null;
 }
 
 function readRun(ctx: FileCtx, call: ts.CallExpression, method: RunCall["method"]): RunCall {

@@ -45,11 +45,24 @@ export class AnalysisHost implements Workspace {
   /** Which files' apps use which declarations, as of each file's last analysis. */
   readonly usages = new UsageIndex();
 
-  /** rethrow: let internal errors escape instead of keeping the last model (for fuzz tests, which must see them). */
+  /**
+   * rethrow: let internal errors escape instead of keeping the last model (for fuzz tests, which must see them).
+   * log: where an internal error that analysis survives is reported (the Burr output channel); stderr if absent.
+   */
   constructor(
     private readonly validate: GraphValidator,
-    private readonly options: { rethrow?: boolean; load?: (path: string) => string | null } = {},
+    private readonly options: { rethrow?: boolean; load?: (path: string) => string | null; log?: (message: string) => void } = {},
   ) {}
+
+  /** Every error the analysis survives is said once per distinct message, with the file. */
+  private survived(err: unknown, path: string, what: string): void {
+    const text = `burr analysis: internal error in ${path} (${what}; analysis continues): ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    if (this.said.has(text)) return;
+    if (this.said.size > 200) this.said.clear();
+    this.said.add(text);
+    (this.options.log ?? ((m: string) => console.error(m)))(text);
+  }
+  private readonly said = new Set<string>();
 
   /** A file seen on disk: kept when it may hold burr-ts code (or is already loaded), otherwise only remembered. */
   noteFile(path: string, text: string): void {
@@ -117,7 +130,7 @@ export class AnalysisHost implements Workspace {
       // A construct the extractor did not foresee: keep what we had, never crash the server.
       if (this.options.rethrow) throw err;
       facts = entry.lastGood ?? emptyFacts(p, uri);
-      logOnce(err);
+      this.survived(err, p, "kept its last good model");
     }
     const clean = parseErrorCount(sf) === 0;
     entry.parsedCleanly = clean;
@@ -142,8 +155,9 @@ export class AnalysisHost implements Workspace {
     else if (old) {
       try {
         sf = ts.updateSourceFile(old.sf, text, changeRange(old.text, text));
-      } catch {
-        sf = null; // fall back to a full parse
+      } catch (err) {
+        this.survived(err, path, "parsed in full instead of incrementally");
+        sf = null;
       }
     }
     sf ??= ts.createSourceFile(path, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
@@ -187,7 +201,7 @@ export class AnalysisHost implements Workspace {
       return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
     } catch (err) {
       if (this.options.rethrow) throw err;
-      logOnce(err);
+      this.survived(err, p, "no apps reported for it");
       return nothing(false);
     }
   }
@@ -263,11 +277,4 @@ function parseErrorCount(sf: ts.SourceFile): number {
 
 function emptyFacts(path: string, uri: string): FileFacts {
   return { path, uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [] };
-}
-
-let logged = false;
-function logOnce(err: unknown): void {
-  if (logged) return;
-  logged = true;
-  console.error(`burr analysis: internal error (analysis continues): ${err instanceof Error ? err.stack : String(err)}`);
 }
