@@ -224,17 +224,13 @@ export async function answerSaveDialog(page: Page, path: string): Promise<void> 
   });
   for (let attempt = 1; ; attempt++) {
     await input.fill(path);
-    // The dialog reacts to input (completing a folder name) a frame or two later: the value must hold.
-    const held = await page.waitForFunction((expected) => new Promise<boolean>((resolve) => {
-      const el = () => document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input");
-      let frames = 0;
-      const check = () => {
-        if (el()?.value !== expected) return resolve(false);
-        if (++frames >= 3) return resolve(true);
-        requestAnimationFrame(check);
-      };
-      requestAnimationFrame(check);
-    }), path, { timeout: 5_000 }).then(() => true, () => false);
+    // The dialog reacts to input (completing a folder name) a frame or two later: the value must hold for 3 frames.
+    const held = await page.waitForFunction((expected) => {
+      const w = window as unknown as { __burrHeld?: number };
+      const value = document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input")?.value;
+      w.__burrHeld = value === expected ? (w.__burrHeld ?? 0) + 1 : 0;
+      return w.__burrHeld >= 3;
+    }, path, { timeout: 5_000, polling: "raf" }).then(() => true, () => false);
     if (held) break;
     if (attempt === 5) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${path}`);
   }
@@ -245,8 +241,9 @@ export async function answerSaveDialog(page: Page, path: string): Promise<void> 
 /** Opens a workspace file by its relative path through Quick Open, and waits for its editor. */
 export async function openFile(page: Page, relativePath: string): Promise<Locator> {
   const name = relativePath.split("/").pop() ?? relativePath;
-  await quickInputRow(page, "Control+P", relativePath, name);
-  await page.keyboard.press("Enter");
+  // Clicked, not Enter: the selected row may still be the previous list's first while the matching row shows.
+  const row = await quickInputRow(page, "Control+P", relativePath, name);
+  await row.click();
   return focusEditor(page, name);
 }
 

@@ -60,8 +60,15 @@ export class DebugEngine {
   breakOnErrors = true;
 
   private source: StepSource | null = null;
+  /** Steps wait on this before anything is decided: the program may start before VS Code has sent its breakpoints. */
+  private hold: Promise<void> = Promise.resolve();
 
   constructor(private readonly events: EngineEvents) {}
+
+  /** Start the program now (its start-up overlaps VS Code's configuration), but decide no step before `ready`. */
+  holdStepsUntil(ready: Promise<unknown>): void {
+    this.hold = ready.then(() => undefined, () => undefined);
+  }
 
   private get isReplay(): boolean {
     return this.source?.kind === "replay";
@@ -123,6 +130,7 @@ export class DebugEngine {
   }
 
   private async onBeforeStep(step: StepSummary): Promise<void> {
+    await this.hold;
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);
     this.current = { step, afterFailure: false, error: null };

@@ -4,6 +4,7 @@
 import type { GraphToHostMessage, GraphViewModel, Highlight } from "../../../extension/src/protocol/webview.js";
 import type { GraphProblem, SourceRange } from "../../../runtime/src/graph/model.js";
 import type { LayoutClient } from "../layout/client.js";
+import { quickLayout } from "../layout/quick.js";
 import { alignToPrevious, planLayout, type LayoutInput } from "../layout/stable.js";
 import type { LayoutResult } from "../layout/types.js";
 import { clear, htmlEl, withText } from "../shared/dom.js";
@@ -70,7 +71,10 @@ export class GraphView {
         layout = plan.result;
         kept = Object.keys(layout.nodes).length;
       } else {
-        ({ result: layout, kept } = alignToPrevious(await this.layouts.layout(plan.request), plan.previous, input.nodes.map((n) => n.id)));
+        const pending = this.layouts.layout(plan.request);
+        // A panel's first graph: show a quick picture at once rather than an empty panel while elkjs starts.
+        if (!this.shown) this.drawQuick(scene, input);
+        ({ result: layout, kept } = alignToPrevious(await pending, plan.previous, input.nodes.map((n) => n.id)));
       }
     } catch (err) {
       this.setStatus(err instanceof Error ? err.message : String(err), "error");
@@ -97,7 +101,16 @@ export class GraphView {
       this.viewport.fit();
     }
     document.body.dataset.rendered = String(generation);
+    delete document.body.dataset.quick;
     this.post({ type: "rendered", nodes: scene.nodes.length, edges: scene.edges.length, layoutMs: Math.round(layout.layoutMs), reusedPositions: kept });
+  }
+
+  private drawQuick(scene: Scene, input: LayoutInput): void {
+    const drawn = render(this.ui.drawing, scene, quickLayout(input));
+    this.viewport.setBounds(drawn.bounds);
+    this.viewport.fit();
+    applyHighlight(drawn, this.ui.badges, this.highlight);
+    document.body.dataset.quick = "true";
   }
 
   setHighlight(highlight: Highlight | null): void {

@@ -39,8 +39,11 @@ const interactive: Record<string, string> = {
 // Following an edit when keeping places reads worse: a fresh layout, but the
 // nodes go in ordered by their previous places and elk must keep that order
 // inside each layer, so no two existing nodes change sides.
+// Cycles are broken depth first from the entry marker (the only source), not by
+// that order: a node that had no way in before an edit may now be reached.
 const ordered: Record<string, string> = {
   ...fresh,
+  "elk.layered.cycleBreaking.strategy": "DEPTH_FIRST",
   "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
 };
 

@@ -12,11 +12,16 @@ declare const self: {
 };
 
 const elk = new ELK();
+// elkjs's first layout pays for its own start-up (GWT statics, JIT); pay it while the page waits for its graph.
+const warmed = elk
+  .layout({ id: "warm", layoutOptions: { "elk.algorithm": "layered" }, children: [{ id: "a", width: 10, height: 10 }, { id: "b", width: 10, height: 10 }], edges: [{ id: "e", sources: ["a"], targets: ["b"] }] })
+  .catch(() => undefined);
 
 self.onmessage = async (event: MessageEvent<ToLayoutWorker>) => {
   const { id, request } = event.data;
   let reply: FromLayoutWorker;
   try {
+    await warmed;
     reply = { id, result: await runLayout(elk, request) };
   } catch (err) {
     reply = { id, error: err instanceof Error ? err.message : String(err) };
