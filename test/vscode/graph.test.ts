@@ -39,6 +39,8 @@ describe("extension in VS Code (code-server): live graph", function () {
     await openFile(page, "chatbot/app.ts");
     await runCommand(page, "Burr: Show Graph");
     const view = webviewFrame(page);
+    // Drawn by elkjs, not the quick first picture.
+    await view.locator("body[data-rendered]:not([data-quick])").waitFor({ state: "attached", timeout: 60_000 });
     await view.locator('.node.action[data-action="safetyCheck"]').waitFor({ timeout: 60_000 });
     return view;
   };

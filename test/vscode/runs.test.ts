@@ -157,6 +157,9 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
 
   it("Copy State as JSON (step context menu) puts the step's state on the clipboard", async () => {
     const { page } = vscode!;
+    // The clipboard needs a focused document: give the workbench focus (nothing is open after the reset).
+    await page.locator(".part.editor").click({ position: { x: 100, y: 100 } });
+    await page.waitForFunction(() => document.hasFocus());
     await page.evaluate(() => navigator.clipboard.writeText(""));
     await contextMenu(page, await row("3 · humanInput"), "Copy State as JSON");
     // The copy is asynchronous and announces nothing: wait on the clipboard itself.

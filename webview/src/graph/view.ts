@@ -31,6 +31,9 @@ interface Shown {
 
 export class GraphView {
   private shown: Shown | null = null;
+  /** The quick first picture is up and elkjs's layout is on its way; exports wait for it. */
+  private laying = false;
+  private readonly waitingExports: number[] = [];
   private highlight: Highlight | null = null;
   private generation = 0;
   private readonly viewport: Viewport;
@@ -73,18 +76,23 @@ export class GraphView {
       } else {
         const pending = this.layouts.layout(plan.request);
         // A panel's first graph: show a quick picture at once rather than an empty panel while elkjs starts.
-        if (!this.shown) this.drawQuick(scene, input);
+        if (!this.shown) {
+          this.drawQuick(scene, input);
+          this.laying = true;
+        }
         ({ result: layout, kept } = alignToPrevious(await pending, plan.previous, input.nodes.map((n) => n.id)));
       }
     } catch (err) {
       this.setStatus(err instanceof Error ? err.message : String(err), "error");
       this.post({ type: "error", message: String(err) });
+      if (generation === this.generation) this.settleExports();
       return;
     }
     if (generation !== this.generation) return; // a newer graph arrived while this one was laid out
 
     const drawn = render(this.ui.drawing, scene, layout);
     this.shown = { model, scene, input, layout, drawn };
+    this.settleExports();
     this.viewport.setBounds(drawn.bounds);
     this.ui.title.textContent = model.title;
     document.body.classList.toggle("stale", Boolean(model.stale));
@@ -103,6 +111,12 @@ export class GraphView {
     document.body.dataset.rendered = String(generation);
     delete document.body.dataset.quick;
     this.post({ type: "rendered", nodes: scene.nodes.length, edges: scene.edges.length, layoutMs: Math.round(layout.layoutMs), reusedPositions: kept });
+  }
+
+  /** The layout came (or failed): answer the exports asked for meanwhile. */
+  private settleExports(): void {
+    this.laying = false;
+    for (const id of this.waitingExports.splice(0)) this.exportSvg(id);
   }
 
   private drawQuick(scene: Scene, input: LayoutInput): void {
@@ -132,6 +146,11 @@ export class GraphView {
   }
 
   exportSvg(requestId: number): void {
+    // While the quick first picture is up, the drawing to export is the layout still coming.
+    if (this.laying) {
+      this.waitingExports.push(requestId);
+      return;
+    }
     if (!this.shown) {
       this.post({ type: "svgExport", requestId, svg: "" });
       return;
