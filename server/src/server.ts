@@ -75,7 +75,7 @@ connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (a) => refer
 connection.onDocumentHighlight((p) => withAnalysis(p.textDocument.uri, [], (a) => documentHighlights(a, p.position, lookup)));
 connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, p.position, lookup)));
 connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, p.position, p.newName, lookup)));
-connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, session.sourceFile(p.textDocument.uri), p.position)));
+connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, session.sourceFile(p.textDocument.uri), p.position, lookup.appsAt(p.textDocument.uri))));
 connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [], () => codeActions(session.problems(p.textDocument.uri), p)));
 connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a) => documentSymbols(a)));
 connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (a) => codeLenses(a)));

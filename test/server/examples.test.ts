@@ -80,4 +80,15 @@ describe("language server on examples/ (over LSP)", function () {
       await client.change(uri, original, 3);
     }
   });
+
+  it("finds the decorated chatbot's graph: a class's @action methods handed over with actionsOf", async () => {
+    const uri = pathToFileURL(join(examplesDir, "decorated-chatbot/app.ts")).href;
+    const text = readFileSync(join(examplesDir, "decorated-chatbot/app.ts"), "utf8");
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+    assert.equal(apps.length, 1);
+    const { graph } = apps[0]!;
+    assert.deepEqual(graph.actions.map((a) => [a.name, a.streaming]), [["humanInput", false], ["safetyCheck", false], ["unsafeResponse", false], ["aiResponse", true]]);
+    const line = text.split("\n").findIndex((l) => l.includes("async *aiResponse("));
+    assert.equal(graph.actions.find((a) => a.name === "aiResponse")!.source!.start.line, line);
+  });
 });

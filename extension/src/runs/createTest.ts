@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { StepNode } from "./commands.js";
 import { fullStep } from "./model/materialize.js";
 import { findExportName, generateStepTest, importSpecifier } from "./model/testCodegen.js";
+import { constructorDraft, findDecoratedMethod } from "./model/decoratedSource.js";
 
 export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | undefined> {
   const { run } = node;
@@ -28,7 +29,21 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
     moduleFile = picked[0].fsPath;
   }
   const sourceText = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(moduleFile))).toString("utf8");
-  let found = findExportName(sourceText, step.action, action.source?.file === moduleFile ? action.source.start.line : undefined);
+  // A decorated method: the test constructs its class (asking how when the constructor takes arguments).
+  const decorated = action.source?.file === moduleFile ? findDecoratedMethod(sourceText, step.action, action.source.start.line) : null;
+  let construct: string | undefined;
+  if (decorated) {
+    construct = constructorDraft(decorated);
+    if (decorated.constructorParams) {
+      const typed = await vscode.window.showInputBox({
+        title: `"${step.action}" is a method of ${decorated.className}: how does the test construct it?`,
+        prompt: `constructor(${decorated.constructorParams})`, value: construct,
+      });
+      if (typed === undefined) return undefined;
+      construct = typed.trim() || construct;
+    }
+  }
+  let found = decorated ? { name: decorated.className, factory: false } : findExportName(sourceText, step.action, action.source?.file === moduleFile ? action.source.start.line : undefined);
   if (!found) {
     const name = await vscode.window.showInputBox({ title: `Which export of ${vscode.workspace.asRelativePath(moduleFile)} is the action "${step.action}"?`, value: step.action });
     if (!name) return undefined;
@@ -38,9 +53,9 @@ export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | u
   const factory = found.factory;
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(moduleFile)) ?? vscode.workspace.workspaceFolders?.[0];
   const baseDir = folder?.uri.fsPath ?? dirname(moduleFile);
-  const draft = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: "", exportName, factory });
+  const draft = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: "", exportName, factory, ...(construct ? { construct } : {}) });
   const testFile = join(baseDir, "test", "burr", draft.fileName);
-  const generated = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: importSpecifier(testFile, moduleFile), exportName, factory });
+  const generated = generateStepTest({ project: node.project, appId: node.appId, step, previous, writes: action.writes, importPath: importSpecifier(testFile, moduleFile), exportName, factory, ...(construct ? { construct } : {}) });
   const uri = vscode.Uri.file(testFile);
   const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
   if (exists) {

@@ -14,6 +14,8 @@ import {
   type Inputs,
 } from "./action.js";
 import type { ErrorCapture } from "./capture.js";
+import { methodDecorator } from "./decorate.js";
+import { ConfigurationError } from "../errors.js";
 import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } from "./streaming.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -47,8 +49,48 @@ export type TypedStreamingFn<S extends StateValues, R extends StateKey<S>, W ext
   | AsyncGenerator<PartialResult, ActionReturn<ActionState<S, R, W>>, undefined>
   | Generator<PartialResult, ActionReturn<ActionState<S, R, W>>, undefined>;
 
+/**
+ * The first parameter of a decorated method, checked against its spec: `State`
+ * (untyped; the runtime checks keys) or a view whose keys the spec declares.
+ * TypeScript does not infer a method's parameter types from its decorator, so
+ * the method names the view itself: `state: ActionState<Chat, "prompt", "safe">`.
+ */
+export type DecoratedState<F, V> = F extends (state: infer P, ...rest: infer _) => unknown
+  ? [P] extends [State] ? F // a plain State: untyped, as in Burr
+    : Same<ViewKeys<P>, ViewKeys<V>> extends true ? ([P] extends [V] ? F : MismatchedState<V>) : MismatchedState<V>
+  : F;
+
+// Methods of a view compare bivariantly, so its keys are compared on their own.
+type ViewKeys<P> = P extends { has(key: infer R): boolean; wipe(which: { delete: readonly (infer W)[] }): unknown } ? [R, W] : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** What TypeScript reports when a decorated method's state parameter does not match its spec. */
+export interface MismatchedState<V> {
+  "the method's state parameter must be the spec's view (or State)": V;
+}
+
+/** What `action(spec)` returns: a TC39 method decorator (no `experimentalDecorators`). */
+// The parameters are checked by DecoratedState; `any` only mirrors ClassMethodDecoratorContext's own constraint.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ActionDecorator<V> = <This, F extends (this: This, ...args: any) => MaybePromise<ActionReturn<V>>>(
+  value: F & DecoratedState<F, V>,
+  context: ClassMethodDecoratorContext<This, F>,
+) => void;
+
+/** What `streamingAction(spec)` returns: a decorator for generator methods. */
+export type StreamingDecorator<V> = <
+  This,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  F extends (this: This, ...args: any) => AsyncGenerator<PartialResult, ActionReturn<V>, undefined> | Generator<PartialResult, ActionReturn<V>, undefined>,
+>(
+  value: F & DecoratedState<F, V>,
+  context: ClassMethodDecoratorContext<This, F>,
+) => void;
+
 /** Defines actions over a state type S: keys and values are checked. */
 export interface TypedActionFactory<S extends StateValues> {
+  /** As a decorator: `@chatAction({ reads, writes }) method(state: ActionState<Chat, R, W>) { … }`. */
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<S, R, W>>;
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
     spec: KeyedSpec<R, W>,
     fn: TypedActionFn<S, R, W, I>,
@@ -56,6 +98,7 @@ export interface TypedActionFactory<S extends StateValues> {
 }
 
 export interface TypedStreamingFactory<S extends StateValues> {
+  <const R extends StateKey<S> = never, const W extends StateKey<S> = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<S, R, W>>;
   <const R extends StateKey<S> = never, const W extends StateKey<S> = never, I extends Inputs = Inputs>(
     spec: KeyedSpec<R, W>,
     fn: TypedStreamingFn<S, R, W, I>,
@@ -63,6 +106,12 @@ export interface TypedStreamingFactory<S extends StateValues> {
 }
 
 export interface ActionFunction {
+  /**
+   * (Listed first so `Parameters<typeof action>` names the function form.)
+   * With a spec alone, a method decorator: `@action({ reads, writes }) method(state: State) { … }`;
+   * `actionsOf(instance)` turns the decorated methods into actions.
+   */
+  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): ActionDecorator<ActionState<Untyped<R | W>, R, W>>;
   /**
    * Defines an action from `(state, inputs, ctx) => [result, state] | state`
    * (sync or async). `spec` declares the keys it reads and writes and the
@@ -77,6 +126,8 @@ export interface ActionFunction {
 }
 
 export interface StreamingActionFunction {
+  /** With a spec alone, a decorator for generator methods (see `action`). */
+  <const R extends string = never, const W extends string = never>(spec: KeyedSpec<R, W>): StreamingDecorator<ActionState<Untyped<R | W>, R, W>>;
   /**
    * Defines a streaming action from a generator function: `yield` partial
    * results, `return [result, state]` at the end.
@@ -88,12 +139,25 @@ export interface StreamingActionFunction {
   withState<S extends StateValues>(): TypedStreamingFactory<S>;
 }
 
-function defineAction(spec: ActionSpec, fn: unknown): FunctionAction<Inputs> {
-  return new FunctionAction<Inputs>(spec, fn as ActionFn<Inputs>);
+// Overloaded by arity: a spec and a function make an action, a spec alone a decorator.
+function defineAction(...args: [ActionSpec, unknown?]): unknown {
+  if (args.length < 2) return methodDecorator("function", args[0]);
+  refuseBareDecorator("action", args);
+  return new FunctionAction<Inputs>(args[0], args[1] as ActionFn<Inputs>);
 }
 
-function defineStreaming(spec: ActionSpec, fn: unknown): FunctionStreamingAction<Inputs> {
-  return new FunctionStreamingAction<Inputs>(spec, fn as StreamingActionFn<Inputs>);
+function defineStreaming(...args: [ActionSpec, unknown?]): unknown {
+  if (args.length < 2) return methodDecorator("streaming", args[0]);
+  refuseBareDecorator("streamingAction", args);
+  return new FunctionStreamingAction<Inputs>(args[0], args[1] as StreamingActionFn<Inputs>);
+}
+
+/** `@action` written without its spec is called as (method, context): say what to write. */
+function refuseBareDecorator(name: string, args: unknown[]): void {
+  const context = args[1] as { kind?: unknown; name?: unknown } | null;
+  if (typeof args[0] === "function" && typeof context === "object" && context !== null && typeof context.kind === "string") {
+    throw new ConfigurationError(`@${name} on "${String(context.name)}" needs its spec: write @${name}({ reads: [...], writes: [...] })`, { key: String(context.name) });
+  }
 }
 
 // One function at run time; the types differ only in what they check.

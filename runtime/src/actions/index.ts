@@ -28,3 +28,5 @@ export type {
   TypedStreamingFactory,
   TypedStreamingFn,
 } from "./define.js";
+export { actionsOf } from "./decorate.js";
+export type { ActionDecorator, DecoratedState, MismatchedState, StreamingDecorator } from "./define.js";

@@ -50,8 +50,11 @@ function resolveSite(error: Error): SourceRange | null {
     const start = { line: Number(m[2]) - 1, character: Number(m[3]) - 1 };
     const text = readSource(file);
     if (text !== null) {
-      const call = scanCall(text, offsetOf(text, start.line, start.character));
-      if (call) return { file, start, end: positionOf(text, call.end) };
+      const at = offsetOf(text, start.line, start.character);
+      const call = scanCall(text, at);
+      // A decorator (`@action({...})` above a method): the range runs to the method's end.
+      const end = call && text[at - 1] === "@" ? (methodEnd(text, call.end) ?? call.end) : call?.end;
+      if (end !== undefined) return { file, start: positionOf(text, at - (text[at - 1] === "@" ? 1 : 0)), end: positionOf(text, end) };
     }
     return { file, start, end: start };
   }
@@ -100,6 +103,11 @@ function scanCall(text: string, from: number): { end: number; args: [number, num
   const isClass = text.startsWith("class", from);
   const open = isClass ? classBodyStart(text, from) : text.indexOf("(", from);
   if (open < 0 || (!isClass && open - from > 200)) return null;
+  return matchBracket(text, open);
+}
+
+/** From an opening bracket: its matching close and the top-level comma-separated spans inside. */
+function matchBracket(text: string, open: number): { end: number; args: [number, number][] } | null {
   const args: [number, number][] = [];
   let depth = 0;
   let argStart = -1;
@@ -171,6 +179,31 @@ function classBodyStart(text: string, from: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * The end of the method a decorator stands over: past further decorators and
+ * modifiers, the parameter list, and the body's matching brace. Null when the
+ * text does not look like a method.
+ */
+function methodEnd(text: string, from: number): number | null {
+  let i = from;
+  for (let guard = 0; guard < 50; guard++) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text[i] !== "@") break;
+    const open = text.slice(i).search(/[(\n]/);
+    if (open < 0 || text[i + open] !== "(") { i = text.indexOf("\n", i); continue; }
+    const call = scanCall(text, i);
+    if (!call) return null;
+    i = call.end;
+  }
+  const params = text.indexOf("(", i);
+  if (params < 0 || params - i > 300) return null;
+  const afterParams = scanCall(text, params);
+  if (!afterParams) return null;
+  const body = classBodyStart(text, afterParams.end);
+  if (body < 0) return null;
+  return matchBracket(text, body)?.end ?? null;
 }
 
 function trimEnd(text: string, end: number): number {

@@ -168,6 +168,19 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     return this as unknown as ApplicationBuilder<S, true>;
   }
 
+  /**
+   * Resumes the app from `loader` when it has saved steps, otherwise starts it
+   * as written (withState / withEntrypoint become initializeFrom's defaults).
+   * Lets a server take a builder written for a new app and serve a saved one.
+   */
+  resumeFrom(loader: StateLoader, fork: Pick<InitializeFromOptions<S>, "forkFromAppId" | "forkFromPartitionKey" | "forkFromSequenceId"> = {}): ApplicationBuilder<S, true> {
+    if (this.entrypoint === null) throw new ConfigurationError("resumeFrom needs withEntrypoint: the action a new app starts at");
+    const options: InitializeFromOptions<S> = { resumeAtNextAction: true, defaultState: this.state ?? new State<S>(), defaultEntrypoint: this.entrypoint, ...fork };
+    this.state = null;
+    this.entrypoint = null;
+    return this.initializeFrom(loader, options);
+  }
+
   /** Validates the graph and makes the app; with initializeFrom, resolves after loading. */
   build(): BuildResult<S, Async> {
     const app = this.initializer ? this.buildInitialized() : this.buildWith(this.state ?? new State<S>(), this.entrypoint, null, null, null);

@@ -23,9 +23,16 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
   if (!kind) return null;
   const spec = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!spec || !ts.isObjectLiteralExpression(spec)) return null;
-  if (!objProp(spec, "reads") && !objProp(spec, "writes") && !objProp(spec, "inputs")) return null;
   const fnArg = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
   const fn = kind !== "parallel" && fnArg && (ts.isArrowFunction(fnArg) || ts.isFunctionExpression(fnArg)) ? fnArg : null;
+  return actionFromSpec(ctx, kind, spec, fn, id, declRange);
+}
+
+/** An action from its spec literal and the function (or decorated method) that implements it. */
+export function actionFromSpec(
+  ctx: FileCtx, kind: ActionDef["kind"], spec: ts.ObjectLiteralExpression, fn: ts.FunctionLikeDeclaration | null, id: string, declRange: SourceRange,
+): ActionDef | null {
+  if (!objProp(spec, "reads") && !objProp(spec, "writes") && !objProp(spec, "inputs")) return null;
   const stateParam = fn ? paramName(fn.parameters[0]) : null;
   return {
     id,
@@ -35,7 +42,7 @@ export function actionFromCall(ctx: FileCtx, expr: ts.Expression, id: string, de
     inputs: stringArray(ctx, objProp(spec, "inputs")),
     optionalInputs: (stringArray(ctx, objProp(spec, "optionalInputs"))?.items ?? []).map((r) => r.name),
     destructuredInputs: fn ? destructured(fn.parameters[1]) : null,
-    access: fn && stateParam ? analyseStateAccess(ctx, fn.body, [stateParam]) : null,
+    access: fn?.body && stateParam ? analyseStateAccess(ctx, fn.body, [stateParam]) : null,
     onError: captureKey(ctx, objProp(spec, "onError")),
     range: declRange,
   };

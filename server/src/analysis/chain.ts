@@ -3,6 +3,7 @@
 // another module) is done by the callers.
 import { ts } from "ts-morph";
 import { actionFromCall } from "./actions.js";
+import { actionsOfArgument, instanceClass } from "./decorated.js";
 import { readCondition } from "./conditions.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwrap, type FileCtx } from "./syntax.js";
@@ -10,7 +11,7 @@ import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } f
 
 export type ChainStep =
   /** `escape` says, for a user, what the analysis could not read when `complete` is false. */
-  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; escape?: string; range: SourceRange }
+  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; escape?: string; range: SourceRange; classes?: ClassSpread[] }
   | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; escape?: string; range: SourceRange }
   | { method: "withEntrypoint"; entrypoint: NameRef | null; range: SourceRange }
   | { method: "withState"; keys: string[] | null; range: SourceRange }
@@ -23,6 +24,17 @@ export type ChainStep =
    */
   | { method: "opaque"; name: string; escape: string; range: SourceRange }
   | { method: "other"; name: string; range: SourceRange };
+
+/** `actionsOf(new X())` (alone or spread into the object): X's decorated methods go before `entries[index]`. */
+export interface ClassSpread {
+  /** Null when the instance's class cannot be told (the action list is then incomplete). */
+  className: string | null;
+  index: number;
+  range: SourceRange;
+}
+
+/** A variable's initializer, as seen from where it is used. */
+export type ResolveInit = (id: ts.Identifier) => ts.Expression | null;
 
 export type ChainRoot =
   | { kind: "builder" }
@@ -45,12 +57,12 @@ export interface ChainSyntax {
 /** Builder methods that affect neither the graph nor the state the analysis needs. */
 const HARMLESS = new Set(["withTracker", "withHooks", "withIdentifiers", "withName", "withStatePersister", "withDebugGate", "withSpawningParent", "withSpanCallbacks", "withParallelExecutor"]);
 
-export function parseChain(ctx: FileCtx, expression: ts.Expression, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainSyntax {
+export function parseChain(ctx: FileCtx, expression: ts.Expression, resolveInit: ResolveInit): ChainSyntax {
   const steps: ChainStep[] = [];
   let e = unwrap(expression);
   let firstCall: ts.CallExpression | null = null;
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
-    steps.unshift(parseStep(ctx, e, e.expression.name.text, resolveObject));
+    steps.unshift(parseStep(ctx, e, e.expression.name.text, resolveInit));
     firstCall = e;
     e = unwrap(e.expression.expression);
   }
@@ -79,18 +91,22 @@ export function calleeText(ctx: FileCtx, callee: ts.Node): string {
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
-function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolveObject: (id: ts.Identifier) => ts.ObjectLiteralExpression | null): ChainStep {
+function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolveInit: ResolveInit): ChainStep {
   const range = nodeRange(ctx, call.expression.kind === ts.SyntaxKind.PropertyAccessExpression ? (call.expression as ts.PropertyAccessExpression).name : call);
   const arg0 = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   switch (method) {
     case "withActions": {
-      let obj = arg0 && ts.isObjectLiteralExpression(arg0) ? arg0 : null;
-      if (!obj && arg0 && ts.isIdentifier(arg0)) obj = resolveObject(arg0);
-      if (!obj || call.arguments.length !== 1) {
-        const what = arg0 ? calleeText(ctx, arg0) : "nothing";
-        return { method, entries: [], complete: false, escape: `withActions is given ${what}, whose actions the analysis cannot list`, range };
+      let arg = arg0;
+      if (arg && ts.isIdentifier(arg)) {
+        const init = resolveInit(arg);
+        arg = init ? unwrap(init) : undefined;
       }
-      return { method, ...actionEntries(ctx, obj), range };
+      const cannotList = (): ChainStep => ({ method, entries: [], complete: false, escape: `withActions is given ${arg0 ? calleeText(ctx, arg0) : "nothing"}, whose actions the analysis cannot list`, range });
+      if (!arg || call.arguments.length !== 1) return cannotList();
+      const instance = actionsOfArgument(arg);
+      if (instance) return { method, entries: [], complete: true, range, classes: [classSpread(ctx, instance, 0, resolveInit)] };
+      if (!ts.isObjectLiteralExpression(arg)) return cannotList();
+      return { method, ...actionEntries(ctx, arg, resolveInit), range };
     }
     case "withTransitions": {
       const transitions: TransitionSyntax[] = [];
@@ -125,12 +141,20 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
   }
 }
 
-function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression): { entries: ActionEntry[]; complete: boolean; escape?: string } {
+function classSpread(ctx: FileCtx, instance: ts.Expression, index: number, resolveInit: ResolveInit): ClassSpread {
+  return { className: instanceClass(instance, resolveInit), index, range: nodeRange(ctx, instance) };
+}
+
+function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression, resolveInit: ResolveInit): { entries: ActionEntry[]; complete: boolean; escape?: string; classes?: ClassSpread[] } {
   const entries: ActionEntry[] = [];
+  const classes: ClassSpread[] = [];
   let complete = true;
   let escape: string | undefined;
   for (const p of obj.properties) {
-    if (ts.isShorthandPropertyAssignment(p)) {
+    const instance = ts.isSpreadAssignment(p) ? actionsOfArgument(p.expression) : null;
+    if (instance) {
+      classes.push(classSpread(ctx, instance, entries.length, resolveInit));
+    } else if (ts.isShorthandPropertyAssignment(p)) {
       entries.push({ name: p.name.text, keyKind: "shorthand", range: nodeRange(ctx, p.name), ref: { kind: "local", name: p.name.text, boundInputs: [] } });
     } else if (ts.isPropertyAssignment(p)) {
       const name = propName(p.name);
@@ -142,7 +166,7 @@ function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression): { entries
       escape ??= ts.isSpreadAssignment(p) ? `withActions spreads ...${calleeText(ctx, p.expression)}` : "withActions has an entry the analysis cannot read";
     }
   }
-  return { entries, complete, ...(escape ? { escape } : {}) };
+  return { entries, complete, ...(escape ? { escape } : {}), ...(classes.length ? { classes } : {}) };
 }
 
 function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, name: string): ActionRef | null {

@@ -3,6 +3,7 @@
 // per file version; cross-file resolution happens in link.ts.
 import { ts } from "ts-morph";
 import { actionFromCall, actionFromClass } from "./actions.js";
+import { actionDecorator, decoratedClass, type DecoratedClass } from "./decorated.js";
 import { calleeText, parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
 import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
 import type { ActionDef, NameRef, RunCall, SourceRange } from "./types.js";
@@ -31,6 +32,8 @@ export interface FileFacts {
   reexports: { module: string; names: Map<string, string> | "all" }[];
   /** Action declarations by local variable or class name. */
   actions: Map<string, ActionDef>;
+  /** Classes with `@action` methods, by class name. */
+  decoratedClasses: Map<string, DecoratedClass>;
   /** Actions written inline in withActions. */
   inlineActions: ActionDef[];
   /** Functions that return an action (`function aiResponseWith(model) { return action(...) }`), by name. */
@@ -45,7 +48,7 @@ const MAX_DEPTH = 6;
 
 export function extractFacts(ctx: FileCtx): FileFacts {
   const facts: FileFacts = {
-    path: ctx.path, uri: ctx.uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(),
+    path: ctx.path, uri: ctx.uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), decoratedClasses: new Map(),
     inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [],
   };
   ctx.factories = factoryAliases(ctx.sf);
@@ -82,6 +85,11 @@ export function extractFacts(ctx: FileCtx): FileFacts {
         facts.actions.set(n.name.text, def);
         return false;
       }
+      // Its other methods may build apps (`actionsOf(this)`): keep walking, past the action methods' bodies.
+      const decorated = decoratedClass(ctx, n, name.text);
+      if (decorated) facts.decoratedClasses.set(name.text, decorated);
+    } else if (ts.isMethodDeclaration(n) && actionDecorator(ctx, n)) {
+      return false; // an action's body holds no builders or run calls worth the walk
     } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
       const method = n.expression.name.text;
       const target = unwrap(n.expression.expression);
@@ -123,10 +131,9 @@ export function extractFacts(ctx: FileCtx): FileFacts {
     return null;
   }
 
-  function resolveObject(id: ts.Identifier): ts.ObjectLiteralExpression | null {
+  function resolveObject(id: ts.Identifier): ts.Expression | null {
     const decl = lastBefore(variables.get(id.text), id.getStart(ctx.sf));
-    const init = decl?.initializer ? unwrap(decl.initializer) : undefined;
-    return init && ts.isObjectLiteralExpression(init) ? init : null;
+    return decl?.initializer ? unwrap(decl.initializer) : null;
   }
 
   function returnedExpression(fn: ts.FunctionLikeDeclaration): ts.Expression | null {

@@ -15,7 +15,7 @@ import { UsageIndex } from "./usages.js";
 import type { GraphProblem } from "../../../runtime/src/graph/model.js";
 
 /** Cheap pre-check: files that mention none of these are never parsed unless another file imports them. */
-const MENTIONS_BURR = /burr|ApplicationBuilder|\bAction\b|\baction\s*\(|streamingAction|\.build\(\)|\.with(Actions|Transitions|Entrypoint|State)\(/;
+const MENTIONS_BURR = /burr|ApplicationBuilder|actionsOf|\bAction\b|\baction\s*\(|streamingAction|\.build\(\)|\.with(Actions|Transitions|Entrypoint|State)\(/;
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 
 interface Entry {
@@ -195,7 +195,8 @@ export class AnalysisHost implements Workspace {
         });
         apps.push({ ...graphModelApp, graphProblems: [...placed, ...inActions].map(toGraphProblem) });
       }
-      const actions = [...facts.actions.values(), ...facts.inlineActions, ...facts.actionFunctions.values()];
+      const decorated = [...facts.decoratedClasses.values()].flatMap((c) => c.methods.map((m) => m.def));
+      const actions = [...facts.actions.values(), ...facts.inlineActions, ...facts.actionFunctions.values(), ...decorated];
       for (const def of actions) problems.push(...checkAction(def));
       this.usages.record(p, apps);
       return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
@@ -276,5 +277,5 @@ function parseErrorCount(sf: ts.SourceFile): number {
 }
 
 function emptyFacts(path: string, uri: string): FileFacts {
-  return { path, uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [] };
+  return { path, uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), decoratedClasses: new Map(), inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [] };
 }

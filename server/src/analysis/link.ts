@@ -1,6 +1,7 @@
 // Cross-file resolution: follows imports to action declarations and builder
 // helpers in other modules, then folds each app's chain into an AppModel.
 import type { ChainStep } from "./chain.js";
+import type { DecoratedMethod } from "./decorated.js";
 import type { FileFacts, ResolvedChain } from "./facts.js";
 import { transitionEdges } from "./edges.js";
 import { foldChain } from "./fold.js";
@@ -63,9 +64,64 @@ export function resolveActionRef(ws: Workspace, facts: FileFacts, ref: ActionRef
   return def;
 }
 
+/**
+ * The decorated methods `actionsOf(new X())` yields, base classes first (an
+ * override keeps its base's place), X resolved across modules; null when X, or
+ * a class it extends, cannot be read.
+ */
+export function classActions(ws: Workspace, facts: FileFacts, className: string, hops = 0): DecoratedMethod[] | null {
+  if (hops > MAX_HOPS) return null;
+  const target = followImport(ws, facts, className, 0);
+  const cls = target?.facts.decoratedClasses.get(target.local);
+  if (!target || !cls || !cls.complete) return null;
+  let inherited: DecoratedMethod[] = [];
+  if (cls.base?.kind === "unknown") return null;
+  if (cls.base) {
+    let base: DecoratedMethod[] | null;
+    if (cls.base.kind === "local") {
+      base = classActions(ws, target.facts, cls.base.name, hops + 1);
+      // A base with no decorated methods contributes none; one we cannot see at all may.
+      const seen = followImport(ws, target.facts, cls.base.name, 0);
+      if (!base && seen && !seen.facts.decoratedClasses.has(seen.local) && !seen.facts.imports.has(seen.local)) base = [];
+    } else base = null;
+    if (!base) return null;
+    inherited = base;
+  }
+  const out = new Map<string, DecoratedMethod>();
+  for (const m of [...inherited, ...cls.methods]) out.set(m.name, m);
+  return [...out.values()];
+}
+
+/** A withActions step with its `actionsOf(...)` spreads replaced by the methods' entries (JS spread semantics: a later key wins, in the first one's place). */
+function expandClasses(ws: Workspace, facts: FileFacts, step: ChainStep): ChainStep {
+  if (step.method !== "withActions" || !step.classes) return step;
+  let complete = step.complete;
+  const byName = new Map<string, ActionEntry>();
+  const put = (e: ActionEntry) => {
+    byName.delete(e.name); // re-inserted below only if absent, so the first place is kept
+    byName.set(e.name, e);
+  };
+  const ordered: ActionEntry[] = [];
+  const spreadAt = (i: number) => step.classes!.filter((c) => c.index === i);
+  for (let i = 0; i <= step.entries.length; i++) {
+    for (const spread of spreadAt(i)) {
+      const methods = spread.className ? classActions(ws, facts, spread.className) : null;
+      if (!methods) { complete = false; continue; }
+      for (const m of methods) ordered.push({ name: m.name, keyKind: m.nameKind, range: m.def.range, ref: { kind: "inline", def: m.def, boundInputs: [] } });
+    }
+    const e = step.entries[i];
+    if (e) ordered.push(e);
+  }
+  // JS object literal semantics: a key keeps its first position and takes its last value.
+  const firstIndex = new Map<string, number>();
+  ordered.forEach((e, i) => { if (!firstIndex.has(e.name)) firstIndex.set(e.name, i); put(e); });
+  const entries = [...byName.values()].sort((a, b) => firstIndex.get(a.name)! - firstIndex.get(b.name)!);
+  return { ...step, entries, complete };
+}
+
 /** Steps of a chain whose root is a helper in another module, each with the file it was written in. */
 function linkChain(ws: Workspace, facts: FileFacts, chain: ResolvedChain, hops: number): { steps: { step: ChainStep; origin: FileFacts }[]; known: boolean } {
-  const own = chain.steps.map((step) => ({ step, origin: facts }));
+  const own = chain.steps.map((step) => ({ step: expandClasses(ws, facts, step), origin: facts }));
   if (chain.root.kind === "builder") return { steps: own, known: true };
   if (chain.root.kind === "unknown" || hops > MAX_HOPS) return { steps: own, known: false };
   const p = ws.resolveModule(facts.path, chain.root.module);

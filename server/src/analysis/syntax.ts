@@ -21,11 +21,11 @@ export interface FileCtx {
 }
 
 /** A previous result for this exact node text at this exact place, or a fresh one. */
-export function reuseFor<T>(ctx: FileCtx, node: ts.Node, make: () => T): T {
+export function reuseFor<T>(ctx: FileCtx, node: ts.Node, make: () => T, tag = ""): T {
   const start = node.getStart(ctx.sf);
   const at = ctx.sf.getLineAndCharacterOfPosition(start);
   const aliases = ctx.factories ? [...ctx.factories.keys()].join(",") : "";
-  const key = `${aliases}|${at.line}:${at.character}:${ctx.sf.text.slice(start, node.getEnd())}`;
+  const key = `${tag}${aliases}|${at.line}:${at.character}:${ctx.sf.text.slice(start, node.getEnd())}`;
   const value = (ctx.reuse?.has(key) ? ctx.reuse.get(key) : make()) as T;
   ctx.kept?.set(key, value);
   return value;

@@ -2,7 +2,7 @@
 // halt lists; state keys in reads/writes and state.get/has/subset.
 import { ts } from "ts-morph";
 import { CompletionItemKind, type CompletionItem, type Position } from "vscode-languageserver";
-import type { FileAnalysis } from "../analysis/types.js";
+import type { AppModel, FileAnalysis } from "../analysis/types.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 
 type Slot = "action" | "key" | null;
@@ -47,7 +47,8 @@ function isTransitionSource(str: ts.Node): boolean {
   return !!call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === "withTransitions";
 }
 
-export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos: Position): CompletionItem[] {
+/** `apps`: the apps naming actions in this file, also from other files (a class whose decorated methods an app elsewhere uses). */
+export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos: Position, apps: AppModel[] = analysis.apps): CompletionItem[] {
   if (!sf) return [];
   let offset: number;
   try {
@@ -60,7 +61,7 @@ export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos
   const slot = slotOf(str);
   if (slot === "action") {
     const names = new Map<string, string>();
-    for (const app of analysis.apps) for (const a of app.graph.actions) if (!names.has(a.name)) names.set(a.name, app.name);
+    for (const app of apps) for (const a of app.graph.actions) if (!names.has(a.name)) names.set(a.name, app.name);
     const items: CompletionItem[] = [...names].map(([name, app]) => ({ label: name, kind: CompletionItemKind.Function, detail: `action of ${app}` }));
     if (isTransitionSource(str)) {
       items.push({
@@ -72,7 +73,7 @@ export function completion(analysis: FileAnalysis, sf: ts.SourceFile | null, pos
   }
   if (slot === "key") {
     const keys = new Set<string>();
-    for (const app of analysis.apps) {
+    for (const app of apps) {
       for (const a of app.graph.actions) for (const k of [...a.reads, ...a.writes]) keys.add(k);
       for (const k of app.syntax.initialStateKeys ?? []) keys.add(k);
     }

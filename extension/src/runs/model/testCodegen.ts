@@ -20,6 +20,8 @@ export interface TestSpec {
   factory?: boolean;
   /** Where the runtime is imported from ("burr-ts" for users). */
   runtimeImport?: string;
+  /** A decorated method: `exportName` is its class, made by `construct` (e.g. "new Chatbot(model)"); actionsOf gives the action. */
+  construct?: string;
 }
 
 export interface GeneratedTest {
@@ -50,8 +52,8 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     `// Runs the action on the state and inputs recorded before that step and checks what it recorded.`,
     ...notes.map((n) => `// Note: ${n}`),
     `import { strict as assert } from "node:assert";`,
-    `import { ApplicationBuilder } from ${JSON.stringify(spec.runtimeImport ?? "burr-ts")};`,
-    spec.factory
+    `import { ApplicationBuilder${spec.construct ? ", actionsOf" : ""} } from ${JSON.stringify(spec.runtimeImport ?? "burr-ts")};`,
+    spec.factory || spec.construct
       ? `import { ${spec.exportName} } from ${JSON.stringify(spec.importPath)};`
       : `import { ${spec.exportName === ident ? ident : `${spec.exportName} as ${ident}`} } from ${JSON.stringify(spec.importPath)};`,
     ``,
@@ -61,6 +63,7 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
           `const ${ident} = ${spec.exportName}();`,
         ]
       : []),
+    ...(spec.construct ? [`// ${JSON.stringify(step.action)} is a method of ${spec.exportName}: construct it as your app does.`, `const ${ident} = actionsOf(${spec.construct})[${JSON.stringify(step.action)}]!;`] : []),
     `const stateBefore = ${literal(stateBefore)};`,
     `const inputs = ${literal(step.inputs)};`,
   ];

@@ -1,0 +1,127 @@
+// burr-ts/http under load from another process (autocannon over loopback):
+// chat turns over JSON and SSE with the SQLite persister at 1, 16 and 64
+// concurrent clients (each client its own conversation), beside the same app
+// driven by a bare node:http handler calling it directly (the floor); then
+// the server's heap over 10,000 turns.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import autocannon from "autocannon";
+import type { BenchFn, BenchRow } from "./types.js";
+
+const SECONDS = 3;
+const CLIENTS = [1, 16, 64];
+const MEMORY_TURNS = 10_000;
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+}
+
+async function start(mode: "handler" | "floor", dir: string): Promise<Server> {
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", join(__dirname, "servingServer.ts"), mode, join(dir, `${mode}.db`)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the ${mode} server exited (${code})`)));
+    child.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim())));
+  });
+  return { port, child };
+}
+
+function stop(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    s.child.once("exit", () => resolve());
+    s.child.kill("SIGTERM");
+  });
+}
+
+type Result = autocannon.Result;
+
+function load(port: number, connections: number, sse: boolean, opts: { duration?: number; amount?: number } = {}): Promise<Result> {
+  const body = JSON.stringify({ inputs: { prompt: "Who was Aaron Burr?" } });
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? SECONDS }),
+        requests: [
+          {
+            method: "POST",
+            headers: { "content-type": "application/json", ...(sse ? { accept: "text/event-stream" } : {}) },
+            body,
+            // One conversation per client, so turns never collide (a collision would be a 409).
+            setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
+              context.appId ??= randomUUID();
+              return { ...req, path: `/apps/${String(context.appId)}/run` };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function heap(port: number): Promise<number> {
+  const r = (await (await fetch(`http://127.0.0.1:${port}/__mem`)).json()) as { heapUsed: number };
+  return r.heapUsed / 2 ** 20;
+}
+
+function figures(r: Result): BenchRow["figures"] {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return { "turns/s": r.requests.average, "p50 ms": r.latency.p50, "p99 ms": r.latency.p99, errors: bad };
+}
+
+export const bench: BenchFn = async () => {
+  const dir = mkdtempSync(join(tmpdir(), "burr-bench-serving-"));
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const at16: Record<string, number> = {};
+  try {
+    for (const sse of [false, true]) {
+      for (const clients of CLIENTS) {
+        for (const mode of ["floor", "handler"] as const) {
+          const server = await start(mode, dir);
+          try {
+            await load(server.port, clients, sse, { duration: 1 }); // warm up
+            const r = await load(server.port, clients, sse);
+            const label = mode === "floor" ? "bare node:http + app.run (floor)" : "burr-ts/http createHandler";
+            rows.push({ subject: `${sse ? "SSE" : "JSON"}, ${clients} client${clients === 1 ? "" : "s"}: ${label}`, figures: figures(r) });
+            if (clients === 16) at16[`${sse}-${mode}`] = r.requests.average;
+          } finally {
+            await stop(server);
+          }
+        }
+      }
+    }
+    const server = await start("handler", dir);
+    try {
+      await load(server.port, 16, false, { amount: 1000 });
+      const early = await heap(server.port);
+      await load(server.port, 16, false, { amount: MEMORY_TURNS - 1000 });
+      const late = await heap(server.port);
+      rows.push({ subject: `heap after 1,000 / ${MEMORY_TURNS.toLocaleString("en-US")} JSON turns (16 clients)`, figures: { "MiB at 1k": early, "MiB at 10k": late } });
+      notes.push(`memory: heap ${early.toFixed(1)} MiB after 1,000 turns, ${late.toFixed(1)} MiB after ${MEMORY_TURNS.toLocaleString("en-US")} (target: flat)`);
+    } finally {
+      await stop(server);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const sse of [false, true]) {
+    const ratio = at16[`${sse}-floor`]! / at16[`${sse}-handler`]!;
+    notes.push(`${sse ? "SSE" : "JSON"} at 16 clients: the floor does ${ratio.toFixed(2)}x the handler's turns/s (target: within 1.3x)`);
+  }
+  const worst = Math.max(...rows.filter((r) => r.subject.includes("createHandler")).map((r) => Number(r.figures["p99 ms"])));
+  notes.push(`worst handler p99: ${worst} ms (target: under 50 ms with the offline model)`);
+  return {
+    title: "serving",
+    workload: `Chat turns (humanInput → safetyCheck → streaming aiResponse, offline model, SQLite persister) over loopback HTTP from a second process (autocannon, ${SECONDS} s per row), one conversation per client.`,
+    rows,
+    notes,
+  };
+};

@@ -1,0 +1,114 @@
+// Node's http for a web-standard handler: toNodeListener adapts one request,
+// serve() listens (on 127.0.0.1 unless told otherwise). A client that closes
+// the connection cancels the response stream, which stops an SSE turn.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { Handler } from "./handler.js";
+
+export function toRequest(req: IncomingMessage, origin: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    // Node's fetch needs this for a streamed request body.
+    ...(hasBody ? { duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const onClose = () => {
+    if (!res.writableFinished) reader.cancel().catch(() => undefined);
+  };
+  res.on("close", onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (res.destroyed) break;
+    }
+  } catch {
+    // The stream was cancelled because the client left; nothing to answer.
+  } finally {
+    res.off("close", onClose);
+    if (!res.destroyed) res.end();
+  }
+}
+
+/** A `(req, res)` listener for node:http (and Express, which passes the same objects). */
+export function toNodeListener(handler: Handler, options: { origin?: string } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const origin = options.origin ?? `http://${req.headers.host ?? "localhost"}`;
+    let request: Request;
+    try {
+      request = toRequest(req, origin);
+    } catch {
+      res.statusCode = 400;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(JSON.stringify({ error: { type: "BadRequest", message: "The request line or headers could not be read" } }));
+      return;
+    }
+    handler(request)
+      .then((response) => writeResponse(response, res))
+      .catch(() => {
+        // The handler answers its own errors; this is only a write to a socket already gone.
+        if (!res.headersSent) res.statusCode = 500;
+        if (!res.destroyed) res.end();
+      });
+  };
+}
+
+export interface ServeOptions {
+  port?: number;
+  /** Default 127.0.0.1: only this machine can connect unless you choose otherwise. */
+  host?: string;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` (port 0: any free port); resolves once it accepts connections. */
+export function serve(handler: Handler, options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createServer(toNodeListener(handler));
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : (options.port ?? 0);
+      const shown = host.includes(":") ? `[${host}]` : host;
+      resolve({
+        server,
+        port,
+        url: `http://${shown}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,133 @@
+// Server-Sent Events for a turn. Two dialects: burr-ts's own (`step`, `chunk`,
+// `done`, `error` events) and the AI SDK's UI message stream protocol, so a
+// `useChat` frontend can talk to an app unchanged. The stream pulls one event
+// at a time, so a slow client slows the app rather than filling memory; a
+// client that goes away cancels the stream, which stops the turn before the
+// step in progress is committed.
+import { randomUUID } from "node:crypto";
+import { describeError, type ErrorLogger } from "./errors.js";
+import type { DoneEvent, TurnEvent } from "./run.js";
+
+const encoder = new TextEncoder();
+
+export interface SseSource {
+  events: AsyncGenerator<TurnEvent, void, undefined>;
+  /** Called once when the stream ends: `completed` when the turn reached `done`. */
+  release: (completed: boolean) => void;
+  log: ErrorLogger;
+}
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
+
+function frame(event: string, data: unknown): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function dataFrame(data: unknown): Uint8Array {
+  return encoder.encode(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+}
+
+function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], onError: (error: unknown) => Uint8Array[], tail: () => Uint8Array[]): ReadableStream<Uint8Array> {
+  let closed = false;
+  const finish = (completed: boolean) => {
+    if (closed) return;
+    closed = true;
+    source.release(completed);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const n = await source.events.next();
+        if (n.done) {
+          for (const b of tail()) controller.enqueue(b);
+          finish(true);
+          controller.close();
+          return;
+        }
+        for (const b of encode(n.value)) controller.enqueue(b);
+      } catch (error) {
+        for (const b of onError(error)) controller.enqueue(b);
+        finish(false);
+        controller.close();
+      }
+    },
+    cancel() {
+      // The client went away: the turn stops at its next event, before the step
+      // in progress is committed. Not awaited: that event may be a model call
+      // still in flight, and the app is free for the next request now.
+      finish(false);
+      source.events.return(undefined).catch(() => undefined);
+    },
+  });
+}
+
+/** burr-ts's own events: step, chunk, done, error. */
+export function burrEventStream(source: SseSource): Response {
+  const stream = eventStream(
+    source,
+    (e) => [frame(e.event, e.data)],
+    (error) => {
+      const { status, body } = describeError(error, source.log);
+      return [frame("error", { status, ...body.error })];
+    },
+    () => [],
+  );
+  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+}
+
+/** How a turn's events become the assistant message's text in the UI message stream. */
+export interface UiTextOptions {
+  /** The text of one streamed item (default: its `delta` when that is a string). */
+  chunkText?: (item: Record<string, unknown>, action: string) => string | undefined;
+  /** Text to send when nothing was streamed in the turn, e.g. a refusal from a plain action. */
+  resultText?: (done: DoneEvent) => string | undefined;
+}
+
+/**
+ * The AI SDK's UI message stream (v1): start, text-start/-delta/-end,
+ * `data-burr-step` parts (transient) for every step, finish, [DONE].
+ */
+export function uiMessageStream(source: SseSource, text: UiTextOptions): Response {
+  const messageId = randomUUID();
+  const textId = `text-${messageId}`;
+  let textOpen = false;
+  const chunkText = text.chunkText ?? ((item) => (typeof item.delta === "string" ? item.delta : undefined));
+  const openText = (): Uint8Array[] => {
+    if (textOpen) return [];
+    textOpen = true;
+    return [dataFrame({ type: "text-start", id: textId })];
+  };
+  let started = false;
+  const start = (): Uint8Array[] => {
+    if (started) return [];
+    started = true;
+    return [dataFrame({ type: "start", messageId }), dataFrame({ type: "start-step" })];
+  };
+  const stream = eventStream(
+    source,
+    (e) => {
+      const out = start();
+      if (e.event === "chunk") {
+        const delta = chunkText(e.data.item, e.data.action);
+        if (delta) out.push(...openText(), dataFrame({ type: "text-delta", id: textId, delta }));
+      } else if (e.event === "step") {
+        out.push(dataFrame({ type: "data-burr-step", data: e.data, transient: true }));
+      } else {
+        if (!textOpen) {
+          const final = text.resultText?.(e.data);
+          if (final) out.push(...openText(), dataFrame({ type: "text-delta", id: textId, delta: final }));
+        }
+        if (textOpen) out.push(dataFrame({ type: "text-end", id: textId }));
+        out.push(dataFrame({ type: "data-burr-done", data: e.data, transient: true }));
+        out.push(dataFrame({ type: "finish-step" }), dataFrame({ type: "finish" }));
+      }
+      return out;
+    },
+    (error) => {
+      const { body } = describeError(error, source.log);
+      return [...start(), dataFrame({ type: "error", errorText: `${body.error.type}: ${body.error.message}` })];
+    },
+    () => [dataFrame("[DONE]")],
+  );
+  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-vercel-ai-ui-message-stream": "v1" } });
+}
