@@ -162,12 +162,9 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     await page.waitForFunction(() => document.hasFocus());
     await page.evaluate(() => navigator.clipboard.writeText(""));
     await contextMenu(page, await row("3 · humanInput"), "Copy State as JSON");
-    // The copy is asynchronous and announces nothing: wait on the clipboard itself.
-    const copiedText = await page.waitForFunction(async () => {
-      const t = await navigator.clipboard.readText();
-      return t.length > 0 ? t : null;
-    }, undefined, { timeout: 20_000 });
-    const text = (await copiedText.jsonValue()) as string;
+    // The command says it is done in the status bar once the clipboard holds the state.
+    await page.locator(".statusbar-item", { hasText: "Copied the state of step 3" }).first().waitFor({ timeout: 30_000 });
+    const text = await page.evaluate(() => navigator.clipboard.readText());
     const copied = JSON.parse(text) as Record<string, unknown>;
     assert.equal(copied.prompt, MARKUP_PROMPT);
     assert.deepEqual(copied.chatHistory, app.state.get("chatHistory").slice(0, 3), "the history as it was after step 3");
