@@ -35,6 +35,20 @@ export interface GraphChangedParams {
   uri: string;
 }
 
+/**
+ * Notification `burr/analysed`: the first scan of the workspace is done. Until
+ * then a client says "analysing", not "0 apps".
+ */
+export const AnalysedNotificationMethod = "burr/analysed";
+export interface AnalysedParams {
+  /** Source files seen, and how many of them use burr-ts (those were analysed). */
+  files: number;
+  analysed: number;
+  /** Apps found, by document URI (documents with none are left out). */
+  apps: Record<string, number>;
+  ms: number;
+}
+
 /** Command ids the server's code lenses carry; arguments are [uri, appId]. */
 export const ShowGraphCommand = "burr.showGraph";
 export const DebugAppCommand = "burr.debugApp";

@@ -10,7 +10,7 @@ import { graphResult } from "./features/graph.js";
 import { hover } from "./features/hover.js";
 import { definition, documentHighlights, prepareRename, references, rename } from "./features/navigation.js";
 import { codeLenses, documentSymbols } from "./features/symbols.js";
-import { GraphRequestMethod, type GraphRequestParams, type GraphRequestResult } from "./protocol.js";
+import { AnalysedNotificationMethod, GraphRequestMethod, type AnalysedParams, type GraphRequestParams, type GraphRequestResult } from "./protocol.js";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -44,7 +44,11 @@ connection.onInitialized(() => {
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}" }] });
   }
-  session.scan(roots).catch((err: unknown) => connection.console.error(`burr: workspace scan failed: ${String(err)}`));
+  session.scan(roots).catch((err: unknown) => {
+    connection.console.error(`burr: workspace scan failed: ${err instanceof Error ? err.stack : String(err)}`);
+    // Clients wait for this to stop saying "analysing": the files opened in the editor are still analysed.
+    void connection.sendNotification(AnalysedNotificationMethod, { files: 0, analysed: 0, apps: {}, ms: 0 } satisfies AnalysedParams);
+  });
 });
 
 documents.onDidOpen((e) => session.documentChanged(e.document));

@@ -13,7 +13,7 @@ import type { ActionDef, AnalysisProblem, AppModel, FileAnalysis } from "./analy
 import { toDiagnostics } from "./features/diagnostics.js";
 import { graphResult } from "./features/graph.js";
 import type { AppLookup, Use } from "./features/locate.js";
-import { GraphChangedNotificationMethod, type GraphChangedParams } from "./protocol.js";
+import { AnalysedNotificationMethod, GraphChangedNotificationMethod, type AnalysedParams, type GraphChangedParams } from "./protocol.js";
 
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", "build", ".vscode-test", "coverage"]);
@@ -34,12 +34,9 @@ export function uriToPath(uri: string): string | null {
   }
 }
 
-function readSmallFile(path: string): string | null {
-  try {
-    return statSync(path).size > MAX_FILE_BYTES ? null : readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
+/** A file that vanished between listing and reading is normal; anything else is worth a line in the log. */
+function unexpected(err: unknown): boolean {
+  return !(typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === "ENOENT");
 }
 
 export class Session {
@@ -72,17 +69,28 @@ export class Session {
     private readonly documents: TextDocuments<TextDocument>,
     validate: GraphValidator,
   ) {
-    this.host = new AnalysisHost(validate, { load: readSmallFile });
+    this.host = new AnalysisHost(validate, { load: (p) => this.readSmallFile(p), log: (m) => connection.console.error(m) });
+  }
+
+  private readSmallFile(path: string): string | null {
+    try {
+      return statSync(path).size > MAX_FILE_BYTES ? null : readFileSync(path, "utf8");
+    } catch (err) {
+      if (unexpected(err)) this.connection.console.warn(`burr: cannot read ${path}: ${String(err)}`);
+      return null;
+    }
   }
 
   /** Reads every source file under the workspace roots, then checks those that use burr-ts. */
   async scan(roots: string[]): Promise<void> {
+    const started = performance.now();
     const files: string[] = [];
     const visit = (dir: string): void => {
       let entries: import("node:fs").Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        if (unexpected(err)) this.connection.console.warn(`burr: cannot list ${dir}: ${String(err)}`);
         return;
       }
       for (const e of entries) {
@@ -104,6 +112,18 @@ export class Session {
       if (++n % 20 === 0) await new Promise((r) => setImmediate(r));
     }
     this.scanned = true;
+    const apps: Record<string, number> = {};
+    const names: string[] = [];
+    for (const [path, a] of this.analyses) {
+      if (a.apps.length === 0) continue;
+      apps[a.uri] = a.apps.length;
+      names.push(...a.apps.map((app) => `${app.name} (${path})`));
+    }
+    const ms = Math.round(performance.now() - started);
+    const count = names.length;
+    this.connection.console.info(`burr: analysed ${n} of ${files.length} source files (those using burr-ts) in ${ms} ms; ${count} app${count === 1 ? "" : "s"}${count ? `: ${names.join(", ")}` : ""}`);
+    const params: AnalysedParams = { files: files.length, analysed: n, apps, ms };
+    void this.connection.sendNotification(AnalysedNotificationMethod, params);
   }
 
   private readFromDisk(path: string): boolean {
@@ -111,7 +131,8 @@ export class Session {
       if (statSync(path).size > MAX_FILE_BYTES) return false;
       this.host.noteFile(path, readFileSync(path, "utf8"));
       return true;
-    } catch {
+    } catch (err) {
+      if (unexpected(err)) this.connection.console.warn(`burr: cannot read ${path}: ${String(err)}`);
       this.host.removeFile(path);
       return false;
     }
@@ -132,7 +153,13 @@ export class Session {
       this.pending.add(path);
       const run = (): void => {
         this.pending.delete(path);
+        const started = performance.now();
         this.refresh(path, true);
+        const a = this.analyses.get(path);
+        if (a && a.apps.length + a.problems.length > 0) {
+          const apps = a.apps.map((app) => app.name).join(", ");
+          this.connection.console.log(`burr: analysed ${path} in ${(performance.now() - started).toFixed(1)} ms: ${a.apps.length} app${a.apps.length === 1 ? "" : "s"}${apps ? ` (${apps})` : ""}, ${a.problems.length} problem${a.problems.length === 1 ? "" : "s"}${a.parsed ? "" : "; it does not parse, the last good model is kept"}`);
+        }
         this.scheduleDependents(path);
       };
       // Ordinary files: at once (a burst of changes in one read still coalesces). Huge files

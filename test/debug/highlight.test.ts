@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DebugEngine, type PathHighlight, type StopInfo } from "../../extension/src/debug/engine.js";
+import { debugPanelKey } from "../../extension/src/debug/panelKey.js";
 import { ReplaySource } from "../../extension/src/debug/replaySource.js";
 import { pythonRuns } from "./support.js";
 
@@ -44,5 +45,28 @@ describe("debugger: graph highlight", function () {
       edgeCounts: { "human_input->safety_check": 1, "safety_check->ai_response": 1, "ai_response->human_input": 1 },
     });
     await engine.terminate();
+  });
+
+  it("two sessions of the same launch and app paint one panel; another app gets its own", async () => {
+    const graphs: Parameters<typeof debugPanelKey>[1][] = [];
+    for (let run = 0; run < 2; run++) {
+      let ended!: () => void;
+      const done = new Promise<void>((resolve) => (ended = resolve));
+      const engine = new DebugEngine({
+        stopped: () => setImmediate(() => engine.continue()),
+        output: () => undefined,
+        breakpointsChanged: () => undefined,
+        position: (_appId, graph) => void graphs.push(graph),
+        ended: () => ended(),
+      });
+      engine.stopOnEntry = true;
+      await engine.start(new ReplaySource(join(pythonRuns, "seed-chatbot/chatbot-safe")));
+      await done;
+    }
+    assert.ok(graphs.length >= 2, "each session told the graph where it stopped");
+    const keys = new Set(graphs.map((g) => debugPanelKey("replay chatbot-safe", g)));
+    assert.equal(keys.size, 1, "one panel for both sessions");
+    const other = { ...graphs[0]!, actions: graphs[0]!.actions.filter((a) => a.name !== "unsafe_response") };
+    assert.notEqual(debugPanelKey("replay chatbot-safe", other), [...keys][0]);
   });
 });

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { ApplicationBuilder, action } from "burr-ts";
 import { buildStepView } from "../../extension/src/runs/model/stepView.js";
 import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
 import type { StepViewData } from "../../webview/src/runs/protocol.js";
@@ -242,6 +243,40 @@ describe("runs: run view in headless Chromium", function () {
     assert.equal(await ok.textContent(".status"), "completed");
     assert.equal(await ok.locator(".captured").count(), 0);
     await ok.close();
+  });
+
+  it("shows values beyond JSON by type (Date, Map, BigInt, Set), as the debugger's Variables view does", async () => {
+    const start = action({ reads: [], writes: ["at", "tags", "count", "seen"] }, (state) => [
+      {},
+      state.update({ at: new Date("2026-01-02T03:04:05.000Z"), tags: new Map<unknown, unknown>([["a", 1], [2, new Date(0)]]), count: 1n, seen: new Set(["x"]) }),
+    ]);
+    const bump = action({ reads: ["count"], writes: ["count", "at"] }, (state) => {
+      const count = (state.get("count") as bigint) * 12345678901234567890n;
+      return [{ count }, state.update({ count, at: new Date("2026-05-06T07:08:09.000Z") })];
+    });
+    const app = new ApplicationBuilder()
+      .withActions({ start, bump })
+      .withTransitions(["start", "bump"])
+      .withEntrypoint("start")
+      .withTracker("local", { project: "rich", storageDir: t.dir })
+      .build();
+    await app.step();
+    await app.step();
+    const page = await open(await viewOf(t.dir, "rich", app.uid, 1));
+    const rows = await page.locator(".state .json-tree > *").allTextContents();
+    assert.ok(rows.includes("at: Date 2026-05-06T07:08:09.000Z"), rows.join("\n"));
+    assert.ok(rows.includes("count: 12345678901234567890n"), rows.join("\n"));
+    assert.ok(rows.some((r) => r.startsWith("tags: Map(2) {\"a\" => 1, 2 => Date 1970-01-01T00:00:00.000Z}")), rows.join("\n"));
+    assert.ok(rows.some((r) => r.startsWith(`seen: Set(1) {"x"}`)), rows.join("\n"));
+    // A Map opens onto its entries by key, not onto its stored [[key, value]] pairs.
+    const tags = page.locator(".state details.json-row", { has: page.locator("summary .json-key", { hasText: /^tags$/ }) });
+    await tags.locator("summary").first().click();
+    assert.deepEqual(await tags.locator(".json-children > * .json-key").allTextContents(), ["a", "[2]"]);
+    assert.equal(await page.locator(".state .json-tagged", { hasText: "Date 1970-01-01" }).count(), 1);
+    assert.doesNotMatch((await page.textContent("main"))!, /__burr_serde__/);
+    assert.match((await page.textContent(".changes"))!, /at\s*Date 2026-01-02T03:04:05\.000Z\s*→\s*Date 2026-05-06T07:08:09\.000Z/);
+    assert.match((await page.textContent(".result"))!, /count: 12345678901234567890n/);
+    await page.close();
   });
 
   it("shows a Python Burr failure with its traceback, and follows a light theme", async () => {

@@ -7,6 +7,7 @@ import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSou
 import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/model/treeModel.js";
 import { TrackingWatcher } from "../../extension/src/runs/model/watcher.js";
 import { pathOf } from "../../extension/src/runs/model/path.js";
+import { ageRefreshMs } from "../../extension/src/runs/model/format.js";
 import { failureMessage, writeCapturedRun } from "./capturedRun.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { chatbotSteps, stepLines, writeRun } from "./writeRun.js";
@@ -21,6 +22,24 @@ describe("runs: tree model", () => {
     assert.ok(hit, `no node "${label}" among ${kids.map((k) => model.view(k).label).join(", ")}`);
     return hit;
   };
+
+  it("a project row's age is computed when drawn, and says when it next needs redrawing", async () => {
+    let clock = now;
+    const ticking = new RunsTreeModel([new TrackingDirSource(pythonRuns)], () => clock);
+    const project = (await ticking.children(undefined)).find((k) => k.kind === "project");
+    assert.ok(project && project.kind === "project");
+    const written = project.project.lastWritten;
+    clock = written + 2_000;
+    assert.match(ticking.view(project).description, / · just now$/);
+    assert.equal(ageRefreshMs(written, clock), 5_000, "under a minute: every 5 s");
+    clock = written + 42_000;
+    assert.match(ticking.view(project).description, / · 42 s ago$/, "the same row, drawn again later");
+    clock = written + 10 * 60_000;
+    assert.match(ticking.view(project).description, / · 10 min ago$/);
+    assert.equal(ageRefreshMs(written, clock), 30_000);
+    assert.equal(ageRefreshMs(written, written + 5 * 3_600_000), 600_000);
+    assert.equal(ageRefreshMs(0, clock), 3_600_000, "never written: nothing to tick");
+  });
 
   it("one tracking directory shows its projects at the top, then apps, then steps", async () => {
     const project = await find(undefined, "errors");

@@ -78,7 +78,8 @@ describe("runs: sources placed inside the workspace", () => {
     assert.equal(detect({}), "node:test");
   });
 
-  it("a generated test imports the workspace's module and type-checks with each framework", () => {
+  it("a generated test imports the workspace's module and type-checks with each framework", function () {
+    this.timeout(120_000); // four tsc programs: about 5 s each on a quiet machine, several times that under load
     const ws = join(dir, "ws");
     cpSync(join(REPO, "examples/chatbot"), join(ws, "examples/chatbot"), { recursive: true });
     const nm = join(ws, "node_modules");

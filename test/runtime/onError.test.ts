@@ -422,8 +422,8 @@ describe("runtime: onError: captureAs", () => {
       .build();
     const r = (await app.step())!;
     const error = r.state.get("error") as CapturedError;
-    assert.equal(error.type, "ActionError");
-    assert.match(error.message, /two is unlucky/);
+    assert.equal(error.type, "ChildFailedError");
+    assert.match(error.message, /Child 1 \(action "fan"[^)]*\) of parallel action "fan" failed: Error: two is unlucky/);
     assert.equal(r.state.has("squares"), false);
   });
 });

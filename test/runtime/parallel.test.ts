@@ -24,7 +24,7 @@ function parentApp(mapper: Parameters<ApplicationBuilder["withActions"]>[0][stri
     .withState({ numbers: [1, 2, 3] })
     .withEntrypoint("fanOut")
     .withIdentifiers({ appId: "parent", partitionKey: "pk" })
-    .withHooks({ postApplicationCreate: (a) => void created.push(a) })
+    .withTracker({ postApplicationCreate: (a) => void created.push(a) })
     .build();
 }
 
@@ -57,11 +57,11 @@ describe("runtime: parallelism and sub-applications", () => {
     assert.match(children[0].appId, /^[0-9a-f]{64}$/);
   });
 
-  it("children cascade the parent's hooks unless told not to", async () => {
+  it("a user's postRunStep hook sees child steps only when asked (inherit.hooks)", async () => {
     const steps: string[] = [];
     const mk = (cascade: boolean) =>
       new ApplicationBuilder()
-        .withActions({ fanOut: mapStates({ ...sumOfSquaresSpec(), cascade }) })
+        .withActions({ fanOut: mapStates({ ...sumOfSquaresSpec(), inherit: { hooks: cascade ? "cascade" : null } }) })
         .withTransitions(["fanOut", "fanOut"])
         .withState({ numbers: [1, 2] })
         .withEntrypoint("fanOut")
@@ -69,7 +69,7 @@ describe("runtime: parallelism and sub-applications", () => {
         .withIdentifiers({ appId: "p" })
         .build();
     await mk(true).step();
-    assert.deepEqual(steps.sort(), ["child:fanOut", "child:fanOut", "parent:fanOut"]);
+    assert.deepEqual(steps.sort(), ["child:square", "child:square", "parent:fanOut"]);
     steps.length = 0;
     await mk(false).step();
     assert.deepEqual(steps, ["parent:fanOut"]);
@@ -158,6 +158,7 @@ describe("runtime: parallelism and sub-applications", () => {
     const app = parentApp(mapStates({ ...sumOfSquaresSpec(), action: boom }));
     await assert.rejects(app.step(), (e: unknown) => e instanceof ActionError && e.action === "fanOut" && /child exploded/.test(e.message));
     assert.equal(app.state.has("total"), false);
+    assert.equal(app.state.has("total"), false);
   });
 
   it("a manual sub-application records its parent with withSpawningParent", async () => {
@@ -184,7 +185,7 @@ function sumOfSquaresSpec() {
   return {
     reads: ["numbers"],
     writes: ["total"],
-    action: square,
+    action: { square },
     states: (state: State) => (state.get("numbers") as number[]).map((n) => ({ n })),
     reduce: (state: State, states: State[]) => state.update({ total: states.reduce((sum, s) => sum + (s.get("square") as number), 0) }),
   };

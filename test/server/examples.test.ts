@@ -31,6 +31,13 @@ describe("language server on examples/ (over LSP)", function () {
     }
   });
 
+  it("says when the first scan is done (burr/analysed), with the apps per file, and logs what it analysed", async () => {
+    const done = await client.analysed;
+    assert.ok(done.analysed >= 5 && done.files >= done.analysed, JSON.stringify(done));
+    assert.equal(done.apps[pathToFileURL(join(chatbotDir, "app.ts")).href], 1);
+    assert.match(client.stderr, /burr: analysed \d+ of \d+ source files \(those using burr-ts\) in \d+ ms; \d+ apps: .*buildChatbot \(/);
+  });
+
   it("finds the chatbot's graph, built in a helper with a typed action factory", async () => {
     const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri: pathToFileURL(join(chatbotDir, "app.ts")).href });
     assert.equal(apps.length, 1);
@@ -47,6 +54,31 @@ describe("language server on examples/ (over LSP)", function () {
     const { graph } = apps[0]!;
     assert.equal(graph.entrypoint, "draft");
     assert.deepEqual(graph.transitions.map((t) => `${t.from}->${t.to}:${t.condition}`), ["draft->review:default", "review->send:approved=true", "review->draft:default"]);
+  });
+
+  it("flags a transition typo in the chatbot, whose builder escapes to opts.configure, as a warning the graph shares", async () => {
+    const uri = pathToFileURL(join(chatbotDir, "app.ts")).href;
+    const original = readFileSync(join(chatbotDir, "app.ts"), "utf8");
+    const typo = original.replace('["safetyCheck", "aiResponse", when({ safe: true })]', '["safetyCheck", "aiRespons", when({ safe: true })]');
+    assert.notEqual(typo, original, "the chatbot still has the transition this test edits");
+    try {
+      const diagnostics = await client.change(uri, typo, 2);
+      // The typo also leaves aiResponse unreachable, as far as can be seen: a warning too.
+      assert.deepEqual(diagnostics.map((x) => `${String(x.code)}:${x.severity}`).sort(), ["unknown-action:2", "unreachable-action:2"], diagnostics.map((x) => String(x.message)).join("\n"));
+      const d = diagnostics.find((x) => x.code === "unknown-action")!;
+      const message = String(d.message);
+      assert.equal(d.code, "unknown-action");
+      assert.equal(d.severity, 2, "a warning: the escape could add the action");
+      assert.match(message, /"aiRespons", which no withActions in sight declares\. Did you mean "aiResponse"\?/);
+      assert.match(message, /the builder is passed to opts\.configure\(…\) on line \d+, which could declare it where the analysis cannot see/);
+      const line = typo.split("\n").findIndex((l) => l.includes('"aiRespons"'));
+      assert.equal(d.range.start.line, line);
+      const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+      const problem = apps[0]!.problems.find((p) => p.code === "unknown-action");
+      assert.deepEqual({ severity: problem?.severity, message: problem?.message }, { severity: "warning", message });
+    } finally {
+      await client.change(uri, original, 3);
+    }
   });
 
   it("finds the decorated chatbot's graph: a class's @action methods handed over with actionsOf", async () => {

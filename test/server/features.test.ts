@@ -468,4 +468,11 @@ describe("language server features (over LSP)", function () {
     assert.ok(apps[0]!.graph.transitions.some((t) => t.from === "aiResponse" && t.to === "aiResponse"));
     await client.change(cleanUri, clean, ++version);
   });
+
+  it("names apps by their literal app id, else the function building them, else their variable", async () => {
+    const uri = uriOf("app-names.ts");
+    await client.open(uri, fixtureText("app-names.ts"));
+    const { apps } = await client.request<GraphRequestResult>("burr/graph", { uri });
+    assert.deepEqual(apps.map((a) => a.name), ["app", "support-bot", "makeCounter"]);
+  });
 });

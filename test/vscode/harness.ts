@@ -128,7 +128,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  * Opens the quick input (F1: commands, Control+P: files), types `text` and waits
  * for a row holding `rowText`. A webview that takes focus late (its tab was just
  * clicked) steals keys or closes the widget mid-way, so the whole sequence is
- * retried from a closed widget until the row shows.
+ * retried from a closed widget (waited for, not slept on) until the row shows.
  */
 export async function quickInputRow(page: Page, key: "F1" | "Control+P", text: string, rowText: string): Promise<Locator> {
   const input = page.locator(".quick-input-widget .quick-input-box input");
@@ -142,19 +142,108 @@ export async function quickInputRow(page: Page, key: "F1" | "Control+P", text: s
       return row;
     } catch (err) {
       if (attempt === 5) throw err;
-      if (await input.isVisible()) await page.keyboard.press("Escape");
+      await closeQuickInput(page);
       // Take focus back from the webview's iframe to the workbench's own document.
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await page.waitForTimeout(300 * attempt);
     }
   }
+}
+
+/** Closes the quick input if it is open, and waits until it is gone. */
+async function closeQuickInput(page: Page): Promise<void> {
+  const widget = page.locator(".quick-input-widget");
+  for (let attempt = 1; attempt <= 5 && (await widget.isVisible()); attempt++) {
+    await page.keyboard.press("Escape");
+    await widget.waitFor({ state: "hidden", timeout: 2_000 }).catch(() => undefined);
+  }
+}
+
+/**
+ * Puts the workbench back as a test found it, so no test's leftovers (a dialog
+ * still open, a quick input, a context menu, toasts, a dirty editor, the panel,
+ * a debug session) can knock over the next one. Every step waits on the UI
+ * saying it is done.
+ */
+export async function resetUi(page: Page): Promise<void> {
+  const menu = page.locator(".context-view .monaco-menu");
+  if (await menu.isVisible()) {
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden", timeout: 5_000 });
+  }
+  await closeDialogs(page);
+  await closeQuickInput(page);
+  const stop = page.locator('.debug-toolbar .action-label[aria-label^="Stop"], .debug-toolbar .action-label[aria-label^="Disconnect"]').first();
+  if (await stop.isVisible()) {
+    await stop.click();
+    await page.locator(".debug-toolbar").waitFor({ state: "hidden", timeout: 30_000 });
+  }
+  if (await page.locator(".notifications-toasts .notification-toast").first().isVisible()) {
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await page.locator(".notifications-toasts .notification-toast").first().waitFor({ state: "hidden", timeout: 5_000 });
+  }
+  if ((await page.locator(".tabs-container .tab").count()) > 0) {
+    await quickInputRow(page, "F1", ">View: Close All Editors", "View: Close All Editors").then((row) => row.click());
+    // A dirty editor asks first: its changes are the test's, not the next one's.
+    const dialog = page.locator(".monaco-dialog-box");
+    const tabs = page.locator(".tabs-container .tab");
+    await Promise.race([dialog.waitFor({ timeout: 10_000 }), tabs.first().waitFor({ state: "detached", timeout: 10_000 })]).catch(() => undefined);
+    if (await dialog.isVisible()) {
+      await dialog.locator(".monaco-button", { hasText: /Don.t Save/ }).click();
+      await dialog.waitFor({ state: "hidden" });
+    }
+    await tabs.first().waitFor({ state: "detached", timeout: 10_000 });
+  }
+  if (await page.locator(".part.panel").isVisible()) {
+    await runCommand(page, "View: Hide Panel");
+    await page.locator(".part.panel").waitFor({ state: "hidden", timeout: 5_000 });
+  }
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+}
+
+/** Cancels any modal dialog left open (Escape is its cancel). */
+async function closeDialogs(page: Page): Promise<void> {
+  const dialog = page.locator(".monaco-dialog-box");
+  for (let attempt = 1; attempt <= 5 && (await dialog.isVisible()); attempt++) {
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden", timeout: 2_000 }).catch(() => undefined);
+  }
+}
+
+/**
+ * Answers code-server's save dialog (a quick input holding the proposed path)
+ * with `path`. The dialog fills its input after it shows, and typing before
+ * that lands in front of its text (a doubled path): wait for its proposal,
+ * replace it, and check what the input holds before accepting.
+ */
+export async function answerSaveDialog(page: Page, path: string): Promise<void> {
+  const input = page.locator(".quick-input-widget .quick-input-box input");
+  await input.waitFor({ state: "visible" });
+  await page.waitForFunction(() => {
+    const el = document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input");
+    return !!el && el.value.length > 0;
+  });
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(path);
+    // The dialog reacts to input (completing a folder name) a frame or two later: the value must hold for 3 frames.
+    const held = await page.waitForFunction((expected) => {
+      const w = window as unknown as { __burrHeld?: number };
+      const value = document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input")?.value;
+      w.__burrHeld = value === expected ? (w.__burrHeld ?? 0) + 1 : 0;
+      return w.__burrHeld >= 3;
+    }, path, { timeout: 5_000, polling: "raf" }).then(() => true, () => false);
+    if (held) break;
+    if (attempt === 5) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${path}`);
+  }
+  await input.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
 }
 
 /** Opens a workspace file by its relative path through Quick Open, and waits for its editor. */
 export async function openFile(page: Page, relativePath: string): Promise<Locator> {
   const name = relativePath.split("/").pop() ?? relativePath;
-  await quickInputRow(page, "Control+P", relativePath, name);
-  await page.keyboard.press("Enter");
+  // Clicked, not Enter: the selected row may still be the previous list's first while the matching row shows.
+  const row = await quickInputRow(page, "Control+P", relativePath, name);
+  await row.click();
   return focusEditor(page, name);
 }
 

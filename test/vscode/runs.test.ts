@@ -13,7 +13,7 @@ import { SQLitePersister, type Application } from "burr-ts";
 import { chat, chatbotBuilder, type ChatState } from "../../examples/chatbot/app.js";
 import { skipOrFail } from "../support/skip.js";
 import { chromiumMissing } from "../webview/browser.js";
-import { codeServerMissing, packageExtension, REPO, startCodeServer, webviewFrame, type CodeServer } from "./harness.js";
+import { codeServerMissing, packageExtension, REPO, resetUi, startCodeServer, webviewFrame, type CodeServer } from "./harness.js";
 
 const MARKUP_PROMPT = "<b>Is markup</b> shown as text?";
 
@@ -94,6 +94,13 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     cpSync(join(REPO, "examples/chatbot"), join(vscode.workspace, "examples/chatbot"), { recursive: true });
   });
 
+  // Runs and apps written by earlier tests are data the later ones use; what is on screen is not.
+  afterEach(async function () {
+    if (!vscode) return;
+    if (this.currentTest?.state === "failed") console.log(`      screen at the failure: ${await vscode.screenshot(`runs-failed-${this.currentTest.title.replace(/\W+/g, "-")}`)}`);
+    await resetUi(vscode.page);
+  });
+
   after(async () => {
     await vscode?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -138,34 +145,28 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
 
   it("Open graph from the run view shows the app's graph with the path it took", async () => {
     const { page } = vscode!;
+    await (await row("3 · humanInput")).click();
     await webviewFrame(page).locator('button[data-command="openGraph"]').click();
-    // The graph panel may open beside the run view: look in every visible webview.
+    // The graph panel opens beside the run view: two webviews are visible, the graph in one of them.
     const frames = page.locator("iframe.webview.ready:visible");
-    const visited = async (name: string) => {
-      for (let i = 0; i < (await frames.count()); i++) {
-        const node = frames.nth(i).contentFrame().frameLocator("#active-frame").locator(`.node.action.visited[data-action="${name}"]`);
-        if (await node.count()) return true;
-      }
-      return false;
-    };
-    for (let tries = 0; !(await visited("aiResponse")); tries++) {
-      assert.ok(tries < 120, "the graph never showed aiResponse as visited");
-      await page.waitForTimeout(500); // polls a condition spread over several frames
-    }
-    assert.equal(await visited("safetyCheck"), true);
-    assert.equal(await visited("unsafeResponse"), false, "the run never took the unsafe branch");
+    await frames.nth(1).waitFor({ timeout: 60_000 });
+    const inFrame = (i: number, selector: string) => frames.nth(i).contentFrame().frameLocator("#active-frame").locator(selector);
+    const visited = (name: string) => `.node.action.visited[data-action="${name}"]`;
+    const graphAt = await Promise.any([0, 1].map((i) => inFrame(i, visited("aiResponse")).waitFor({ timeout: 60_000 }).then(() => i)));
+    assert.equal(await inFrame(graphAt, visited("safetyCheck")).count(), 1);
+    assert.equal(await inFrame(graphAt, visited("unsafeResponse")).count(), 0, "the run never took the unsafe branch");
   });
 
   it("Copy State as JSON (step context menu) puts the step's state on the clipboard", async () => {
     const { page } = vscode!;
+    // The clipboard needs a focused document: give the workbench focus (nothing is open after the reset).
+    await page.locator(".part.editor").click({ position: { x: 100, y: 100 } });
+    await page.waitForFunction(() => document.hasFocus());
     await page.evaluate(() => navigator.clipboard.writeText(""));
     await contextMenu(page, await row("3 · humanInput"), "Copy State as JSON");
-    let text = "";
-    for (let tries = 0; !text; tries++) {
-      assert.ok(tries < 100, "nothing reached the clipboard");
-      text = await page.evaluate(() => navigator.clipboard.readText());
-      if (!text) await page.waitForTimeout(200); // the copy is asynchronous and announces nothing the page can wait on
-    }
+    // The command says it is done in the status bar once the clipboard holds the state.
+    await page.locator(".statusbar-item", { hasText: "Copied the state of step 3" }).first().waitFor({ timeout: 30_000 });
+    const text = await page.evaluate(() => navigator.clipboard.readText());
     const copied = JSON.parse(text) as Record<string, unknown>;
     assert.equal(copied.prompt, MARKUP_PROMPT);
     assert.deepEqual(copied.chatHistory, app.state.get("chatHistory").slice(0, 3), "the history as it was after step 3");
@@ -208,6 +209,10 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     await frames.filter({ hasText: "safetyCheck (next, sequence 1)" }).first().waitFor({ timeout: 30_000 });
     assert.ok((await frames.allInnerTexts()).some((r) => r.includes("humanInput (sequence 0)")));
     await stopDebugging();
+    // The session's one graph panel stays, saying the session is over.
+    const ended = page.locator(".tabs-container .tab", { hasText: "(session ended)" });
+    await ended.first().waitFor({ timeout: 30_000 });
+    assert.equal(await ended.count(), 1, "one graph panel for the session");
   });
 
   it("Fork and Debug from Here runs the workspace's program, forked at that step", async () => {

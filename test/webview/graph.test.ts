@@ -77,6 +77,23 @@ describe("graph webview in Chromium", function () {
     await view.page.screenshot({ path: join(tmpdir(), "burr-graph-problems.png") });
   });
 
+  it("draws a name flagged only as a warning (the builder escapes) as a warning box that says it may exist unseen", async () => {
+    const graph = chatbotGraph();
+    graph.transitions.push({ from: "safetyCheck", to: "aiRespons", condition: "safe=true" });
+    const message = 'App "buildChatbot": transition safetyCheck → aiRespons goes to "aiRespons", which no withActions in sight declares. Only a warning: the builder is passed to opts.configure(…) on line 67, which could declare it where the analysis cannot see.';
+    const view = await show({
+      ...chatbotView(graph),
+      problems: [{ code: "unknown-action", severity: "warning", message, action: "aiRespons", transition: graph.transitions.length - 1 }],
+    });
+    const node = view.page.locator('.node.unknown.has-warning[data-node-id="u:aiRespons"]');
+    assert.equal(await node.count(), 1);
+    assert.equal(await view.page.locator(".node.unknown.has-error").count(), 0);
+    assert.equal(await node.locator(".node-subtitle").textContent(), "not declared in sight");
+    assert.match((await node.getAttribute("aria-label")) ?? "", /may be added where the analysis cannot see/);
+    assert.equal(await view.page.locator(".edge.has-warning").count(), 1);
+    assert.deepEqual(await view.page.$$eval("#problems li.warning", (els) => els.map((e) => e.textContent?.includes("opts.configure"))), [true]);
+  });
+
   it("marks actions whose errors are captured (app.graph from the runtime): a line under the writes, its tooltip, a taller node", async () => {
     const fetchPage = action({ reads: ["url"], writes: ["page", "error"], onError: captureAs("error") }, (s) => s.update({ page: "<html>", error: null }));
     const retry = action({ reads: ["error"], writes: ["error"] }, (s) => s.update({ error: null }));

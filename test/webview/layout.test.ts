@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import ELK from "elkjs/lib/elk.bundled.js";
 import { buildScene, layoutInput, type Metrics } from "../../webview/src/graph/scene.js";
 import { keepsUp, scoreLayout } from "../../webview/src/layout/quality.js";
+import { quickLayout } from "../../webview/src/layout/quick.js";
 import { alignToPrevious, planLayout } from "../../webview/src/layout/stable.js";
 import { fromElk, toElk } from "../../webview/src/layout/toElk.js";
 import type { LayoutRequest, LayoutResult } from "../../webview/src/layout/types.js";
@@ -95,5 +96,22 @@ describe("graph layout (Node, real elkjs)", function () {
     assert.equal(keepsUp({ crossings: 1, upward: 1 }, { crossings: 0, upward: 1 }), true, "one extra crossing is tolerated");
     assert.equal(keepsUp({ crossings: 9, upward: 2 }, { crossings: 0, upward: 2 }), false);
     assert.equal(keepsUp({ crossings: 0, upward: 3 }, { crossings: 0, upward: 2 }), false);
+  });
+
+  it("draws a quick first picture without elkjs: rows from the entry, no overlaps, every edge from box to box", () => {
+    const graph = chatbotGraph();
+    graph.actions.push({ name: "lonely", reads: [], writes: [], inputs: [], optionalInputs: [], streaming: false });
+    const input = layoutInput(buildScene(chatbotView(graph), metrics));
+    const quick = quickLayout(input);
+    assert.deepEqual(Object.keys(quick.nodes).sort(), input.nodes.map((n) => n.id).sort());
+    const y = (id: string) => quick.nodes[id]!.y;
+    assert.ok(y("s:entry") < y("a:humanInput") && y("a:humanInput") < y("a:safetyCheck") && y("a:safetyCheck") < y("a:aiResponse"));
+    assert.equal(y("a:aiResponse"), y("a:unsafeResponse"), "both answers are one step from the check");
+    assert.ok(y("a:lonely") > y("a:aiResponse"), "what the entry cannot reach goes last");
+    const boxes = Object.entries(quick.nodes);
+    for (const [a, p] of boxes) for (const [b, q] of boxes) {
+      if (a < b) assert.ok(p.x + p.width <= q.x || q.x + q.width <= p.x || p.y + p.height <= q.y || q.y + q.height <= p.y, `${a} overlaps ${b}`);
+    }
+    for (const e of input.edges) assert.equal(quick.edges[e.id]?.points.length, 2, e.id);
   });
 });

@@ -3,7 +3,9 @@
 import * as vscode from "vscode";
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 import {
+  AnalysedNotificationMethod,
   GraphChangedNotificationMethod,
+  type AnalysedParams,
   GraphRequestMethod,
   type AppGraph,
   type GraphChangedParams,
@@ -20,6 +22,9 @@ export class BurrClient implements vscode.Disposable {
   private readonly client: LanguageClient;
   private readonly changed = new vscode.EventEmitter<string>();
   private readonly health = new vscode.EventEmitter<Health>();
+  private readonly analysed = new vscode.EventEmitter<AnalysedParams>();
+  /** Fires once the server has scanned the workspace (again after a restart). */
+  readonly onAnalysed = this.analysed.event;
   /** Fires with a document URI whose apps changed. */
   readonly onGraphChanged = this.changed.event;
   readonly onHealth = this.health.event;
@@ -43,6 +48,7 @@ export class BurrClient implements vscode.Disposable {
       else this.setHealth({ state: "stopped", reason: "the language server stopped (see the Burr output)" });
     });
     this.client.onNotification(GraphChangedNotificationMethod, (p: GraphChangedParams) => this.changed.fire(p.uri));
+    this.client.onNotification(AnalysedNotificationMethod, (p: AnalysedParams) => this.analysed.fire(p));
   }
 
   async start(): Promise<void> {
@@ -67,6 +73,7 @@ export class BurrClient implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
     this.health.dispose();
+    this.analysed.dispose();
     void this.stop();
   }
 

@@ -7,12 +7,21 @@ export class BurrStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("burr.status", vscode.StatusBarAlignment.Right, 100);
   private readonly appsPerDocument = new Map<string, number>();
   private health: Health = { state: "starting" };
+  /** False until the server's first scan is done: "analysing…", never a premature "0 apps". */
+  private analysed = false;
 
   constructor(client: BurrClient, private readonly output: vscode.LogOutputChannel) {
     this.item.name = "Burr";
     this.item.command = "burr.showGraph";
+    client.onAnalysed((p) => {
+      this.analysed = true;
+      for (const [uri, count] of Object.entries(p.apps)) if (typeof count === "number") this.appsPerDocument.set(uri, count);
+      this.output.info(`Burr: the language server analysed ${p.analysed} of ${p.files} source files in ${p.ms} ms`);
+      this.update();
+    });
     client.onHealth((h) => {
       this.health = h;
+      if (h.state === "starting") this.analysed = false;
       if (h.state === "stopped") this.output.error(`Burr: ${h.reason}`);
       this.update();
     });
@@ -39,6 +48,10 @@ export class BurrStatus implements vscode.Disposable {
     } else if (this.health.state === "starting") {
       this.item.text = "$(loading~spin) Burr";
       this.item.tooltip = "Burr: the language server is starting";
+      this.item.backgroundColor = undefined;
+    } else if (!this.analysed) {
+      this.item.text = "$(loading~spin) Burr: analysing…";
+      this.item.tooltip = `Burr: analysing the workspace${apps > 0 ? `; ${found} so far` : ""}`;
       this.item.backgroundColor = undefined;
     } else {
       this.item.text = `$(type-hierarchy) Burr: ${found}`;

@@ -77,8 +77,15 @@ export class DebugEngine {
   private refused = false;
 
   private source: StepSource | null = null;
+  /** Steps wait on this before anything is decided: the program may start before VS Code has sent its breakpoints. */
+  private hold: Promise<void> = Promise.resolve();
 
   constructor(private readonly events: EngineEvents) {}
+
+  /** Start the program now (its start-up overlaps VS Code's configuration), but decide no step before `ready`. */
+  holdStepsUntil(ready: Promise<unknown>): void {
+    this.hold = ready.then(() => undefined, () => undefined);
+  }
 
   private get isReplay(): boolean {
     return this.source?.kind === "replay";
@@ -158,6 +165,7 @@ export class DebugEngine {
   }
 
   private async onBeforeStep(step: StepSummary): Promise<void> {
+    await this.hold;
     if (this.refused) return;
     const track = this.apps.get(step.appId);
     if (track) track.path.length = Math.min(track.path.length, step.index);

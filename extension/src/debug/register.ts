@@ -4,13 +4,14 @@
 import * as vscode from "vscode";
 import { join } from "node:path";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import { debugPanelKey } from "./panelKey.js";
 import { BurrDebugSession } from "./session.js";
 
 const DEBUG_TYPE = "burr";
 
-export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter): void {
+export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter, output: vscode.LogOutputChannel): void {
   context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph, output)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider()),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // The code lens sends [uri string, appId]; the palette sends nothing.
@@ -24,22 +25,25 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly graph: GraphHighlighter,
+    private readonly output: vscode.LogOutputChannel,
   ) {}
 
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    const shown = new Set<string>();
+    const shown = new Map<string, string>();
     const session = new BurrDebugSession({
       adapterDir: join(this.context.extensionPath, "dist"),
       onPosition: (appId, model, highlight, sessionName) => {
-        const key = `debug:${appId}`;
+        // One panel per app (its launch and its graph), reused by the next session, not one per run's id.
+        const key = debugPanelKey(sessionName, model);
         if (shown.has(key)) return this.graph.setHighlight(key, highlight);
-        shown.add(key);
-        this.graph.showModel(key, `${sessionName} · ${appId.slice(0, 8)}`, model, highlight).then(undefined, (err: unknown) => {
-          console.error(`burr debugger: could not show the graph of app ${appId}: ${String(err)}`);
+        const title = `${sessionName} · ${appId.slice(0, 8)}`;
+        shown.set(key, title);
+        this.graph.showModel(key, title, model, highlight).then(undefined, (err: unknown) => {
+          this.output.error(`Burr debugger: could not show the graph of app ${appId}: ${err instanceof Error ? err.message : String(err)}`);
         });
       },
       onEnded: () => {
-        for (const key of shown) this.graph.setHighlight(key, null);
+        for (const [key, title] of shown) this.graph.markEnded(key, `${title} (session ended)`);
       },
     });
     return new vscode.DebugAdapterInlineImplementation(session as unknown as vscode.DebugAdapter);

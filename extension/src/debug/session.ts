@@ -91,7 +91,8 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
-    await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, CONFIGURATION_WAIT_MS))]);
+    // The program starts at once (tsx and its imports take most of a first stop); its steps wait for the breakpoints.
+    const configured = Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, CONFIGURATION_WAIT_MS))]);
     const name = (args as { name?: unknown }).name;
     this.sessionName = typeof name === "string" && name ? name : basename(args.program ?? args.replay ?? "burr");
     let source: StepSource;
@@ -114,6 +115,7 @@ export class BurrDebugSession extends DebugSession {
     const engine = this.engine;
     // A replay runs no code: unless told otherwise it stops first, or it would end before it is seen.
     engine.stopOnEntry = args.stopOnEntry ?? Boolean(args.replay);
+    engine.holdStepsUntil(configured);
     try {
       await engine.start(source);
     } catch (err) {

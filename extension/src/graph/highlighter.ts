@@ -23,6 +23,8 @@ export interface GraphHighlighter {
   showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight): Promise<void>;
   /** Paint (or clear with null) the highlight of the panel for appKey; ignored if none is open. */
   setHighlight(appKey: string, highlight: Highlight | null): void;
+  /** A session that fed this panel has ended: clear its highlight and say so in its title; ignored if none is open. */
+  markEnded(appKey: string, title: string): void;
   /** The app key of a document app's panel: "<appId>" as the language server gives it. */
   keyForDocumentApp(appId: string): string;
 }

@@ -81,6 +81,12 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
     this.panels.get(appKey)?.setHighlight(highlight);
   }
 
+  markEnded(appKey: string, title: string): void {
+    const panel = this.panels.get(appKey);
+    const current = panel?.current;
+    if (panel && current) void panel.show({ ...current, title }, null);
+  }
+
   /** The panel the user looked at last, if it is still open. */
   get activePanel(): GraphPanel | null {
     return this.lastActive;

@@ -94,7 +94,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     } catch (err) {
       void vscode.window.showErrorMessage(`Could not delete ${app.app.appId}: ${(err as Error).message}`);
     }
-    provider.refresh(provider.findProject(app.source.id, app.project));
+    provider.refreshId(app.source.id); // the project row counts its apps: list it again
   };
 
   const guard = <T>(fn: (node: T) => unknown) => async (node: T | undefined) => {

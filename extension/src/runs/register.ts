@@ -6,6 +6,7 @@ import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
 import { SqliteSource } from "./model/sqliteSource.js";
 import { TrackingWatcher } from "./model/watcher.js";
 import { sourcesFromSettings } from "./sources.js";
+import { AgeTicker } from "./ageTicker.js";
 import { RunsTreeProvider } from "./treeProvider.js";
 
 /** Apps per project whose logs are watched (the newest, plus every running one). */
@@ -25,10 +26,8 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     return new TrackingWatcher(trackingDir.storageDir, (projects, databases) => {
       if (projects.includes(null)) return provider.refresh();
       for (const s of sources) if (s instanceof SqliteSource && databases.includes(s.dbPath)) provider.refreshId(s.id);
-      for (const p of projects) {
-        const node = p ? provider.findProject(trackingDir.id, p) : undefined;
-        provider.refresh(node);
-      }
+      // A project's row (its app count and age) comes from its source's listing: list that again.
+      if (projects.length > 0) provider.refreshId(trackingDir.id);
     });
   }
   const databases = () => sources.flatMap((s) => (s instanceof SqliteSource ? [s.dbPath] : []));
@@ -45,7 +44,14 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
   };
   follow();
 
+  const ages = new AgeTicker(view, () => provider.agedRows(), (rows) => provider.redraw(rows));
+  const listed = provider.onChildren;
+  provider.onChildren = (parent, kids) => {
+    listed?.(parent, kids);
+    ages.schedule();
+  };
   context.subscriptions.push(
+    ages,
     view,
     provider,
     { dispose: () => watcher.dispose() },

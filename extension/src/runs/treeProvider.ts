@@ -24,6 +24,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     this.refresh(node);
   }
 
+  /** Project and app rows VS Code has been given (they show ages). */
+  agedRows(): RunsNode[] {
+    return [...this.known.values()].filter((n) => n.kind === "project" || n.kind === "app");
+  }
+
+  /** Redraws rows in place: their ages are recomputed when VS Code asks for their items again. */
+  redraw(rows: RunsNode[]): void {
+    for (const node of rows) this.changed.fire(node);
+  }
+
   findProject(sourceId: string, project: string): RunsNode | undefined {
     return this.known.get(`${sourceId}/${project}`);
   }

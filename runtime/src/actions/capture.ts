@@ -63,6 +63,8 @@ export function checkCapture(onError: unknown, writes: readonly string[], action
  * hook): those are bugs to fix, not conditions to route on.
  */
 export function isCapturable(e: unknown, appId: string): boolean {
+  // A parallel child's failure (ChildFailedError) is the action's own, though it names this app.
+  if ((e as { actionsOwn?: unknown } | null)?.actionsOwn === true) return true;
   return !(e instanceof BurrError) || (e.appId !== undefined && e.appId !== appId);
 }
 

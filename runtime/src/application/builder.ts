@@ -22,6 +22,7 @@ import { loadInitialPosition, type InitializeFromOptions } from "./initialize.js
 import { PersisterHook } from "./persisterHook.js";
 import { isStandardSchema, type InferSchemaOutput, type StandardSchemaV1 } from "../state/standardSchema.js";
 import { StateSchema } from "./stateSchema.js";
+import { isChildTracker, type ParallelExecutor, type ParentParts } from "./parallelTypes.js";
 
 export type LocalTrackerOptions = LocalTrackingOptions;
 
@@ -67,6 +68,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   private sequenceId: number | null = null;
   private readonly hooks: LifecycleHooks[] = [];
   private readonly savers: StateSaver[] = [];
+  private readonly trackers = new Set<LifecycleHooks>();
+  private executor: ParallelExecutor | null = null;
   private initializer: { loader: StateLoader; options: InitializeFromOptions<S> } | null = null;
   private spawningParent: AppPointer | null = null;
   private appName: string | undefined;
@@ -166,12 +169,15 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       if (!options || typeof options.project !== "string") {
         throw new ConfigurationError('withTracker("local", { project }) needs a project name, e.g. withTracker("local", { project: "demo" })');
       }
-      this.hooks.push(new LocalTrackingClient(options));
+      const client = new LocalTrackingClient(options);
+      this.trackers.add(client);
+      this.hooks.push(client);
       return this;
     }
     if (tracker === null || typeof tracker !== "object") {
       throw new ConfigurationError('withTracker takes "local" with options, or a hooks object');
     }
+    this.trackers.add(tracker);
     this.hooks.push(tracker);
     return this;
   }
@@ -207,6 +213,27 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
   withSpawningParent(parent: { appId: string; sequenceId: number | null; partitionKey?: string | null }): this {
     this.spawningParent = { appId: parent.appId, sequenceId: parent.sequenceId, partitionKey: parent.partitionKey ?? null };
     return this;
+  }
+
+  /** Where parallel actions of this app run their children (unless an action names its own); in this process by default. */
+  withParallelExecutor(executor: ParallelExecutor): this {
+    if (!executor || typeof executor.runChildren !== "function") {
+      throw new ConfigurationError("withParallelExecutor takes an executor with runChildren(), e.g. new WorkerThreadsExecutor({ module }) or new BullMQExecutor({ connection, queueName })");
+    }
+    this.executor = executor;
+    return this;
+  }
+
+  /** What parallel children may inherit: trackers, persisters, the initializer, the other hooks. */
+  private parentParts(): ParentParts {
+    const trackers: LifecycleHooks[] = [];
+    const others: LifecycleHooks[] = [];
+    for (const h of this.hooks) {
+      if (h instanceof PersisterHook) continue;
+      if (this.trackers.has(h) || isChildTracker(h)) trackers.push(h);
+      else others.push(h);
+    }
+    return { trackers, persisters: [...this.savers], initializer: this.initializer?.loader ?? null, hooks: others, executor: this.executor };
   }
 
   /** Loads prior state (resume or fork) when the app is built; build() then returns a Promise. */
@@ -270,7 +297,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     const initial = given instanceof State ? given : given ? new State<S>(given) : (this.state ?? new State<S>());
     const entrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : this.entrypoint;
     const state = at.state ? State.deserialize<S>(at.state) : initial;
-    return this.buildWith(state, entrypoint, at.priorAction, at.lastSequenceId, null, "silent", { hooks, savers: [], gate: null });
+    return this.buildWith(state, entrypoint, at.priorAction, at.lastSequenceId, null, "silent", at.lastSequenceId, { hooks, savers: [], gate: null });
   }
 
   private async buildInitialized(warnings: WarningMode): Promise<Application<S>> {
@@ -278,7 +305,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     const appId = this.appId ?? randomUUID();
     this.appId = appId;
     const pos = await loadInitialPosition(loader, options, appId, this.partitionKey);
-    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent, warnings);
+    return this.buildWith(pos.state, pos.next, pos.priorAction, pos.lastSequenceId, pos.parent, warnings, pos.lastCommittedSequenceId);
   }
 
   private buildWith(
@@ -288,6 +315,7 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
     lastSequenceId: number | null,
     loadedParent: AppPointer | null,
     warnings: WarningMode,
+    lastCommittedSequenceId: number | null = lastSequenceId,
     // Replay's own hooks, no persisters, no debugger (and no fork request taken).
     replay: { hooks: LifecycleHooks[]; savers: StateSaver[]; gate: StepGate | null } | null = null,
   ): Application<S> {
@@ -361,6 +389,8 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
       spawningParent: this.spawningParent,
       savers: [...(replay ? replay.savers : this.savers)],
       stateSchema: this.stateSchema,
+      lastCommittedSequenceId,
+      parallel: this.parentParts(),
     });
     if (!fork) ready = prepare();
     if (ready) {

@@ -16,6 +16,7 @@ import type { Transition } from "./graph.js";
 import { StepTracer, runInStep, type Tracer } from "./tracer.js";
 import { StateSchema } from "./stateSchema.js";
 import { isSaveFailure } from "./persisterHook.js";
+import type { ParentParts } from "./parallelTypes.js";
 
 export interface StepResult<S extends StateValues = StateValues> {
   /** The name of the action that ran. */
@@ -48,6 +49,10 @@ export interface EngineConfig<S extends StateValues> {
   hooks: HookRunner;
   /** withStateSchema: checks each step's writes before it commits. */
   stateSchema?: StateSchema | null;
+  /** What parallel children of this app may inherit (builder parts, executor). */
+  parallel?: ParentParts;
+  /** The last step that completed (a failed step is not one); salts parallel children's ids. */
+  lastCommittedSequenceId?: number | null;
 }
 
 export function isThenable<T>(v: unknown): v is PromiseLike<T> {
@@ -63,8 +68,12 @@ class StepContext implements ActionContext {
     readonly partitionKey: string | null,
     readonly sequenceId: number,
     readonly action: string,
+    /** @internal What parallel children may inherit. */
+    readonly parentParts: ParentParts | undefined,
+    /** @internal The app's last completed step before this one (null: none): the same on a retry of a failed step. */
+    readonly committedSequenceId: number | null,
   ) {}
-  /** @internal The app's hooks, for child applications that cascade them. */
+  /** @internal The app's hooks. */
   get childHooks(): readonly LifecycleHooks[] {
     return this.hooks.hooks;
   }
@@ -95,6 +104,8 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   private readonly hasPre: boolean;
   private readonly hasPost: boolean;
   private readonly stateSchema: StateSchema | null;
+  private readonly parallel: ParentParts | undefined;
+  private committedSeq: number | null;
 
   protected constructor(config: EngineConfig<S>) {
     this.uid = config.appId;
@@ -118,6 +129,8 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = config.priorAction;
     this.nextKnown = config.priorAction === null;
     if (this.nextKnown) this.nextName = config.next;
+    this.parallel = config.parallel;
+    this.committedSeq = config.lastCommittedSequenceId !== undefined ? config.lastCommittedSequenceId : config.lastSequenceId;
     this.hasPre = this.hooks.has("preRunStep");
     this.hasPost = this.hooks.has("postRunStep");
     this.stateSchema = config.stateSchema ?? null;
@@ -130,6 +143,11 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
   /** The sequence id of the last step taken; null before the first step. */
   get sequenceId(): number | null {
     return this.lastSeq;
+  }
+
+  /** @internal The action of the last completed step (loaded or run); null before any, or when a failed step is to be re-run. */
+  get lastCompletedAction(): string | null {
+    return this.priorAction;
   }
 
   /** The sequence id the next step will get. */
@@ -182,6 +200,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.priorAction = null;
     this.nextSeq = nextSequenceId;
     this.lastSeq = nextSequenceId === 0 ? null : nextSequenceId - 1;
+    this.committedSeq = this.lastSeq;
   }
 
   /** @internal Start after a loaded step (a debugger fork): its action's transitions choose next, unless `next` is given. */
@@ -193,6 +212,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     this.nextTransition = -1;
     this.lastSeq = lastSequenceId;
     this.nextSeq = lastSequenceId + 1;
+    this.committedSeq = lastSequenceId;
   }
 
   /**
@@ -230,7 +250,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     // The sequence id is used once the action starts, even if it fails (as in Burr).
     this.lastSeq = seq;
     this.nextSeq = seq + 1;
-    return new StepContext(this.hooks, this.uid, this.partitionKey, seq, compiled.name);
+    return new StepContext(this.hooks, this.uid, this.partitionKey, seq, compiled.name, this.parallel, this.committedSeq);
   }
 
   private execute(compiled: CompiledAction, seq: number, inputs: Inputs, before: State<S>): StepResult<S> | Promise<StepResult<S>> {
@@ -314,8 +334,9 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
     after: State<S>,
     result: ActionResult,
   ): StepResult<S> | Promise<StepResult<S>> {
-    const was = { state: this._state, priorAction: this.priorAction, nextName: this.nextName, nextKnown: this.nextKnown, nextTransition: this.nextTransition };
+    const was = { state: this._state, priorAction: this.priorAction, nextName: this.nextName, nextKnown: this.nextKnown, nextTransition: this.nextTransition, committedSeq: this.committedSeq };
     this._state = after;
+    this.committedSeq = seq;
     this.priorAction = compiled.name;
     this.nextKnown = false;
     const stepResult: StepResult<S> = { action: compiled.name, result, state: after };
@@ -326,6 +347,7 @@ export abstract class StepEngine<S extends StateValues = StateValues> {
         if (isSaveFailure(e)) {
           this._state = was.state;
           this.priorAction = was.priorAction;
+          this.committedSeq = was.committedSeq;
           this.nextName = was.nextName;
           this.nextKnown = was.nextKnown;
           this.nextTransition = was.nextTransition;

@@ -27,6 +27,8 @@ export interface InitialPosition<S extends StateValues> {
   /** When set, the next action is chosen by this action's transitions. */
   priorAction: string | null;
   lastSequenceId: number | null;
+  /** The last step that completed (differs from lastSequenceId after failed steps). */
+  lastCommittedSequenceId: number | null;
   parent: AppPointer | null;
 }
 
@@ -54,7 +56,7 @@ export async function loadInitialPosition<S extends StateValues>(
       );
     }
     const state = options.defaultState instanceof State ? options.defaultState : new State<S>(options.defaultState);
-    return { state, next: options.defaultEntrypoint, priorAction: null, lastSequenceId: null, parent: null };
+    return { state, next: options.defaultEntrypoint, priorAction: null, lastSequenceId: null, lastCommittedSequenceId: null, parent: null };
   }
   if (!(loaded.state instanceof State)) {
     throw new ConfigurationError(`initializeFrom: the loader returned step ${loaded.sequenceId} of app "${loaded.appId}" without a state`, {
@@ -63,11 +65,24 @@ export async function loadInitialPosition<S extends StateValues>(
     });
   }
   const parent: AppPointer | null = forking ? { appId: loaded.appId, partitionKey: loaded.partitionKey, sequenceId: loaded.sequenceId } : null;
-  const base = { state: loaded.state as State<S>, lastSequenceId: loaded.sequenceId, parent };
+  const committed = forking || loaded.status !== "failed" ? loaded.sequenceId : await lastCompleted(loader, loaded.partitionKey, loaded.appId, loaded.sequenceId);
+  const base = { state: loaded.state as State<S>, lastSequenceId: loaded.sequenceId, lastCommittedSequenceId: committed, parent };
   if (!options.resumeAtNextAction) return { ...base, next: options.defaultEntrypoint, priorAction: null };
   if (loaded.status === "failed") {
     // The failed step is re-run on the state from before it.
     return { ...base, next: loaded.position, priorAction: null };
   }
   return { ...base, next: null, priorAction: loaded.position };
+}
+
+/**
+ * The last completed step before a failed one, so a retried step keeps the
+ * child ids of its parallel children (they then resume, not start over).
+ */
+async function lastCompleted(loader: StateLoader, partitionKey: string | null, appId: string, failedSeq: number): Promise<number | null> {
+  for (let seq = failedSeq - 1, budget = 64; seq >= 0 && budget > 0; seq--, budget--) {
+    const step = await loader.load(partitionKey, appId, seq);
+    if (step === null || step.status !== "failed") return step === null ? null : seq;
+  }
+  return failedSeq - 1 >= 0 ? failedSeq - 1 : null;
 }

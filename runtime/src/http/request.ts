@@ -1,6 +1,7 @@
 // Reading what a client sent, trusting none of it: a size-capped JSON body
 // that must be an object, identifiers of a safe shape (an app id becomes a
 // directory name in the local tracker), sequence ids that are integers.
+import { decodeValue } from "../state/serde/codec.js";
 import { HttpError } from "./errors.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -95,5 +96,16 @@ export function checkNameList(value: unknown, field: string): string[] | undefin
 export function checkInputs(value: unknown): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "BadRequest", "inputs must be a JSON object of input names to values");
-  return value as JsonObject;
+  // Inputs may carry `__burr_serde__` tags (a Date, a Map...): the action gets the values they stand for.
+  const out: JsonObject = {};
+  for (const [name, stored] of Object.entries(value)) {
+    try {
+      const decoded = decodeValue(stored, name);
+      if (name === "__proto__") Object.defineProperty(out, name, { value: decoded, enumerable: true, writable: true, configurable: true });
+      else out[name] = decoded;
+    } catch (error) {
+      throw new HttpError(400, "BadRequest", `Input "${name}" holds a tagged value that cannot be read: ${(error as Error).message}`);
+    }
+  }
+  return out;
 }

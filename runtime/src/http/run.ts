@@ -4,6 +4,7 @@
 import { StreamingActionBase } from "../actions/streaming.js";
 import type { Application } from "../application/application.js";
 import { stateToPlain } from "../persistence/codec.js";
+import { encodeAny } from "../state/serde/codec.js";
 import type { StateValues } from "../state/types.js";
 import { HttpError } from "./errors.js";
 import type { JsonObject } from "./request.js";
@@ -52,8 +53,13 @@ export function checkDeclaredInputs(app: Application, inputs: JsonObject | undef
   }
 }
 
+// Everything an event carries leaves in the persisters' stored form, so a Date keeps its type and a BigInt doesn't break JSON.
+function wire<T extends Record<string, unknown> | null>(value: T, what: string): T {
+  return (value === null ? null : encodeAny(value, what)) as T;
+}
+
 export function doneOf<S extends StateValues>(app: Application<S>, action: string | null, result: Record<string, unknown> | null): DoneEvent {
-  return { action, result, state: stateToPlain(app.state), sequenceId: app.sequenceId, nextAction: app.nextAction() };
+  return { action, result: wire(result, `${action ?? "?"} result`), state: stateToPlain(app.state), sequenceId: app.sequenceId, nextAction: app.nextAction() };
 }
 
 function tooManySteps(app: Application, maxSteps: number): HttpError {
@@ -99,10 +105,10 @@ export async function* turnEvents<S extends StateValues>(app: Application<S>, op
       const { action, container } = n.value;
       const sequenceId = app.nextSequenceId;
       if (app.actions.get(action) instanceof StreamingActionBase) {
-        for await (const item of container) yield { event: "chunk", data: { action, sequenceId, item } };
+        for await (const item of container) yield { event: "chunk", data: { action, sequenceId, item: wire(item, `${action} item`) } };
       }
       const final = await container.get();
-      yield { event: "step", data: { action, sequenceId, result: final.result } };
+      yield { event: "step", data: { action, sequenceId, result: wire(final.result, `${action} result`) } };
     }
   } finally {
     if (!finished) await it.return(undefined as never).catch(() => undefined);

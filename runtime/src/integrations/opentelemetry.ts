@@ -8,7 +8,7 @@
 // never changed; contextOf() hands it to code that wants to nest its own spans.
 // Exporting must never fail the user's step: every hook catches what OTel
 // throws and reports it through onError (default: one console warning).
-import { context as otelContext, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from "@opentelemetry/api";
+import { context as otelContext, propagation, trace, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from "@opentelemetry/api";
 import type { ActionContext } from "../actions/action.js";
 import type { Span as BurrSpan } from "../application/tracer.js";
 import { ActionError } from "../errors.js";
@@ -25,6 +25,7 @@ import type {
   PreStartStreamArgs,
 } from "../lifecycle/hooks.js";
 import { toAttributeValue, toJson } from "./otelAttributes.js";
+import { TRACKS_CHILDREN } from "../application/parallelTypes.js";
 
 export interface OpenTelemetryHooksOptions {
   /** Where spans go; `trace.getTracer("burr-ts")` (the global provider) by default. */
@@ -68,6 +69,8 @@ function ids(appId: string, partitionKey: string | null): Attributes {
 
 /** Lifecycle hooks that export an application's runs as OpenTelemetry spans: `.withHooks(new OpenTelemetryHooks())`. */
 export class OpenTelemetryHooks implements LifecycleHooks {
+  /** Parallel children inherit these hooks as their tracker, so their spans nest under the parent's step. */
+  readonly [TRACKS_CHILDREN] = true;
   private readonly tracer: Tracer;
   private readonly captureInputs: boolean;
   private readonly onError: (error: unknown, hook: keyof LifecycleHooks) => void;
@@ -90,6 +93,33 @@ export class OpenTelemetryHooks implements LifecycleHooks {
     const step = this.apps.get(appKey(ctx.appId, ctx.partitionKey))?.steps.get(ctx.sequenceId);
     const target = (span && step?.spans?.get(span.uid)) || step?.span;
     return target ? trace.setSpan(otelContext.active(), target) : otelContext.active();
+  }
+
+  /**
+   * The W3C trace context of a running step, for a child that runs in another
+   * process (burr-ts/bullmq puts it in the child's job). Needs a registered
+   * propagator (the SDK's default is W3C trace context).
+   */
+  injectContext(ctx: Pick<ActionContext, "appId" | "partitionKey" | "sequenceId">): Record<string, string> {
+    const carrier: Record<string, string> = {};
+    try {
+      propagation.inject(this.contextOf(ctx), carrier);
+    } catch (e) {
+      this.onError(e, "preRunStep");
+    }
+    return carrier;
+  }
+
+  /** Runs `fn` with a remote parent's context active, so the child's `burr.run` span nests under the step that spawned it. */
+  runUnderContext<T>(carrier: Record<string, string>, fn: () => T): T {
+    let parent: Context;
+    try {
+      parent = propagation.extract(otelContext.active(), carrier);
+    } catch (e) {
+      this.onError(e, "preApplicationExecuteCall");
+      return fn();
+    }
+    return otelContext.with(parent, fn);
   }
 
   postApplicationCreate(args: PostApplicationCreateArgs): void {

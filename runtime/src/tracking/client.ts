@@ -19,6 +19,7 @@ import type {
   StepChanges,
 } from "../lifecycle/hooks.js";
 import { ConfigurationError } from "../errors.js";
+import { TRACKS_CHILDREN } from "../application/parallelTypes.js";
 import { SnapshotPolicy, type SnapshotOptions } from "../persistence/snapshotPolicy.js";
 import { encodeAny, encodeChanges } from "../state/serde/codec.js";
 import { AppLog } from "./appLog.js";
@@ -52,6 +53,8 @@ function errorText(err: Error): string {
 }
 
 export class LocalTrackingClient implements LifecycleHooks, StateLoader {
+  /** Parallel children inherit it as their tracker, even when given with withHooks. */
+  readonly [TRACKS_CHILDREN] = true;
   readonly project: string;
   readonly storageDir: string;
   readonly compact: boolean;

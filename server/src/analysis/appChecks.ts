@@ -1,35 +1,72 @@
 // App-level problems: the runtime validator's findings placed on source
-// ranges, plus what only the source shows (halt lists, run inputs). Checks
-// that need a complete picture are skipped when the app is only partly visible.
+// ranges, plus what only the source shows (halt lists, run inputs). When the
+// builder escapes (passed to a function, spread, ...) a finding the escape could
+// undo is a warning that names the escape; what it cannot judge stays silent.
 import { requiredInputs } from "./actions.js";
 import { closestName } from "./closest.js";
 import { transitionEdges } from "./edges.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";
 import type { LinkedApp } from "./link.js";
-import type { AnalysisProblem, NameRef, SourceRange } from "./types.js";
+import type { AnalysisProblem, AppSyntax, BuilderEscape, NameRef, SourceRange } from "./types.js";
 import type { GraphModel, GraphProblem } from "../../../runtime/src/graph/model.js";
 
 export type GraphValidator = (graph: GraphModel, options: { appName?: string; initialStateKeys?: string[] }) => GraphProblem[];
 
-/** Which validator findings can be trusted for this app, given what is statically visible. */
-export function trusted(app: LinkedApp, p: GraphProblem): boolean {
+/**
+ * How far a validator finding can be trusted, given what is statically visible:
+ * "sure" as the validator says it, "escaped" when only an escape of the builder
+ * (see AppSyntax.escapes) could make it wrong (then a warning that says so), or
+ * "silent" when the analysis cannot tell.
+ */
+export type Trust = "sure" | "escaped" | "silent";
+
+export function trust(app: LinkedApp, p: GraphProblem): Trust {
   const s = app.syntax;
+  // With no action in sight every name would be flagged: that is noise, not help.
+  const escaped = (...adds: BuilderEscape["adds"][]): boolean => s.actions.length > 0 && s.escapes.some((e) => e.adds === "anything" || adds.includes(e.adds));
+  const visibleEntry = s.entrypoint !== null && !s.initializedFrom;
   switch (p.code) {
     case "duplicate-action":
-      return true;
+      return "sure";
     case "unknown-action":
-      return s.actionsComplete;
+      return s.actionsComplete ? "sure" : escaped("actions") ? "escaped" : "silent";
     case "missing-entrypoint":
-      return s.chainComplete && s.entrypoint === null;
+      if (s.entrypoint !== null) return "silent";
+      if (s.chainComplete) return "sure";
+      // withEntrypoint(variable) or a persister may set it: say nothing.
+      return escaped() && !s.initializedFrom && !s.calls.some((c) => c.method === "withEntrypoint") ? "escaped" : "silent";
     case "unreachable-action":
     case "shadowed-transition":
     case "redundant-default":
-      return s.chainComplete && s.actionsComplete && s.transitionsComplete && s.entrypoint !== null;
+      // Actions added unseen (a spread) add no transitions: what is visible decides.
+      if (s.chainComplete && s.transitionsComplete && s.entrypoint !== null) return "sure";
+      return escaped("transitions") && visibleEntry ? "escaped" : "silent";
     case "never-written":
-      return s.chainComplete && s.actionsComplete && s.initialStateKeys !== null && allWritesKnown(app);
+      // An escape may add state or a writer anywhere: too much unseen to warn about.
+      return s.chainComplete && s.actionsComplete && s.initialStateKeys !== null && allWritesKnown(app) ? "sure" : "silent";
     default:
-      return true;
+      return "sure";
   }
+}
+
+const COULD: Partial<Record<GraphProblem["code"], string>> = {
+  "unknown-action": "could declare it",
+  "missing-entrypoint": "could set it",
+  "unreachable-action": "could add a transition to it",
+  "shadowed-transition": "could change the transitions",
+};
+
+/** A finding the escape could make wrong: a warning, worded for what is visible, naming where the builder escapes. */
+export function escapedMessage(s: AppSyntax, code: GraphProblem["code"], message: string): string {
+  const relevant = s.escapes.filter((e) => e.adds === "anything" || e.adds === (code === "unknown-action" ? "actions" : "transitions"));
+  const first = relevant[0];
+  if (!first) return message;
+  const more = relevant.length > 1 ? ` (and ${relevant.length - 1} more place${relevant.length > 2 ? "s" : ""})` : "";
+  const worded = message
+    .replace(", which is not an action.", ", which no withActions in sight declares.")
+    .replace(/ is not an action\./, " is not declared by any withActions in sight.")
+    .replace("which the app does not have", "which no withActions in sight declares");
+  return `${/[.?]$/.test(worded) ? worded : `${worded}.`} Only a warning: ${first.what}${more}, which ${COULD[code] ?? "could change this"} where the analysis cannot see.`;
 }
 
 function allWritesKnown(app: LinkedApp): boolean {
@@ -45,8 +82,10 @@ export function placeGraphProblems(app: LinkedApp, problems: GraphProblem[]): An
   const out: AnalysisProblem[] = [];
   const entryRange = (name: string | undefined): SourceRange => s.actions.find((a) => a.name === name)?.range ?? s.range;
   for (const p of problems) {
-    if (!trusted(app, p)) continue;
-    const base = { code: p.code, severity: p.severity, message: p.message, ...(p.action ? { action: p.action } : {}), ...(p.key ? { key: p.key } : {}) };
+    const level = trust(app, p);
+    if (level === "silent") continue;
+    const worded = level === "escaped" ? { severity: "warning" as const, message: escapedMessage(s, p.code, p.message) } : { severity: p.severity, message: p.message };
+    const base = { code: p.code, ...worded, ...(p.action ? { action: p.action } : {}), ...(p.key ? { key: p.key } : {}) };
     const site = p.transition !== undefined ? sites[p.transition] : undefined;
     if (p.code === "unknown-action") {
       let ref: NameRef | undefined;
@@ -102,7 +141,8 @@ function dedupe(ps: AnalysisProblem[]): AnalysisProblem[] {
 /** Names in haltBefore/haltAfter that the app does not have. */
 export function checkHaltNames(app: LinkedApp): AnalysisProblem[] {
   const s = app.syntax;
-  if (!s.actionsComplete) return [];
+  const level: Trust = s.actionsComplete ? "sure" : s.actions.length > 0 && s.escapes.some((e) => e.adds !== "transitions") ? "escaped" : "silent";
+  if (level === "silent") return [];
   const names = s.actions.map((a) => a.name);
   const out: AnalysisProblem[] = [];
   for (const run of s.runs) {
@@ -116,9 +156,10 @@ export function checkHaltNames(app: LinkedApp): AnalysisProblem[] {
         continue;
       }
       const suggestion = closestName(ref.name, names);
+      const message = `App "${s.name}": ${list} names action "${ref.name}", which the app does not have${suggestion ? `; did you mean "${suggestion}"?` : `; known actions: ${names.join(", ")}`}`;
       out.push({
-        code: "unknown-action", severity: "error", range: ref.range, action: ref.name,
-        message: `App "${s.name}": ${list} names action "${ref.name}", which the app does not have${suggestion ? `; did you mean "${suggestion}"?` : `; known actions: ${names.join(", ")}`}`,
+        code: "unknown-action", range: ref.range, action: ref.name,
+        ...(level === "escaped" ? { severity: "warning" as const, message: escapedMessage(s, "unknown-action", message) } : { severity: "error" as const, message }),
         ...(suggestion ? { fix: { title: `Change to "${suggestion}"`, range: ref.range, newText: suggestion } } : {}),
       });
     }

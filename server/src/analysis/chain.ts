@@ -11,16 +11,21 @@ import { isStringLike, nodeRange, objProp, objectKeys, propName, stringRef, unwr
 import type { ActionEntry, ActionRef, NameRef, SourceRange, TransitionSyntax } from "./types.js";
 
 export type ChainStep =
-  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; range: SourceRange; classes?: ClassSpread[] }
-  | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; range: SourceRange }
+  /** `escape` says, for a user, what the analysis could not read when `complete` is false. */
+  | { method: "withActions"; entries: ActionEntry[]; complete: boolean; escape?: string; range: SourceRange; classes?: ClassSpread[] }
+  | { method: "withTransitions"; transitions: TransitionSyntax[]; complete: boolean; escape?: string; range: SourceRange }
   | { method: "withEntrypoint"; entrypoint: NameRef | null; range: SourceRange }
   | { method: "withState"; keys: string[] | null; range: SourceRange }
   /** The keys of a zod object schema, when readable from the source. */
   | { method: "withStateSchema"; keys: string[] | null; range: SourceRange }
   /** State comes from a persister; the entrypoint is defaultEntrypoint when nothing was saved. */
   | { method: "initializeFrom"; defaultEntrypoint: NameRef | null; range: SourceRange }
-  /** initializeFrom, withGraph and unknown methods: may set actions, state or entrypoint we cannot see. */
-  | { method: "opaque"; name: string; range: SourceRange }
+  /**
+   * withGraph, unknown methods, and the builder escaping (passed to a function,
+   * a conditional we cannot decide): may set actions, state or an entrypoint we
+   * cannot see. `escape` says where, in words a user recognises.
+   */
+  | { method: "opaque"; name: string; escape: string; range: SourceRange }
   | { method: "other"; name: string; range: SourceRange };
 
 /** `actionsOf(new X())` (alone or spread into the object): X's decorated methods go before `entries[index]`. */
@@ -37,8 +42,10 @@ export type ResolveInit = (id: ts.Identifier) => ts.Expression | null;
 export type ChainRoot =
   | { kind: "builder" }
   | { kind: "variable"; name: string; pos: number }
-  | { kind: "call"; name: string; pos: number }
-  | { kind: "memberCall"; namespace: string; name: string }
+  /** `node`: when the callee cannot be followed, a builder among its arguments has escaped into it. */
+  | { kind: "call"; name: string; pos: number; node: ts.CallExpression }
+  | { kind: "memberCall"; namespace: string; name: string; node: ts.CallExpression }
+  | { kind: "unknownCall"; node: ts.CallExpression }
   | { kind: "unknown" };
 
 export interface ChainSyntax {
@@ -46,6 +53,8 @@ export interface ChainSyntax {
   steps: ChainStep[];
   /** The whole expression, first node to last call. */
   range: SourceRange;
+  /** The innermost method call (`opts.configure(builder)` when the root is not a builder at all). */
+  firstCall: ts.CallExpression | null;
 }
 
 /** Builder methods that affect neither the graph nor the state the analysis needs. */
@@ -54,11 +63,13 @@ const HARMLESS = new Set(["withTracker", "withHooks", "withIdentifiers", "withNa
 export function parseChain(ctx: FileCtx, expression: ts.Expression, resolveInit: ResolveInit): ChainSyntax {
   const steps: ChainStep[] = [];
   let e = unwrap(expression);
+  let firstCall: ts.CallExpression | null = null;
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
     steps.unshift(parseStep(ctx, e, e.expression.name.text, resolveInit));
+    firstCall = e;
     e = unwrap(e.expression.expression);
   }
-  return { root: rootOf(ctx, e), steps, range: nodeRange(ctx, expression) };
+  return { root: rootOf(ctx, e), steps, range: nodeRange(ctx, expression), firstCall };
 }
 
 function rootOf(ctx: FileCtx, e: ts.Expression): ChainRoot {
@@ -70,10 +81,17 @@ function rootOf(ctx: FileCtx, e: ts.Expression): ChainRoot {
   if (ts.isIdentifier(e)) return { kind: "variable", name: e.text, pos: e.getStart(ctx.sf) };
   if (ts.isCallExpression(e)) {
     const c = e.expression;
-    if (ts.isIdentifier(c)) return { kind: "call", name: c.text, pos: c.getStart(ctx.sf) };
-    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression)) return { kind: "memberCall", namespace: c.expression.text, name: c.name.text };
+    if (ts.isIdentifier(c)) return { kind: "call", name: c.text, pos: c.getStart(ctx.sf), node: e };
+    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression)) return { kind: "memberCall", namespace: c.expression.text, name: c.name.text, node: e };
+    return { kind: "unknownCall", node: e };
   }
   return { kind: "unknown" };
+}
+
+/** A callee as the user wrote it, shortened for a message: `opts.configure`. */
+export function calleeText(ctx: FileCtx, callee: ts.Node): string {
+  const text = callee.getText(ctx.sf).replace(/\s+/g, "");
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolveInit: ResolveInit): ChainStep {
@@ -86,21 +104,26 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
         const init = resolveInit(arg);
         arg = init ? unwrap(init) : undefined;
       }
-      if (!arg || call.arguments.length !== 1) return { method, entries: [], complete: false, range };
+      const cannotList = (): ChainStep => ({ method, entries: [], complete: false, escape: `withActions is given ${arg0 ? calleeText(ctx, arg0) : "nothing"}, whose actions the analysis cannot list`, range });
+      if (!arg || call.arguments.length !== 1) return cannotList();
       const instance = actionsOfArgument(arg);
       if (instance) return { method, entries: [], complete: true, range, classes: [classSpread(ctx, instance, 0, resolveInit)] };
-      if (!ts.isObjectLiteralExpression(arg)) return { method, entries: [], complete: false, range };
+      if (!ts.isObjectLiteralExpression(arg)) return cannotList();
       return { method, ...actionEntries(ctx, arg, resolveInit), range };
     }
     case "withTransitions": {
       const transitions: TransitionSyntax[] = [];
       let complete = true;
+      let escape: string | undefined;
       for (const a of call.arguments) {
         const t = transition(ctx, unwrap(a));
         if (t) transitions.push(t);
-        else complete = false;
+        else {
+          complete = false;
+          escape ??= `withTransitions is given ${calleeText(ctx, a)}, which the analysis cannot read`;
+        }
       }
-      return { method, transitions, complete, range };
+      return { method, transitions, complete, ...(escape ? { escape } : {}), range };
     }
     case "withEntrypoint":
       return { method, entrypoint: arg0 && isStringLike(arg0) ? stringRef(ctx, arg0) : null, range };
@@ -119,7 +142,7 @@ function parseStep(ctx: FileCtx, call: ts.CallExpression, method: string, resolv
       return { method, defaultEntrypoint: def && isStringLike(def) ? stringRef(ctx, def) : null, range };
     }
     default:
-      return HARMLESS.has(method) ? { method: "other", name: method, range } : { method: "opaque", name: method, range };
+      return HARMLESS.has(method) ? { method: "other", name: method, range } : { method: "opaque", name: method, escape: `the builder calls ${method}(…)`, range };
   }
 }
 
@@ -127,10 +150,11 @@ function classSpread(ctx: FileCtx, instance: ts.Expression, index: number, resol
   return { className: instanceClass(instance, resolveInit), index, range: nodeRange(ctx, instance) };
 }
 
-function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression, resolveInit: ResolveInit): { entries: ActionEntry[]; complete: boolean; classes?: ClassSpread[] } {
+function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression, resolveInit: ResolveInit): { entries: ActionEntry[]; complete: boolean; escape?: string; classes?: ClassSpread[] } {
   const entries: ActionEntry[] = [];
   const classes: ClassSpread[] = [];
   let complete = true;
+  let escape: string | undefined;
   for (const p of obj.properties) {
     const instance = ts.isSpreadAssignment(p) ? actionsOfArgument(p.expression) : null;
     if (instance) {
@@ -139,12 +163,15 @@ function actionEntries(ctx: FileCtx, obj: ts.ObjectLiteralExpression, resolveIni
       entries.push({ name: p.name.text, keyKind: "shorthand", range: nodeRange(ctx, p.name), ref: { kind: "local", name: p.name.text, boundInputs: [] } });
     } else if (ts.isPropertyAssignment(p)) {
       const name = propName(p.name);
-      if (name === null) { complete = false; continue; }
+      if (name === null) { complete = false; escape ??= `withActions has a computed key ${calleeText(ctx, p.name)}`; continue; }
       const keyRange = ts.isStringLiteral(p.name) ? stringRef(ctx, p.name).range : nodeRange(ctx, p.name);
       entries.push({ name, keyKind: ts.isIdentifier(p.name) ? "identifier" : "string", range: keyRange, ref: actionRef(ctx, p.initializer, keyRange, name) });
-    } else complete = false;
+    } else {
+      complete = false;
+      escape ??= ts.isSpreadAssignment(p) ? `withActions spreads ...${calleeText(ctx, p.expression)}` : "withActions has an entry the analysis cannot read";
+    }
   }
-  return { entries, complete, ...(classes.length ? { classes } : {}) };
+  return { entries, complete, ...(escape ? { escape } : {}), ...(classes.length ? { classes } : {}) };
 }
 
 function actionRef(ctx: FileCtx, expr: ts.Expression, keyRange: SourceRange, name: string): ActionRef | null {

@@ -4,7 +4,7 @@
 import { ts } from "ts-morph";
 import { actionFromCall, actionFromClass } from "./actions.js";
 import { actionDecorator, decoratedClass, type DecoratedClass } from "./decorated.js";
-import { parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
+import { calleeText, parseChain, type ChainStep, type ChainSyntax } from "./chain.js";
 import { isStringLike, nodeRange, objProp, objectKeys, reuseFor, stringArray, unwrap, walk, type FileCtx } from "./syntax.js";
 import type { ActionDef, AnalysisProblem, NameRef, RunCall, SourceRange } from "./types.js";
 
@@ -57,6 +57,8 @@ export function extractFacts(ctx: FileCtx): FileFacts {
   const variables = new Map<string, ts.VariableDeclaration[]>();
   const functions = new Map<string, ts.FunctionLikeDeclaration>();
   const statementChains: { name: string; pos: number; chain: ChainSyntax }[] = [];
+  /** `configure(builder);`: a variable passed to a call in a statement of its own; the callee may change it. */
+  const escapeSites: { name: string; pos: number; step: ChainStep }[] = [];
   const buildCalls: ts.CallExpression[] = [];
   const runCalls: { variable: string; call: ts.CallExpression; method: RunCall["method"] }[] = [];
 
@@ -105,7 +107,31 @@ export function extractFacts(ctx: FileCtx): FileFacts {
         if (chain.root.kind === "variable" && chain.steps.length > 0) statementChains.push({ name: chain.root.name, pos: n.getStart(ctx.sf), chain });
       }
     }
+    if (ts.isCallExpression(n) && !ts.isExpressionStatement(n.parent) && !ts.isAwaitExpression(n.parent)) return;
+    if (ts.isCallExpression(n)) {
+      for (const a of n.arguments) {
+        const arg = unwrap(a);
+        if (!ts.isIdentifier(arg)) continue;
+        const step: ChainStep = { method: "opaque", name: "escape", escape: passedTo(n), range: nodeRange(ctx, n) };
+        escapeSites.push({ name: arg.text, pos: n.getStart(ctx.sf), step });
+      }
+    }
   });
+
+  function passedTo(call: ts.CallExpression): string {
+    const line = ctx.sf.getLineAndCharacterOfPosition(call.getStart(ctx.sf)).line + 1;
+    return `the builder is passed to ${calleeText(ctx, call.expression)}(…) on line ${line}`;
+  }
+
+  /** `configure(builder)` whose callee we cannot follow: the builder argument's chain, then an escape. */
+  function throughArgs(call: ts.CallExpression, depth: number): ResolvedChain | null {
+    for (const a of call.arguments) {
+      const inner = resolveExpr(a, depth + 1);
+      if (inner.root.kind === "unknown") continue;
+      return { root: inner.root, steps: [...inner.steps, { method: "opaque", name: "escape", escape: passedTo(call), range: nodeRange(ctx, call) }] };
+    }
+    return null;
+  }
 
   function resolveObject(id: ts.Identifier): ts.Expression | null {
     const decl = lastBefore(variables.get(id.text), id.getStart(ctx.sf));
@@ -128,36 +154,59 @@ export function extractFacts(ctx: FileCtx): FileFacts {
     if (!ts.isConditionalExpression(e)) return resolve(parseChain(ctx, e, resolveObject), depth);
     const branches = [resolveExpr(e.whenTrue, depth + 1), resolveExpr(e.whenFalse, depth + 1)].filter((b) => b.root.kind !== "unknown");
     if (branches.length === 0) return { root: { kind: "unknown" }, steps: [] };
-    return { root: branches[0]!.root, steps: [...branches[0]!.steps, { method: "opaque", name: "conditional", range: nodeRange(ctx, e) }] };
+    // `opts.configure ? opts.configure(builder) : builder`: one branch extends the other; the longer says it all.
+    const [a, b] = branches;
+    if (a && b && a.root.kind === b.root.kind) {
+      const [long, short] = a.steps.length >= b.steps.length ? [a, b] : [b, a];
+      if (short.steps.every((st, i) => samePlace(st, long.steps[i]))) return long;
+    }
+    const line = ctx.sf.getLineAndCharacterOfPosition(e.getStart(ctx.sf)).line + 1;
+    const escape = `the conditional on line ${line} may take a branch the analysis does not follow`;
+    return { root: branches[0]!.root, steps: [...branches[0]!.steps, { method: "opaque", name: "conditional", escape, range: nodeRange(ctx, e) }] };
   }
 
   function resolve(chain: ChainSyntax, depth: number): ResolvedChain {
+    const found = resolveRoot(chain, depth);
+    if (found.root.kind !== "unknown" || !chain.firstCall || depth > MAX_DEPTH) return found;
+    // `opts.configure(builder)`: not a builder method on an unknown root but a builder escaping into a call.
+    const through = throughArgs(chain.firstCall, depth);
+    return through ? { root: through.root, steps: [...through.steps, ...chain.steps.slice(1)] } : found;
+  }
+
+  function resolveRoot(chain: ChainSyntax, depth: number): ResolvedChain {
     const unknown: ResolvedChain = { root: { kind: "unknown" }, steps: chain.steps };
     if (depth > MAX_DEPTH) return unknown;
     const root = chain.root;
     if (root.kind === "builder") return { root, steps: chain.steps };
+    const escaped = (): ResolvedChain => {
+      if (root.kind !== "call" && root.kind !== "memberCall" && root.kind !== "unknownCall") return unknown;
+      const through = throughArgs(root.node, depth);
+      return through ? { root: through.root, steps: [...through.steps, ...chain.steps] } : unknown;
+    };
+    if (root.kind === "unknownCall") return escaped();
     if (root.kind === "memberCall") {
       const imp = facts.imports.get(root.namespace);
-      return imp?.name === "*" ? { root: { kind: "import", module: imp.module, name: root.name }, steps: chain.steps } : unknown;
+      return imp?.name === "*" ? { root: { kind: "import", module: imp.module, name: root.name }, steps: chain.steps } : escaped();
     }
     if (root.kind === "call") {
       const fn = functions.get(root.name);
       if (fn) {
         const ret = returnedExpression(fn);
-        if (!ret) return unknown;
-        const inner = resolveExpr(ret, depth + 1);
+        const inner = ret ? resolveExpr(ret, depth + 1) : null;
+        if (!inner || inner.root.kind === "unknown") return escaped();
         return { root: inner.root, steps: [...inner.steps, ...chain.steps] };
       }
       const imp = facts.imports.get(root.name);
-      return imp ? { root: { kind: "import", module: imp.module, name: imp.name }, steps: chain.steps } : unknown;
+      return imp ? { root: { kind: "import", module: imp.module, name: imp.name }, steps: chain.steps } : escaped();
     }
     if (root.kind === "variable") {
       const decl = lastBefore(variables.get(root.name), root.pos);
       if (!decl?.initializer) return unknown;
       const inner = resolveExpr(decl.initializer, depth + 1);
-      const between = statementChains
-        .filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos)
-        .flatMap((s) => s.chain.steps);
+      const between = [
+        ...statementChains.filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos).map((s) => ({ pos: s.pos, steps: s.chain.steps })),
+        ...escapeSites.filter((s) => s.name === root.name && s.pos > decl.getEnd() && s.pos < root.pos).map((s) => ({ pos: s.pos, steps: [s.step] })),
+      ].sort((x, y) => x.pos - y.pos).flatMap((s) => s.steps);
       return { root: inner.root, steps: [...inner.steps, ...between, ...chain.steps] };
     }
     return unknown;
@@ -225,9 +274,19 @@ function factoryAliases(sf: ts.SourceFile): NonNullable<FileCtx["factories"]> {
   return out;
 }
 
+function samePlace(a: ChainStep, b: ChainStep | undefined): boolean {
+  return !!b && a.method === b.method && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+}
+
+/** The declaration of a name that a use at `pos` sees: before it, in a block that holds it. */
 function lastBefore(decls: ts.VariableDeclaration[] | undefined, pos: number): ts.VariableDeclaration | undefined {
   let best: ts.VariableDeclaration | undefined;
-  for (const d of decls ?? []) if (d.getStart() < pos && (!best || d.getStart() > best.getStart())) best = d;
+  for (const d of decls ?? []) {
+    if (d.getStart() >= pos || (best && d.getStart() <= best.getStart())) continue;
+    const scope = ts.findAncestor(d, (n) => ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n));
+    if (scope && (pos < scope.pos || pos > scope.end)) continue;
+    best = d;
+  }
   return best;
 }
 
@@ -247,12 +306,14 @@ function appName(ctx: FileCtx, build: ts.CallExpression, variables: Map<string, 
   let node: ts.Node = build;
   while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, bindings: [parent.name] };
-  // Returned from a helper: the variables initialised by calling it hold the app.
-  const fn = ts.findAncestor(build, (a) => ts.isFunctionDeclaration(a) || ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+  // The name a reader knows the app by: its literal app id, else the function that builds it, else its variable.
+  const fn = ts.findAncestor(build, (a) => ts.isFunctionDeclaration(a) || ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isMethodDeclaration(a));
   let fnName: string | null = null;
-  if (fn && ts.isFunctionDeclaration(fn) && fn.name) fnName = fn.name.text;
+  if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) fnName = fn.name.text;
   else if (fn && fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) fnName = fn.parent.name.text;
+  const appId = literalAppId(build);
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: appId ?? fnName ?? parent.name.text, bindings: [parent.name] };
+  // Returned from a helper: the variables initialised by calling it hold the app.
   if (fnName) {
     const bindings: ts.Identifier[] = [];
     for (const decls of variables.values()) {
@@ -261,10 +322,24 @@ function appName(ctx: FileCtx, build: ts.CallExpression, variables: Map<string, 
         if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === fnName && ts.isIdentifier(d.name)) bindings.push(d.name);
       }
     }
-    return { name: fnName, bindings };
+    return { name: appId ?? fnName, bindings };
   }
   const line = ctx.sf.getLineAndCharacterOfPosition(build.getStart(ctx.sf)).line + 1;
-  return { name: `app@${line}`, bindings: [] };
+  return { name: appId ?? `app@${line}`, bindings: [] };
+}
+
+/** `.withIdentifiers({ appId: "support-bot" })` in the chain that ends in this build(): a name the user chose. */
+function literalAppId(build: ts.CallExpression): string | null {
+  let e: ts.Expression = build.expression;
+  while (ts.isPropertyAccessExpression(e) || ts.isCallExpression(e) || ts.isParenthesizedExpression(e)) {
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "withIdentifiers") {
+      const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+      const id = arg && ts.isObjectLiteralExpression(arg) ? objProp(arg, "appId") : undefined;
+      if (id && isStringLike(id) && id.text.trim() !== "") return id.text;
+    }
+    e = ts.isPropertyAccessExpression(e) ? e.expression : ts.isCallExpression(e) ? e.expression : e.expression;
+  }
+  return null;
 }
 
 function readRun(ctx: FileCtx, call: ts.CallExpression, method: RunCall["method"]): RunCall {

@@ -7,6 +7,7 @@ export function foldChain(name: string, range: SourceRange, steps: ChainStep[], 
   const app: AppSyntax = {
     name, range, actions: [], actionsComplete: rootKnown, transitions: [], transitionsComplete: rootKnown,
     entrypoint: null, chainComplete: rootKnown, initialStateKeys: [], runs, calls: [],
+    escapes: [], initializedFrom: false,
   };
   for (const step of steps) {
     app.calls.push({ method: "name" in step ? step.name : step.method, range: step.range });
@@ -14,10 +15,12 @@ export function foldChain(name: string, range: SourceRange, steps: ChainStep[], 
       case "withActions":
         app.actions.push(...step.entries);
         if (!step.complete) app.actionsComplete = false;
+        if (step.escape) app.escapes.push({ what: step.escape, range: step.range, adds: "actions" });
         break;
       case "withTransitions":
         app.transitions.push(...step.transitions);
         if (!step.complete) app.transitionsComplete = false;
+        if (step.escape) app.escapes.push({ what: step.escape, range: step.range, adds: "transitions" });
         break;
       case "withEntrypoint":
         app.entrypoint = step.entrypoint;
@@ -35,6 +38,7 @@ export function foldChain(name: string, range: SourceRange, steps: ChainStep[], 
         app.entrypoint ??= step.defaultEntrypoint;
         app.chainComplete = false;
         app.initialStateKeys = null;
+        app.initializedFrom = true;
         break;
       case "opaque":
         // initializeFrom / withGraph / anything unknown may bring actions, transitions, state or an entrypoint.
@@ -42,6 +46,7 @@ export function foldChain(name: string, range: SourceRange, steps: ChainStep[], 
         app.actionsComplete = false;
         app.transitionsComplete = false;
         app.initialStateKeys = null;
+        app.escapes.push({ what: step.escape, range: step.range, adds: "anything" });
         break;
       case "other":
         break;

@@ -46,11 +46,26 @@ export class AnalysisHost implements Workspace {
   /** Which files' apps use which declarations, as of each file's last analysis. */
   readonly usages = new UsageIndex();
 
-  /** rethrow: let internal errors escape instead of keeping the last model (for fuzz tests, which must see them). */
+  /**
+   * rethrow: let internal errors escape instead of keeping the last model (for fuzz tests, which must see them).
+   * log: where an internal error that analysis survives is reported (the Burr output channel); stderr if absent.
+   */
   constructor(
     private readonly validate: GraphValidator,
-    private readonly options: { rethrow?: boolean; load?: (path: string) => string | null } = {},
+    private readonly options: { rethrow?: boolean; load?: (path: string) => string | null; log?: (message: string) => void } = {},
   ) {}
+
+  /** Every error the analysis survives is said once per distinct message, with the file. */
+  /** Logs each distinct error once per file (a stack overflow in one file must not hide another's). */
+  private survived(err: unknown, path: string, what: string): void {
+    const key = `${path}\0${err instanceof Error ? err.message : String(err)}`;
+    if (this.said.has(key) || this.said.size >= 1000) return;
+    this.said.add(key);
+    const kind = err instanceof RangeError && /call stack/i.test(err.message) ? "the file nests too deeply to analyse (stack overflow)" : "internal error";
+    const text = `burr analysis: ${kind} in ${path} (${what}; analysis continues): ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    (this.options.log ?? ((m: string) => console.error(m)))(text);
+  }
+  private readonly said = new Set<string>();
 
   /** A file seen on disk: kept when it may hold burr-ts code (or is already loaded), otherwise only remembered. */
   noteFile(path: string, text: string): void {
@@ -119,7 +134,7 @@ export class AnalysisHost implements Workspace {
       // A construct the extractor did not foresee: keep what we had, never crash the server.
       if (this.options.rethrow) throw err;
       facts = entry.lastGood ?? emptyFacts(p, uri);
-      logOnce(p, err);
+      this.survived(err, p, "kept its last good model");
     }
     const clean = parseErrorCount(sf) === 0;
     entry.parsedCleanly = clean;
@@ -147,8 +162,9 @@ export class AnalysisHost implements Workspace {
         try {
           sf = ts.updateSourceFile(old.sf, text, range);
           this.parseCounts.incremental++;
-        } catch {
-          sf = null; // fall back to a full parse
+        } catch (err) {
+          this.survived(err, path, "parsed in full instead of incrementally");
+          sf = null;
         }
       }
     }
@@ -202,7 +218,7 @@ export class AnalysisHost implements Workspace {
       return { uri, apps, problems, actions, actionImports: this.actionImports(facts), parsed: this.files.get(p)?.parsedCleanly ?? true };
     } catch (err) {
       if (this.options.rethrow) throw err;
-      logOnce(p, err);
+      this.survived(err, p, "no apps reported for it");
       return nothing(false);
     }
   }
@@ -303,14 +319,4 @@ function parseErrorCount(sf: ts.SourceFile): number {
 
 function emptyFacts(path: string, uri: string): FileFacts {
   return { path, uri, imports: new Map(), exports: new Map(), reexports: [], actions: new Map(), decoratedClasses: new Map(), inlineActions: [], actionFunctions: new Map(), chainFunctions: new Map(), apps: [] };
-}
-
-// Each file's first internal error is logged (a stack overflow in one file must not hide another's).
-const loggedFiles = new Set<string>();
-const MAX_LOGGED_FILES = 1000;
-function logOnce(path: string, err: unknown): void {
-  if (loggedFiles.has(path) || loggedFiles.size >= MAX_LOGGED_FILES) return;
-  loggedFiles.add(path);
-  const what = err instanceof RangeError && /call stack/i.test(err.message) ? "the file nests too deeply to analyse (stack overflow)" : "internal error";
-  console.error(`burr analysis: ${path}: ${what} (analysis continues): ${err instanceof Error ? err.stack : String(err)}`);
 }

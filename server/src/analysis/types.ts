@@ -106,6 +106,14 @@ export interface BuilderCall {
   range: SourceRange;
 }
 
+/** Where the builder leaves the analysis's sight, said so that a user recognises it. */
+export interface BuilderEscape {
+  what: string;
+  range: SourceRange;
+  /** What it may add unseen: a spread in withActions only actions, a function the builder is passed to anything. */
+  adds: "actions" | "transitions" | "anything";
+}
+
 /** An application as found in one file, before cross-file resolution. */
 export interface AppSyntax {
   name: string;
@@ -122,6 +130,10 @@ export interface AppSyntax {
   stateSchemaKeys?: string[] | null;
   runs: RunCall[];
   calls: BuilderCall[];
+  /** Why actions, transitions or the entrypoint may be more than what is visible (empty when all is). */
+  escapes: BuilderEscape[];
+  /** State and entrypoint come from a persister (initializeFrom): not an escape, but not visible either. */
+  initializedFrom: boolean;
 }
 
 /** A problem with where to show it and, when we know, how to fix it. */

@@ -37,6 +37,9 @@ export class LspClient {
   readonly graphChanges: string[] = [];
   private readonly graphWaiters: { uri: string; resolve: () => void }[] = [];
   stderr = "";
+  /** The burr/analysed notification (the first workspace scan is done), once it came. */
+  readonly analysed: Promise<{ files: number; analysed: number; apps: Record<string, number>; ms: number }>;
+  private analysedSeen!: (p: { files: number; analysed: number; apps: Record<string, number>; ms: number }) => void;
 
   private constructor(readonly child: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -56,6 +59,8 @@ export class LspClient {
         if (w.uri === p.uri) { this.graphWaiters.splice(i, 1); w.resolve(); }
       }
     });
+    this.analysed = new Promise((resolve) => { this.analysedSeen = resolve; });
+    this.connection.onNotification("burr/analysed", (p: { files: number; analysed: number; apps: Record<string, number>; ms: number }) => this.analysedSeen(p));
     this.connection.onNotification("window/logMessage", (p: { message: string }) => { this.stderr += `${p.message}\n`; });
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("workspace/configuration", () => []);

@@ -25,7 +25,9 @@ function start(): void {
     small: (t: string) => textWidth(t, `11px ${family}`),
     label: (t: string) => textWidth(t, `11px ${mono}`),
   };
-  const view = new GraphView(ui, new LayoutClient(workerUrl), metrics, host.post, host.setState, host.getState());
+  const layouts = new LayoutClient(workerUrl);
+  layouts.warm(); // in parallel with `ready` → graph: elkjs is loaded by the time the graph comes
+  const view = new GraphView(ui, layouts, metrics, host.post, host.setState, host.getState());
 
   window.addEventListener("message", (event: MessageEvent<HostToGraphMessage>) => {
     const message = event.data;

@@ -65,7 +65,7 @@ function drawNode(parent: SVGGElement, node: SceneNode, x: number, y: number): S
   g.dataset.action = node.name;
   g.setAttribute("tabindex", "0");
   g.setAttribute("role", "button");
-  g.setAttribute("aria-label", node.kind === "unknown" ? `${node.name}: not an action of this app` : `action ${node.name}`);
+  g.setAttribute("aria-label", node.kind === "unknown" ? `${node.name}: ${unknownNote(node)}` : `action ${node.name}`);
   svgEl("rect", { class: "node-box", width: node.width, height: node.height, rx: 7 }, g);
   if (node.isTerminal) svgEl("rect", { class: "node-inner", x: 3, y: 3, width: node.width - 6, height: node.height - 6, rx: 5 }, g);
   if (node.isEntrypoint) svgEl("rect", { class: "entry-bar", x: 0, y: 8, width: 3, height: node.height - 16, rx: 1.5 }, g);
@@ -91,8 +91,14 @@ function drawNode(parent: SVGGElement, node: SceneNode, x: number, y: number): S
   return g;
 }
 
+/** An unknown name flagged only by warnings may be declared where the analysis cannot see. */
+export function unknownNote(node: SceneNode): string {
+  const maybe = node.problems.length > 0 && node.problems.every((p) => p.severity === "warning");
+  return maybe ? "no action of this name in sight; it may be added where the analysis cannot see" : "not an action of this app";
+}
+
 function tooltip(node: SceneNode): string {
-  const lines = [node.kind === "unknown" ? `${node.name} (not an action of this app)` : node.name];
+  const lines = [node.kind === "unknown" ? `${node.name} (${unknownNote(node)})` : node.name];
   const a = node.action;
   if (a) {
     const marks = [node.isEntrypoint && "entrypoint", a.streaming && "streaming", node.isTerminal && "terminal"].filter(Boolean);

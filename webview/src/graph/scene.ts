@@ -94,10 +94,12 @@ export function buildScene(view: GraphViewModel, metrics: Metrics): Scene {
     const id = unknownNodeId(name);
     if (!seen.has(id)) {
       seen.add(id);
-      const subtitle = "no such action";
+      const own = problems.filter((p) => p.code === "unknown-action" && (p.action === name || p.key === name));
+      // Only warnings: the builder escapes where the analysis cannot see, so the action may exist there.
+      const subtitle = own.length > 0 && own.every((p) => p.severity === "warning") ? "not declared in sight" : "no such action";
       nodes.push({
         id, kind: "unknown", name, subtitle, isEntrypoint: false, isTerminal: false,
-        problems: problems.filter((p) => p.code === "unknown-action" && (p.action === name || p.key === name)),
+        problems: own,
         width: Math.max(NODE_MIN_WIDTH, Math.ceil(Math.max(metrics.title(name), metrics.small(subtitle)) + 2 * NODE_PAD_X)),
         height: NODE_HEIGHT,
       });

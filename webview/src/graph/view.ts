@@ -4,13 +4,14 @@
 import type { GraphToHostMessage, GraphViewModel, Highlight } from "../../../extension/src/protocol/webview.js";
 import type { GraphProblem, SourceRange } from "../../../runtime/src/graph/model.js";
 import type { LayoutClient } from "../layout/client.js";
+import { quickLayout } from "../layout/quick.js";
 import { alignToPrevious, planLayout, type LayoutInput } from "../layout/stable.js";
 import type { LayoutResult } from "../layout/types.js";
 import { clear, htmlEl, withText } from "../shared/dom.js";
 import type { Chrome } from "./chrome.js";
 import { exportSvg } from "./exportSvg.js";
 import { applyHighlight } from "./highlight.js";
-import { render, type DrawnGraph } from "./render.js";
+import { render, unknownNote, type DrawnGraph } from "./render.js";
 import { buildScene, layoutInput, type Metrics, type Scene } from "./scene.js";
 import { Viewport, type ViewTransform } from "./viewport.js";
 
@@ -30,6 +31,9 @@ interface Shown {
 
 export class GraphView {
   private shown: Shown | null = null;
+  /** The quick first picture is up and elkjs's layout is on its way; exports wait for it. */
+  private laying = false;
+  private readonly waitingExports: number[] = [];
   private highlight: Highlight | null = null;
   private generation = 0;
   private readonly viewport: Viewport;
@@ -70,17 +74,25 @@ export class GraphView {
         layout = plan.result;
         kept = Object.keys(layout.nodes).length;
       } else {
-        ({ result: layout, kept } = alignToPrevious(await this.layouts.layout(plan.request), plan.previous, input.nodes.map((n) => n.id)));
+        const pending = this.layouts.layout(plan.request);
+        // A panel's first graph: show a quick picture at once rather than an empty panel while elkjs starts.
+        if (!this.shown) {
+          this.drawQuick(scene, input);
+          this.laying = true;
+        }
+        ({ result: layout, kept } = alignToPrevious(await pending, plan.previous, input.nodes.map((n) => n.id)));
       }
     } catch (err) {
       this.setStatus(err instanceof Error ? err.message : String(err), "error");
       this.post({ type: "error", message: String(err) });
+      if (generation === this.generation) this.settleExports();
       return;
     }
     if (generation !== this.generation) return; // a newer graph arrived while this one was laid out
 
     const drawn = render(this.ui.drawing, scene, layout);
     this.shown = { model, scene, input, layout, drawn };
+    this.settleExports();
     this.viewport.setBounds(drawn.bounds);
     this.ui.title.textContent = model.title;
     document.body.classList.toggle("stale", Boolean(model.stale));
@@ -97,7 +109,22 @@ export class GraphView {
       this.viewport.fit();
     }
     document.body.dataset.rendered = String(generation);
+    delete document.body.dataset.quick;
     this.post({ type: "rendered", nodes: scene.nodes.length, edges: scene.edges.length, layoutMs: Math.round(layout.layoutMs), reusedPositions: kept });
+  }
+
+  /** The layout came (or failed): answer the exports asked for meanwhile. */
+  private settleExports(): void {
+    this.laying = false;
+    for (const id of this.waitingExports.splice(0)) this.exportSvg(id);
+  }
+
+  private drawQuick(scene: Scene, input: LayoutInput): void {
+    const drawn = render(this.ui.drawing, scene, quickLayout(input));
+    this.viewport.setBounds(drawn.bounds);
+    this.viewport.fit();
+    applyHighlight(drawn, this.ui.badges, this.highlight);
+    document.body.dataset.quick = "true";
   }
 
   setHighlight(highlight: Highlight | null): void {
@@ -119,6 +146,11 @@ export class GraphView {
   }
 
   exportSvg(requestId: number): void {
+    // While the quick first picture is up, the drawing to export is the layout still coming.
+    if (this.laying) {
+      this.waitingExports.push(requestId);
+      return;
+    }
     if (!this.shown) {
       this.post({ type: "svgExport", requestId, svg: "" });
       return;
@@ -152,7 +184,7 @@ export class GraphView {
     if (nodeEl) {
       const node = this.shown.drawn.nodes.get(nodeEl.getAttribute("data-node-id") ?? "")?.node;
       if (node?.kind === "action") this.open(node.action?.source, `action ${node.name}`);
-      else if (node?.kind === "unknown") this.setStatus(`"${node.name}" is not an action of this app.`, "info");
+      else if (node?.kind === "unknown") this.setStatus(`"${node.name}": ${unknownNote(node)}.`, "info");
     } else if (edgeEl) {
       const edge = this.shown.drawn.edges.get(edgeEl.getAttribute("data-edge-id") ?? "")?.edge;
       if (edge?.transition) this.open(edge.transition.source, `transition ${edge.from} → ${edge.to}`);

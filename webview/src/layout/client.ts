@@ -24,6 +24,15 @@ export class LayoutClient {
     });
   }
 
+  /**
+   * Starts the worker now (fetching its script and loading elkjs take most of
+   * a first layout), so that the graph, which the host sends after the page's
+   * `ready`, finds it running. Failures surface on the first layout instead.
+   */
+  warm(): void {
+    this.start().catch(() => undefined);
+  }
+
   private start(): Promise<Worker> {
     this.worker ??= this.spawn();
     return this.worker;

@@ -36,15 +36,30 @@ const interactive: Record<string, string> = {
   "elk.layered.nodePlacement.strategy": "INTERACTIVE",
 };
 
-export function toElk(request: LayoutRequest): ElkNode {
+// Following an edit when keeping places reads worse: a fresh layout, but the
+// nodes go in ordered by their previous places and elk must keep that order
+// inside each layer, so no two existing nodes change sides.
+// Cycles are broken depth first from the entry marker (the only source), not by
+// that order: a node that had no way in before an edit may now be reached.
+const ordered: Record<string, string> = {
+  ...fresh,
+  "elk.layered.cycleBreaking.strategy": "DEPTH_FIRST",
+  "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
+};
+
+/** fresh: first layout; interactive: keep places; ordered: relayout keeping the order of places. */
+export type ElkMode = "fresh" | "interactive" | "ordered";
+
+export function toElk(request: LayoutRequest, mode: ElkMode = request.interactive ? "interactive" : "fresh"): ElkNode {
+  const nodes = mode === "ordered" ? byPlace(request.nodes) : request.nodes;
   return {
     id: "root",
-    layoutOptions: { ...common, ...(request.interactive ? interactive : fresh) },
-    children: request.nodes.map((n) => ({
+    layoutOptions: { ...common, ...(mode === "interactive" ? interactive : mode === "ordered" ? ordered : fresh) },
+    children: nodes.map((n) => ({
       id: n.id,
       width: n.width,
       height: n.height,
-      ...(request.interactive && n.hint ? { x: n.hint.x, y: n.hint.y } : {}),
+      ...(mode === "interactive" && n.hint ? { x: n.hint.x, y: n.hint.y } : {}),
       ...(n.first ? { layoutOptions: { "elk.layered.layering.layerConstraint": "FIRST" } } : {}),
     })),
     edges: request.edges.map((e) => ({
@@ -54,6 +69,12 @@ export function toElk(request: LayoutRequest): ElkNode {
       labels: e.label ? [{ id: `${e.id}:label`, text: " ", layoutOptions: { "elk.edgeLabels.inline": "true" }, width: e.label.width, height: e.label.height }] : [],
     })),
   };
+}
+
+/** The entry marker first, then top to bottom, left to right by hint (a stable sort: unhinted keep their order). */
+function byPlace(nodes: LayoutRequest["nodes"]): LayoutRequest["nodes"] {
+  const key = (n: LayoutRequest["nodes"][number]) => (n.first ? -Infinity : n.hint ? n.hint.y : Infinity);
+  return [...nodes].sort((a, b) => key(a) - key(b) || (a.hint && b.hint ? a.hint.x - b.hint.x : 0));
 }
 
 export function fromElk(root: ElkNode, layoutMs: number, mode: LayoutResult["mode"]): LayoutResult {

@@ -2,9 +2,8 @@
 // its own message handler when loaded in a worker; ours replaces it, and elk
 // itself then runs in-thread here through its API.
 import ELK from "elkjs/lib/elk.bundled.js";
-import { keepsUp, scoreLayout } from "./quality.js";
-import { fromElk, toElk } from "./toElk.js";
-import type { FromLayoutWorker, LayoutRequest, LayoutResult, ToLayoutWorker } from "./types.js";
+import { runLayout } from "./engine.js";
+import type { FromLayoutWorker, ToLayoutWorker } from "./types.js";
 
 // The webview's lib is DOM; this is the little of a worker's global scope we use.
 declare const self: {
@@ -13,31 +12,19 @@ declare const self: {
 };
 
 const elk = new ELK();
+// elkjs's first layout pays for its own start-up (GWT statics, JIT); pay it while the page waits for its graph.
+const warmed = elk
+  .layout({ id: "warm", layoutOptions: { "elk.algorithm": "layered" }, children: [{ id: "a", width: 10, height: 10 }, { id: "b", width: 10, height: 10 }], edges: [{ id: "e", sources: ["a"], targets: ["b"] }] })
+  .catch(() => undefined);
 
 self.onmessage = async (event: MessageEvent<ToLayoutWorker>) => {
   const { id, request } = event.data;
   let reply: FromLayoutWorker;
   try {
-    reply = { id, result: await layout(request) };
+    await warmed;
+    reply = { id, result: await runLayout(elk, request) };
   } catch (err) {
     reply = { id, error: err instanceof Error ? err.message : String(err) };
   }
   self.postMessage(reply);
 };
-
-/** Above this size a second (fresh) layout costs too much; keeping places wins. */
-const COMPARE_UP_TO_NODES = 120;
-
-async function layout(request: LayoutRequest): Promise<LayoutResult> {
-  const started = performance.now();
-  const run = async (interactive: boolean, mode: LayoutResult["mode"]) =>
-    fromElk(await elk.layout(toElk({ ...request, interactive })), 0, mode);
-  if (!request.interactive) return { ...(await run(false, "fresh")), layoutMs: performance.now() - started };
-  const kept = await run(true, "kept");
-  let chosen = kept;
-  if (request.nodes.length <= COMPARE_UP_TO_NODES) {
-    const fresh = await run(false, "fresh");
-    if (!keepsUp(scoreLayout(kept), scoreLayout(fresh))) chosen = fresh;
-  }
-  return { ...chosen, layoutMs: performance.now() - started };
-}

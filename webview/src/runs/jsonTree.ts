@@ -1,6 +1,9 @@
 // A collapsible tree for JSON values. Children render on first open, so a
 // large state costs only what is looked at. With a query, only matching keys
 // and values (and the way to them) are shown, opened, with matches marked.
+// Values stored beyond JSON (`__burr_serde__` tags) show by type, as the
+// debugger's Variables view shows them: `Date 2026-…`, `Map(2) {…}`.
+import { asTagged, storedOneLine, taggedChildren, taggedPreview } from "../../../runtime/src/state/serde/preview.js";
 import { el, highlighted } from "./dom.js";
 
 export interface TreeOptions {
@@ -12,21 +15,30 @@ export interface TreeOptions {
 
 type Json = unknown;
 
+/** An array or object with children to open (a tagged value only when it has contents, like a Map). */
 function isContainer(v: Json): v is Record<string, Json> | Json[] {
-  return v !== null && typeof v === "object";
+  if (v === null || typeof v !== "object") return false;
+  const t = asTagged(v);
+  return !t || taggedChildren(t).length > 0;
 }
 
 function entries(v: Record<string, Json> | Json[]): [string, Json][] {
+  const t = asTagged(v);
+  if (t) return taggedChildren(t).map((c) => [c.name, c.value]);
   return Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
 }
 
 function primitiveText(v: Json): string {
+  const t = asTagged(v);
+  if (t) return taggedPreview(t);
   if (typeof v === "string") return JSON.stringify(v);
   if (v === undefined) return "undefined";
   return String(v);
 }
 
 function summary(v: Record<string, Json> | Json[]): string {
+  const t = asTagged(v);
+  if (t) return taggedPreview(t);
   return Array.isArray(v) ? `[${v.length} item${v.length === 1 ? "" : "s"}]` : `{${Object.keys(v).length} key${Object.keys(v).length === 1 ? "" : "s"}}`;
 }
 
@@ -94,7 +106,7 @@ function keySpan(key: string, q: string): HTMLElement {
 const LONG_STRING = 240;
 
 function valueSpan(v: Json, q: string): HTMLElement {
-  const kind = v === null ? "null" : typeof v;
+  const kind = v === null ? "null" : asTagged(v) ? "tagged" : typeof v;
   const s = el("span", `json-value json-${kind}`);
   const text = primitiveText(v);
   // While searching, the whole text shows so every match is visible.
@@ -110,13 +122,12 @@ function valueSpan(v: Json, q: string): HTMLElement {
   return s;
 }
 
-/** One-line JSON for compact places (diff rows, attributes). */
+/** One-line JSON for compact places (diff rows, attributes), tagged values by their previews. */
 export function compact(v: Json, max = 160): string {
-  let text: string;
+  if (v === undefined) return "undefined";
   try {
-    text = JSON.stringify(v) ?? "undefined";
+    return storedOneLine(v, max);
   } catch {
-    text = String(v);
+    return String(v).slice(0, max);
   }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -30,3 +30,12 @@ export function errorHeadline(error: string): string {
   if (lines[0].startsWith("Traceback")) return lines[lines.length - 1];
   return lines[0];
 }
+
+/** How soon an age written by formatAge next reads differently enough to redraw it. */
+export function ageRefreshMs(thenMs: number, nowMs: number): number {
+  const s = (nowMs - thenMs) / 1000;
+  if (!thenMs || s >= 48 * 3600) return 3_600_000;
+  if (s < 60) return 5_000;
+  if (s < 3600) return 30_000;
+  return 600_000;
+}

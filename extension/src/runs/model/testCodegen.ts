@@ -61,6 +61,9 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
   }
   const stateBefore = withoutInternal(before);
   const expectedWrites = Object.fromEntries(spec.writes.filter((k) => step.state && k in step.state).map((k) => [k, step.state![k]]));
+  // Recorded Dates, Maps, BigInts... are `__burr_serde__` tags: the test rebuilds the real values.
+  const tagged = [stateBefore, step.inputs, step.error ? null : step.result, expectedWrites].some(holdsTag);
+  const value = (v: unknown, type: string) => (tagged ? `deserializeValue(${literal(v)}) as ${type}` : literal(v));
   const ident = "actionUnderTest";
   const exportName = identifier(spec.exportName, `The export of "${spec.importPath}" for action`);
   const action = stringLiteral(step.action);
@@ -71,7 +74,7 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     ...notes.map((n) => `// Note: ${commentText(n)}`),
     `import { strict as assert } from "node:assert";`,
     ...(FRAMEWORK_IMPORT[spec.framework ?? "mocha"] ? [FRAMEWORK_IMPORT[spec.framework ?? "mocha"] as string] : []),
-    `import { ApplicationBuilder${spec.construct ? ", actionsOf" : ""} } from ${stringLiteral(spec.runtimeImport ?? "burr-ts")};`,
+    `import { ApplicationBuilder${spec.construct ? ", actionsOf" : ""}${tagged ? ", deserializeValue" : ""} } from ${stringLiteral(spec.runtimeImport ?? "burr-ts")};`,
     spec.factory || spec.construct
       ? `import { ${exportName} } from ${stringLiteral(spec.importPath)};`
       : `import { ${exportName === ident ? ident : `${exportName} as ${ident}`} } from ${stringLiteral(spec.importPath)};`,
@@ -85,8 +88,8 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     ...(spec.construct
       ? [`// ${commentText(step.action)} is a method of ${exportName}: construct it as your app does.`, `const ${ident} = actionsOf(${spec.construct})[${stringLiteral(step.action)}]!;`]
       : []),
-    `const stateBefore = ${literal(stateBefore)};`,
-    `const inputs = ${literal(step.inputs)};`,
+    `const stateBefore = ${value(stateBefore, "Record<string, unknown>")};`,
+    `const inputs = ${value(step.inputs, "Record<string, unknown>")};`,
   ];
   const build = [
     `    const app = new ApplicationBuilder()`,
@@ -109,8 +112,8 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     );
   } else {
     lines.push(
-      `const expectedResult = ${literal(step.result)};`,
-      `const expectedWrites: Record<string, unknown> = ${literal(expectedWrites)};`,
+      `const expectedResult = ${value(step.result, "unknown")};`,
+      `const expectedWrites: Record<string, unknown> = ${value(expectedWrites, "Record<string, unknown>")};`,
       ``,
       `describe(${stringLiteral(title)}, () => {`,
       `  it("returns the recorded result and writes the recorded state", async () => {`,
@@ -163,6 +166,14 @@ export function importSpecifier(fromFile: string, toFile: string): string {
 
 function withoutInternal(state: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(state).filter(([k]) => !isInternalKey(k)));
+}
+
+const TAG = "__burr_serde__";
+
+function holdsTag(v: unknown): boolean {
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.some(holdsTag);
+  return typeof (v as Record<string, unknown>)[TAG] === "string" || Object.values(v).some(holdsTag);
 }
 
 function literal(v: unknown): string {
