@@ -121,7 +121,15 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const row = await quickInputRow(page, "F1", `>${title}`, title);
   // Not retried: a command that ran once must not run twice.
   await row.click();
-  await page.locator(".quick-input-widget .quick-input-box input").waitFor({ state: "hidden" });
+  // Done when the palette closes, or when the command reuses the widget for its own
+  // input (its value no longer starts with the palette's ">"): a command that asks
+  // for input at once may reopen the widget before a poll ever sees it hidden.
+  await page.waitForFunction(() => {
+    const input = document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input");
+    const widget = document.querySelector<HTMLElement>(".quick-input-widget");
+    const visible = !!widget && widget.style.display !== "none" && widget.offsetParent !== null;
+    return !visible || !input || !input.value.startsWith(">");
+  }, undefined, { timeout: 30_000 });
 }
 
 /**
