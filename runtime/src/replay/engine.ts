@@ -53,6 +53,20 @@ function transitionTaken(app: Application, from: string | null, to: string | nul
   return { from, to, condition: t ? t.condition : to === null ? "(no transition applies: the app ends)" : "(entrypoint)" };
 }
 
+/** The current code chose another action than the record: the path changed here. */
+export function pathDivergence(app: Application, rec: { sequenceId: number; action: string }, prior: string | null, chosen: string | null): Divergence {
+  return {
+    sequenceId: rec.sequenceId,
+    action: rec.action,
+    kind: "action",
+    key: null,
+    recorded: rec.action,
+    current: chosen,
+    message: `the current code runs ${chosen === null ? "no action (the app ends)" : `"${chosen}"`} where the record ran "${rec.action}"`,
+    transition: transitionTaken(app, prior, chosen),
+  };
+}
+
 export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, options: ReplayOptions = {}): Promise<ReplayReport> {
   const warnings = [...run.warnings];
   const steps = run.steps;
@@ -94,16 +108,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
       const prior = lastGoodAction(steps, i);
       const chosen = app.nextAction();
       if (chosen !== rec.action) {
-        divergence = {
-          sequenceId: rec.sequenceId,
-          action: rec.action,
-          kind: "action",
-          key: null,
-          recorded: rec.action,
-          current: chosen,
-          message: `the current code runs ${chosen === null ? "no action (the app ends)" : `"${chosen}"`} where the record ran "${rec.action}"`,
-          transition: transitionTaken(app, prior, chosen),
-        };
+        divergence = pathDivergence(app, rec, prior, chosen);
         break;
       }
       try {

@@ -3,7 +3,7 @@
 // current code's transitions, evaluated on the recorded state before it, must
 // choose the recorded action. Actions are not re-run.
 import type { StepRecord } from "../tracking/types.js";
-import type { ReplayableBuilder, ReplayOptions } from "./engine.js";
+import { pathDivergence, type ReplayableBuilder, type ReplayOptions } from "./engine.js";
 import type { Divergence, RecordedRun, ReplayReport } from "./types.js";
 
 const plain = (state: Record<string, unknown>): Record<string, unknown> => {
@@ -28,17 +28,7 @@ export function replayPath(builder: ReplayableBuilder, run: RecordedRun, options
     const app = builder.buildForReplay({ state: before?.state ? plain(before.state) : null, priorAction: prior, lastSequenceId: before ? before.sequenceId : null }, []);
     const chosen = app.nextAction();
     if (chosen !== rec.action) {
-      const t = app.nextTransition >= 0 ? app.graph.transitions[app.nextTransition] : undefined;
-      divergence = {
-        sequenceId: rec.sequenceId,
-        action: rec.action,
-        kind: "action",
-        key: null,
-        recorded: rec.action,
-        current: chosen,
-        message: `the current code runs ${chosen === null ? "no action (the app ends)" : `"${chosen}"`} where the record ran "${rec.action}"`,
-        transition: { from: prior, to: chosen, condition: t ? t.condition : chosen === null ? "(no transition applies: the app ends)" : "(entrypoint)" },
-      };
+      divergence = pathDivergence(app, rec, prior, chosen);
       break;
     }
     replayed++;
