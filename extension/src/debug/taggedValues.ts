@@ -2,12 +2,11 @@
 // tag) in the Variables view: what the user types turned back into the stored
 // form of that type. The previews and children live in a pure module beside
 // the serde, shared with the run view webview.
-import { asTagged, type Tagged } from "../../../runtime/src/state/serde/preview.js";
+import { SERDE_KEY as TAG, asTagged, type Tagged } from "../../../runtime/src/state/serde/preview.js";
 import type { WireValue } from "./source.js";
 
 export { asTagged, taggedChildren, taggedPreview, type Tagged, type TaggedChild } from "../../../runtime/src/state/serde/preview.js";
 
-const TAG = "__burr_serde__";
 
 /** What the user typed for a value of this type, in its stored form; throws saying how to write one. */
 export function parseTaggedEdit(t: Tagged, text: string, parseJson: (text: string) => WireValue): WireValue {

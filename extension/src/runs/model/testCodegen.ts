@@ -4,6 +4,7 @@
 import { commentText, identifier, propertyKey, stringLiteral, valueLiteral } from "./codeText.js";
 import { isInternalKey } from "./stateDiff.js";
 import type { StepRecord } from "./types.js";
+import { SERDE_KEY as TAG } from "../../../../runtime/src/state/serde/preview.js";
 
 export interface TestSpec {
   project: string;
@@ -168,7 +169,6 @@ function withoutInternal(state: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(state).filter(([k]) => !isInternalKey(k)));
 }
 
-const TAG = "__burr_serde__";
 
 function holdsTag(v: unknown): boolean {
   if (v === null || typeof v !== "object") return false;

@@ -6,7 +6,9 @@
 /** A stored (JSON) value, as a run or a debug connection carries it. */
 export type StoredJson = null | boolean | number | string | StoredJson[] | { [key: string]: StoredJson };
 
-const TAG = "__burr_serde__";
+/** The field that marks a stored non-JSON value, as Python Burr's serde marks one. */
+export const SERDE_KEY = "__burr_serde__";
+const TAG = SERDE_KEY;
 
 export interface Tagged {
   key: string;

@@ -4,8 +4,9 @@
 // its base class (it would come back as the base class).
 import { ConfigurationError } from "../../errors.js";
 
-/** The field that marks a stored non-JSON value, as Python Burr's serde marks one. */
-export const SERDE_KEY = "__burr_serde__";
+import { SERDE_KEY } from "./preview.js";
+
+export { SERDE_KEY };
 
 /** A class: anything `instanceof` works with. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a constructor of any signature
