@@ -2,23 +2,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApplicationBuilder, SQLitePersister, when, type StatePersister } from "burr-ts";
+import { SQLitePersister, type ApplicationBuilder, type StatePersister } from "burr-ts";
 import { createHandler, type Handler, type HandlerOptions } from "burr-ts/http";
-import { humanInput, safetyCheck, unsafeResponse, type ChatState } from "../../examples/chatbot/app.js";
+import type { ChatState } from "../../examples/chatbot/app.js";
 import { OfflineModel, type ChatModel } from "../../examples/chatbot/model.js";
-import { streamingResponseWith } from "../../examples/chatbot/streaming.js";
+import { streamingChatbotBuilder } from "../../examples/chatbot/streaming.js";
 
+/** The streaming chatbot example's builder, on the offline model unless told otherwise. */
 export function chatBuilder(model: ChatModel = new OfflineModel()): ApplicationBuilder<ChatState> {
-  return new ApplicationBuilder<ChatState>()
-    .withActions({ humanInput, safetyCheck, aiResponse: streamingResponseWith(model), unsafeResponse })
-    .withTransitions(
-      ["humanInput", "safetyCheck"],
-      ["safetyCheck", "unsafeResponse", when({ safe: false })],
-      ["safetyCheck", "aiResponse", when({ safe: true })],
-      [["unsafeResponse", "aiResponse"], "humanInput"],
-    )
-    .withState({ chatHistory: [] })
-    .withEntrypoint("humanInput");
+  return streamingChatbotBuilder({ model });
 }
 
 export const CHAT_HALTS = { haltAfter: ["aiResponse", "unsafeResponse"] };
