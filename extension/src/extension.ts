@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(client, status, panels);
   registerGraphCommands(context, panels, output);
 
-  registerDebug(context, panels, output);
+  registerDebug(context, panels, output, client);
   registerRuns(context, panels);
   registerNewApp(context);
 

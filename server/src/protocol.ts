@@ -1,6 +1,8 @@
 // The custom LSP messages between the Burr language server and its clients
-// (the VS Code extension, tests). Types only, no runtime dependency besides
-// plain string constants, so the extension can import it relatively.
+// (the VS Code extension, its debug adapter, tests), each declared once as a
+// RequestType / NotificationType so both sides share the method name and the
+// parameter and result types.
+import { NotificationType, RequestType } from "vscode-languageserver-protocol";
 import type { GraphModel, GraphProblem, SourceRange } from "../../runtime/src/graph/model.js";
 
 /** One application found statically in a document. */
@@ -28,12 +30,14 @@ export interface GraphRequestParams {
 export interface GraphRequestResult {
   apps: AppGraph[];
 }
+export const GraphRequest = new RequestType<GraphRequestParams, GraphRequestResult, void>(GraphRequestMethod);
 
 /** Notification `burr/graphChanged`: the apps of this document changed; request `burr/graph` again. */
 export const GraphChangedNotificationMethod = "burr/graphChanged";
 export interface GraphChangedParams {
   uri: string;
 }
+export const GraphChangedNotification = new NotificationType<GraphChangedParams>(GraphChangedNotificationMethod);
 
 /**
  * Notification `burr/analysed`: the first scan of the workspace is done. Until
@@ -48,6 +52,27 @@ export interface AnalysedParams {
   apps: Record<string, number>;
   ms: number;
 }
+export const AnalysedNotification = new NotificationType<AnalysedParams>(AnalysedNotificationMethod);
+
+/**
+ * Request `burr/definitionRange`: the whole declaration a point stands for.
+ * The runtime records only where a stack frame points (the `action(` call, a
+ * class action's `class` keyword, `@action(` over a method, `.withTransitions(`);
+ * the debugger asks here for the range around it, to map breakpoint lines to
+ * actions and transitions. Null when the document declares nothing there.
+ */
+export const DefinitionRangeRequestMethod = "burr/definitionRange";
+export interface DefinitionRangeParams {
+  /** Document URI. */
+  uri: string;
+  /** Zero-based point the runtime recorded; absent: look the target up by name among the document's apps. */
+  position?: { line: number; character: number };
+  /** A transition is one tuple of a `withTransitions(...)` call: which one is said by its names. */
+  target: { kind: "action"; name: string } | { kind: "transition"; from: string; to: string };
+}
+/** file = the document URI. */
+export type DefinitionRangeResult = SourceRange | null;
+export const DefinitionRangeRequest = new RequestType<DefinitionRangeParams, DefinitionRangeResult, void>(DefinitionRangeRequestMethod);
 
 /** Command ids the server's code lenses carry; arguments are [uri, appId]. */
 export const ShowGraphCommand = "burr.showGraph";

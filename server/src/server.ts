@@ -6,11 +6,12 @@ import { validateGraph } from "../../runtime/src/graph/validate.js";
 import { Session, uriToPath } from "./session.js";
 import { codeActions } from "./features/codeActions.js";
 import { completion } from "./features/completion.js";
+import { definitionRangeResult } from "./features/definitionRange.js";
 import { graphResult } from "./features/graph.js";
 import { hover } from "./features/hover.js";
 import { definition, documentHighlights, prepareRename, references, rename } from "./features/navigation.js";
 import { codeLenses, documentSymbols } from "./features/symbols.js";
-import { AnalysedNotificationMethod, GraphRequestMethod, type AnalysedParams, type GraphRequestParams, type GraphRequestResult } from "./protocol.js";
+import { AnalysedNotification, DefinitionRangeRequest, GraphRequest } from "./protocol.js";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -47,7 +48,7 @@ connection.onInitialized(() => {
   session.scan(roots).catch((err: unknown) => {
     connection.console.error(`burr: workspace scan failed: ${err instanceof Error ? err.stack : String(err)}`);
     // Clients wait for this to stop saying "analysing": the files opened in the editor are still analysed.
-    void connection.sendNotification(AnalysedNotificationMethod, { files: 0, analysed: 0, apps: {}, ms: 0 } satisfies AnalysedParams);
+    void connection.sendNotification(AnalysedNotification, { files: 0, analysed: 0, apps: {}, ms: 0 });
   });
 });
 
@@ -79,7 +80,8 @@ connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (a) => compl
 connection.onCodeAction((p) => withAnalysis(p.textDocument.uri, [], () => codeActions(session.problems(p.textDocument.uri), p)));
 connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (a) => documentSymbols(a)));
 connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (a) => codeLenses(a)));
-connection.onRequest(GraphRequestMethod, (p: GraphRequestParams): GraphRequestResult => withAnalysis(p.uri, { apps: [] }, (a) => graphResult(a)));
+connection.onRequest(GraphRequest, (p) => withAnalysis(p.uri, { apps: [] }, (a) => graphResult(a)));
+connection.onRequest(DefinitionRangeRequest, (p) => withAnalysis(p.uri, null, (a) => definitionRangeResult(a, session.sourceFile(p.uri), p)));
 
 documents.listen(connection);
 connection.listen();

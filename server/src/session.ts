@@ -13,7 +13,7 @@ import type { ActionDef, AnalysisProblem, AppModel, FileAnalysis } from "./analy
 import { toDiagnostics } from "./features/diagnostics.js";
 import { graphResult } from "./features/graph.js";
 import type { AppLookup, Use } from "./features/locate.js";
-import { AnalysedNotificationMethod, GraphChangedNotificationMethod, type AnalysedParams, type GraphChangedParams } from "./protocol.js";
+import { AnalysedNotification, GraphChangedNotification, type AnalysedParams } from "./protocol.js";
 
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", "build", ".vscode-test", "coverage"]);
@@ -123,7 +123,7 @@ export class Session {
     const count = names.length;
     this.connection.console.info(`burr: analysed ${n} of ${files.length} source files (those using burr-ts) in ${ms} ms; ${count} app${count === 1 ? "" : "s"}${count ? `: ${names.join(", ")}` : ""}`);
     const params: AnalysedParams = { files: files.length, analysed: n, apps, ms };
-    void this.connection.sendNotification(AnalysedNotificationMethod, params);
+    void this.connection.sendNotification(AnalysedNotification, params);
   }
 
   private readFromDisk(path: string): boolean {
@@ -319,8 +319,7 @@ export class Session {
     if (before !== graph) {
       this.graphs.set(uri, graph);
       if (before !== undefined || a.apps.length > 0) {
-        const params: GraphChangedParams = { uri };
-        void this.connection.sendNotification(GraphChangedNotificationMethod, params);
+        void this.connection.sendNotification(GraphChangedNotification, { uri });
       }
     }
   }
@@ -330,7 +329,7 @@ export class Session {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     if (this.graphs.get(uri) !== undefined) {
       this.graphs.delete(uri);
-      void this.connection.sendNotification(GraphChangedNotificationMethod, { uri } satisfies GraphChangedParams);
+      void this.connection.sendNotification(GraphChangedNotification, { uri });
     }
   }
 }

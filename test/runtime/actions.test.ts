@@ -163,7 +163,7 @@ describe("runtime: actions", () => {
     await assert.rejects(single(new Echo()).step(), MissingInputError);
   });
 
-  it("records where it was defined (0-based lines, the whole call)", async () => {
+  it("records where it was defined: the point of the action( call (0-based), never reading the file", async () => {
     const line = Number(new Error().stack!.split("\n")[1].match(/:(\d+):\d+\)?$/)![1]); // this line, 1-based
     const a = action({ writes: ["x"] }, (state) =>
       state.update({ x: 1 }),
@@ -171,10 +171,11 @@ describe("runtime: actions", () => {
     const model = single(a).graph.actions[0];
     assert.equal(model.source?.file, __filename);
     assert.equal(model.source?.start.line, line); // the next line, 0-based
-    assert.equal(model.source?.end.line, line + 2);
+    assert.equal(model.source?.start.character, "    const a = ".length, "at the action( call");
+    assert.deepEqual(model.source?.end, model.source?.start, "a point: the language server widens it (burr/definitionRange)");
   });
 
-  it("a class action records its class declaration, body included", () => {
+  it("a class action records the point of its class declaration", () => {
     const line = Number(new Error().stack!.split("\n")[1].match(/:(\d+):\d+\)?$/)![1]); // 1-based: the next line, 0-based
     class Noop extends Action {
       reads: string[] = [];
@@ -189,7 +190,7 @@ describe("runtime: actions", () => {
     const model = single(new Noop()).graph.actions[0];
     assert.equal(model.source?.file, __filename);
     assert.equal(model.source?.start.line, line);
-    assert.equal(model.source?.end.line, line + 9);
+    assert.deepEqual(model.source?.end, model.source?.start);
   });
 
   it("toString shows reads -> writes", () => {

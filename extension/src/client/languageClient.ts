@@ -3,14 +3,14 @@
 import * as vscode from "vscode";
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 import {
-  AnalysedNotificationMethod,
-  GraphChangedNotificationMethod,
+  AnalysedNotification,
+  DefinitionRangeRequest,
+  GraphChangedNotification,
+  GraphRequest,
   type AnalysedParams,
-  GraphRequestMethod,
   type AppGraph,
-  type GraphChangedParams,
-  type GraphRequestParams,
-  type GraphRequestResult,
+  type DefinitionRangeParams,
+  type DefinitionRangeResult,
 } from "../../../server/src/protocol.js";
 
 export type Health = { state: "starting" } | { state: "running" } | { state: "stopped"; reason: string };
@@ -47,8 +47,8 @@ export class BurrClient implements vscode.Disposable {
       else if (e.newState === State.Starting) this.setHealth({ state: "starting" });
       else this.setHealth({ state: "stopped", reason: "the language server stopped (see the Burr output)" });
     });
-    this.client.onNotification(GraphChangedNotificationMethod, (p: GraphChangedParams) => this.changed.fire(p.uri));
-    this.client.onNotification(AnalysedNotificationMethod, (p: AnalysedParams) => this.analysed.fire(p));
+    this.client.onNotification(GraphChangedNotification, (p) => this.changed.fire(p.uri));
+    this.client.onNotification(AnalysedNotification, (p) => this.analysed.fire(p));
   }
 
   async start(): Promise<void> {
@@ -61,9 +61,13 @@ export class BurrClient implements vscode.Disposable {
   }
 
   async graphs(uri: vscode.Uri | string): Promise<AppGraph[]> {
-    const params: GraphRequestParams = { uri: typeof uri === "string" ? uri : uri.toString() };
-    const result = await this.client.sendRequest<GraphRequestResult>(GraphRequestMethod, params);
+    const result = await this.client.sendRequest(GraphRequest, { uri: typeof uri === "string" ? uri : uri.toString() });
     return result?.apps ?? [];
+  }
+
+  /** The declaration around a point the runtime recorded (the debugger maps breakpoint lines to it). */
+  definitionRange(params: DefinitionRangeParams): Promise<DefinitionRangeResult> {
+    return this.client.sendRequest(DefinitionRangeRequest, params);
   }
 
   async stop(): Promise<void> {

@@ -18,7 +18,7 @@ import {
 } from "../../../runtime/src/debug/protocol.js";
 import type { FrameData, SourceEvents, StepSource, StepSummary } from "./source.js";
 import type { ProgramCommand } from "./programCommand.js";
-import { fillMissingSources } from "./sourceFallback.js";
+import { widenSources, type RangeLookup } from "./definitionRanges.js";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const HELLO_TIMEOUT_MS = 5_000;
@@ -49,8 +49,13 @@ export class ProgramSource implements StepSource {
   private readonly waiting = new Map<number, Waiting>();
   private exited: Promise<void> = Promise.resolve();
   private hasEnded = false;
+  /** Gate events in arrival order: an app's ranges are widened before its first step is handled. */
+  private delivered: Promise<void> = Promise.resolve();
 
-  constructor(private readonly command: ProgramCommand) {}
+  constructor(
+    private readonly command: ProgramCommand,
+    private readonly ranges: RangeLookup | null = null,
+  ) {}
 
   get port(): number | null {
     const address = this.server?.address();
@@ -192,18 +197,23 @@ export class ProgramSource implements StepSource {
   private handle(message: GateMessage): void {
     const events = this.events;
     if (!events) return;
+    const inOrder = (deliver: () => void | Promise<void>) => {
+      this.delivered = this.delivered.then(deliver).catch((err: unknown) => {
+        events.output("stderr", `burr debugger: could not handle a message from the program: ${err instanceof Error ? err.message : String(err)}\n`);
+      });
+    };
     switch (message.type) {
       case "app":
-        events.app(message.appId, fillMissingSources(message.graph, this.command.program), message.parent ?? null);
+        inOrder(async () => events.app(message.appId, await widenSources(message.graph, this.command.program, this.ranges), message.parent ?? null));
         return;
       case "beforeStep":
-        events.beforeStep(message.step);
+        inOrder(() => events.beforeStep(message.step));
         return;
       case "stepped":
-        events.stepped(message.step, message.next);
+        inOrder(() => events.stepped(message.step, message.next));
         return;
       case "failed":
-        events.failed(message.step, message.error);
+        inOrder(() => events.failed(message.step, message.error));
         return;
       case "response": {
         const waiting = this.waiting.get(message.id);
@@ -251,7 +261,12 @@ export class ProgramSource implements StepSource {
     this.link = null;
     this.failWaiting(new Error("the program has ended"));
     this.closeServer();
-    this.events?.ended(summary);
+    const events = this.events;
+    // After the gate events still being delivered (an app waiting for its ranges).
+    this.delivered = this.delivered.then(() => {
+      this.ranges?.close?.();
+      events?.ended(summary);
+    });
   }
 
   private closeServer(): void {

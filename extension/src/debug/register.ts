@@ -4,14 +4,15 @@
 import * as vscode from "vscode";
 import { join } from "node:path";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import type { RangeLookup } from "./definitionRanges.js";
 import { debugPanelKey } from "./panelKey.js";
 import { BurrDebugSession } from "./session.js";
 
 const DEBUG_TYPE = "burr";
 
-export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter, output: vscode.LogOutputChannel): void {
+export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter, output: vscode.LogOutputChannel, ranges: RangeLookup): void {
   context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph, output)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph, output, ranges)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider()),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // The code lens sends [uri string, appId]; the palette sends nothing.
@@ -26,12 +27,14 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     private readonly context: vscode.ExtensionContext,
     private readonly graph: GraphHighlighter,
     private readonly output: vscode.LogOutputChannel,
+    private readonly ranges: RangeLookup,
   ) {}
 
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     const shown = new Map<string, string>();
     const session = new BurrDebugSession({
       adapterDir: join(this.context.extensionPath, "dist"),
+      ranges: this.ranges,
       onPosition: (appId, model, highlight, sessionName) => {
         // One panel per app (its launch and its graph), reused by the next session, not one per run's id.
         const key = debugPanelKey(sessionName, model);

@@ -19,8 +19,10 @@ import type { GraphModel } from "../../../runtime/src/graph/model.js";
 import type { BurrBreakpoint } from "./breakpoints.js";
 import { DebugEngine, type PathHighlight } from "./engine.js";
 import { resolveProgramCommand, type BurrLaunchArguments } from "./programCommand.js";
+import type { RangeLookup } from "./definitionRanges.js";
 import { ProgramSource } from "./programSource.js";
 import { ReplaySource } from "./replaySource.js";
+import { ServerRanges } from "./serverRanges.js";
 import type { StepSource } from "./source.js";
 import { parseEditedValue, VariableStore, type ScopeName, type ValueRef } from "./variables.js";
 
@@ -33,6 +35,8 @@ export interface SessionHost {
   /** Called at every stop with the app's graph and the path taken (the graph view paints it). */
   onPosition?(appId: string, graph: GraphModel, highlight: PathHighlight, sessionName: string): void;
   onEnded?(): void;
+  /** Widens the runtime's definition points (the extension's language client); without it a server is started next to the adapter. */
+  ranges?: RangeLookup;
 }
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & BurrLaunchArguments;
@@ -107,7 +111,7 @@ export class BurrDebugSession extends DebugSession {
         this.output("console", `Running ${command.program} (${command.note})\n`);
         this.programName = basename(command.program);
         if (command.fork) this.engine.fork = { project: command.fork.project, appId: command.fork.appId, sequenceId: command.fork.sequenceId };
-        source = new ProgramSource(command);
+        source = new ProgramSource(command, this.host.ranges ?? new ServerRanges(this.host.adapterDir ?? __dirname));
       }
     } catch (err) {
       return this.sendErrorResponse(response, { id: 1001, format: (err as Error).message, showUser: true });

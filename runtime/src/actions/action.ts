@@ -8,7 +8,7 @@ import type { ActionState } from "../state/typed.js";
 import type { StateKey, StateValues } from "../state/types.js";
 import { ConfigurationError, InvalidActionResultError } from "../errors.js";
 import type { Tracer } from "../application/tracer.js";
-import { captureSite, type SourceSite } from "./source.js";
+import { captureSite, type CallSite } from "./callSite.js";
 import { checkCapture, type ErrorCapture } from "./capture.js";
 import type { KeyedSpec, Untyped } from "./define.js";
 
@@ -86,7 +86,7 @@ export abstract class ActionBase {
   /** Inputs pre-filled by `.bind`. */
   boundInputs: Readonly<Inputs> = EMPTY_INPUTS;
   /** Where the action was defined (for the graph model, the debugger and the UI). */
-  readonly site: SourceSite = captureSite();
+  readonly site: CallSite = captureSite();
 
   /** A copy of this action with some inputs pre-filled; they are no longer asked of the caller. */
   bind(values: Inputs): this {

@@ -6,7 +6,7 @@
 // step costs what a function action's does.
 import { ConfigurationError } from "../errors.js";
 import { ActionBase, FunctionAction, checkSpec, describe, type ActionFn, type ActionSpec, type Inputs } from "./action.js";
-import { captureSite, type SourceSite } from "./source.js";
+import { captureSite, type CallSite } from "./callSite.js";
 import { FunctionStreamingAction, type StreamingActionFn } from "./streaming.js";
 
 // Node has no Symbol.metadata yet: compilers (tsc, esbuild) attach decorator
@@ -22,7 +22,7 @@ interface DecoratedMethod {
   name: string;
   kind: "function" | "streaming";
   spec: ActionSpec;
-  site: SourceSite;
+  site: CallSite;
 }
 
 type Metadata = Record<PropertyKey, unknown> & { [ACTIONS]?: DecoratedMethod[] };

@@ -3,7 +3,7 @@
 // and throws one error listing every problem.
 import { randomUUID } from "node:crypto";
 import type { ActionBase } from "../actions/action.js";
-import { captureSite } from "../actions/source.js";
+import { captureSite } from "../actions/callSite.js";
 import { createDebugGateFromEnv } from "../debug/index.js";
 import { loadForkPoint, takeForkRequest } from "../debug/fork.js";
 import type { StepGate } from "../debug/gate.js";

@@ -1,7 +1,7 @@
 // Actions and transitions without app concerns (Burr's Graph/GraphBuilder),
 // shared by ApplicationBuilder, and the graph model a built app exposes.
 import { ActionBase } from "../actions/action.js";
-import { captureSite } from "../actions/source.js";
+import { captureSite } from "../actions/callSite.js";
 import { always, Condition } from "../conditions/index.js";
 import { ConfigurationError } from "../errors.js";
 import type { ActionModel, GraphModel, SourceRange, TransitionModel } from "../graph/model.js";
@@ -82,7 +82,6 @@ export class GraphParts {
   }
 
   addTransitions(specs: readonly TransitionSpec[], site = captureSite()): void {
-    let ranges: SourceRange[] | undefined;
     specs.forEach((spec, i) => {
       if (!Array.isArray(spec) || spec.length < 2 || spec.length > 3) {
         throw new ConfigurationError(
@@ -112,8 +111,8 @@ export class GraphParts {
           `withTransitions: argument ${i + 1} lists "*" among its sources; write "*" alone as the source (["*", "${to}", condition]) to leave from every action, or list the actions`,
         );
       }
-      ranges ??= site.argumentRanges();
-      const source = ranges.length === specs.length ? ranges[i] : site.range;
+      // Every tuple of one call shares its point; the language server tells them apart by their names.
+      const source = site.range;
       for (const s of sources) this.transitions.push({ from: s, to, condition, source });
     });
   }
