@@ -185,7 +185,7 @@ describe("http: bad input is answered, never a crash", () => {
     const broken: ChatModel = {
       name: "broken",
       complete: async () => "",
-      // eslint-disable-next-line require-yield
+      // A stream that fails before its first token: it never yields.
       async *stream() {
         throw new Error("secret internals at /srv/app.ts:12");
       },

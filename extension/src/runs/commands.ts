@@ -14,8 +14,7 @@ import { chooseSourceFiles, workspaceRoots } from "./placeSources.js";
 import { RunViewPanel } from "./runViewPanel.js";
 import type { RunsTreeProvider } from "./treeProvider.js";
 
-export type AppNode = Extract<RunsNode, { kind: "app" }>;
-export type StepNode = Extract<RunsNode, { kind: "step" }>;
+import type { AppNode, StepNode } from "./nodes.js";
 
 interface Deps {
   model: RunsTreeModel;

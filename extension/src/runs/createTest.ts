@@ -4,7 +4,7 @@
 // framework beside its tests (test/burr/), importing within the folder, and open it.
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
-import type { StepNode } from "./commands.js";
+import type { StepNode } from "./nodes.js";
 import { fullStep } from "./model/materialize.js";
 import { detectTestFramework } from "./model/testFramework.js";
 import { findExportName, generateStepTest, importSpecifier } from "./model/testCodegen.js";

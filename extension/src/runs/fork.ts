@@ -6,7 +6,7 @@
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import type { ForkLaunch } from "../debug/programCommand.js";
-import type { StepNode } from "./commands.js";
+import type { StepNode } from "./nodes.js";
 
 /** The launch configuration's "fork": where the tracked step is. */
 export function forkLaunch(step: StepNode): ForkLaunch {

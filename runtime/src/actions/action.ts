@@ -10,7 +10,6 @@ import { ConfigurationError, InvalidActionResultError } from "../errors.js";
 import type { Tracer } from "../application/tracer.js";
 import { captureSite, type CallSite } from "./callSite.js";
 import { checkCapture, type ErrorCapture } from "./capture.js";
-import type { KeyedSpec, Untyped } from "./define.js";
 
 export type Inputs = Record<string, unknown>;
 export type ActionResult = Record<string, unknown>;
@@ -24,6 +23,20 @@ export interface ActionContext {
   readonly action: string;
   readonly tracer: Tracer;
 }
+
+/** A spec whose reads/writes (and inputs) are the literal key lists (inferred without `as const`). */
+export interface KeyedSpec<R extends string, W extends string, N extends string = string, O extends string = string>
+  extends Omit<ActionSpec, "reads" | "writes" | "onError" | "inputs" | "optionalInputs"> {
+  reads?: readonly R[];
+  writes?: readonly W[];
+  inputs?: readonly N[];
+  optionalInputs?: readonly O[];
+  /** Only a key among `writes` type-checks (the runtime checks it too). */
+  onError?: ErrorCapture<NoInfer<W>>;
+}
+
+/** Keys of an untyped action: any value, but only the declared keys (values are `any`, as in Burr). */
+export type Untyped<K extends string> = { [P in K]: any };
 
 export interface ActionSpec {
   reads?: readonly string[];

@@ -12,6 +12,8 @@ import {
   type ActionResult,
   type ActionSpec,
   type Inputs,
+  type KeyedSpec,
+  type Untyped,
 } from "./action.js";
 import type { ErrorCapture } from "./capture.js";
 import { methodDecorator } from "./decorate.js";
@@ -20,23 +22,15 @@ import { FunctionStreamingAction, type PartialResult, type StreamingActionFn } f
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** A spec whose reads/writes (and inputs) are the literal key lists (inferred without `as const`). */
-export interface KeyedSpec<R extends string, W extends string, N extends string = string, O extends string = string>
-  extends Omit<ActionSpec, "reads" | "writes" | "onError" | "inputs" | "optionalInputs"> {
-  reads?: readonly R[];
-  writes?: readonly W[];
-  inputs?: readonly N[];
-  optionalInputs?: readonly O[];
-  /** Only a key among `writes` type-checks (the runtime checks it too). */
-  onError?: ErrorCapture<NoInfer<W>>;
-}
+// Declared beside ActionSpec (action.ts), which the classes there need; re-exported for this API's users.
+export type { KeyedSpec, Untyped };
 
 /**
  * The inputs parameter when the function does not annotate it: exactly the
  * declared names (optional ones may be undefined), so destructuring an
  * undeclared input is a compile error instead of a silent `undefined`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- input values are untyped, as in Burr; the names are checked
+// Input values are `any`, as in Burr; their names are what is checked.
 export type DeclaredInputs<N extends string, O extends string> = { [K in N]: any } & { [K in O]?: any };
 
 /**
@@ -53,9 +47,6 @@ export type InputsDeclared<I, N extends string, O extends string> = string exten
 /** What an action function may return: the view it was given (or derived), or any State. */
 export type ActionReturn<V> = readonly [ActionResult, V | State] | V | State;
 
-/** Keys of an untyped action: any value, but only the declared keys. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped apps read values as `any`, as in Burr
-export type Untyped<K extends string> = { [P in K]: any };
 
 export type TypedActionFn<S extends StateValues, R extends StateKey<S>, W extends StateKey<S>, I extends Inputs> = (
   state: ActionState<S, R, W>,

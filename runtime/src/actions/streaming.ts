@@ -5,7 +5,6 @@ import { State } from "../state/state.js";
 import type { StateKey, StateValues } from "../state/types.js";
 import { InvalidActionResultError } from "../errors.js";
 import type { ErrorCapture } from "./capture.js";
-import type { KeyedSpec, Untyped } from "./define.js";
 import {
   ActionBase,
   adoptSpec,
@@ -18,6 +17,8 @@ import {
   type ActionSpec,
   type ClassState,
   type FunctionActionReturn,
+  type KeyedSpec,
+  type Untyped,
   type Inputs,
   type NormalizedSpec,
 } from "./action.js";

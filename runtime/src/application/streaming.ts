@@ -9,9 +9,20 @@ import type { ActionResult, Inputs } from "../actions/action.js";
 import { StreamingActionBase, type PartialResult } from "../actions/streaming.js";
 import type { State } from "../state/state.js";
 import type { StateValues } from "../state/types.js";
-import type { Application } from "./application.js";
+import type { GateTarget, StepGate } from "../debug/gate.js";
+import type { StepEngine } from "./engine.js";
 import { readCheckedView, type CompiledAction } from "./checks.js";
 import { runInStep } from "./tracer.js";
+
+/**
+ * What a stream needs of its application: the step engine plus the debugger's
+ * view. Application is one; naming it here instead keeps this module from
+ * importing the module that imports it.
+ */
+export type StreamHost<S extends StateValues> = StepEngine<S> & Omit<GateTarget, "state"> & {
+  readonly debugGate: StepGate | null;
+  nextForGate(): { to: string; transitionIndex: number } | null;
+};
 
 export interface StreamFinal<S extends StateValues = StateValues> {
   /** null when the stream was for a haltBefore action, which did not run. */
@@ -74,7 +85,7 @@ export interface StreamTarget {
  * (after a rewind) back up to the action to stream.
  */
 export function startStream<S extends StateValues>(
-  app: Application<S>,
+  app: StreamHost<S>,
   target: StreamTarget,
   retarget: () => Promise<StreamTarget>,
   onDone: (failure: Error | null) => void | Promise<void>,
@@ -88,7 +99,7 @@ interface OpenStream {
 }
 
 async function* drive<S extends StateValues>(
-  app: Application<S>,
+  app: StreamHost<S>,
   first: StreamTarget,
   retarget: () => Promise<StreamTarget>,
   onDone: (failure: Error | null) => void | Promise<void>,
@@ -156,7 +167,7 @@ async function* drive<S extends StateValues>(
 
 /** One run of the action: hooks, items as they come, then commit; a failure keeps `before` and throws (unless onError captures it). */
 async function* attempt<S extends StateValues>(
-  app: Application<S>,
+  app: StreamHost<S>,
   target: StreamTarget,
   seq: number,
   before: State<S>,
@@ -207,7 +218,7 @@ async function* attempt<S extends StateValues>(
   return { result: r.result, state: r.state };
 }
 
-function endStream<S extends StateValues>(app: Application<S>, stream: OpenStream): void | Promise<void> {
+function endStream<S extends StateValues>(app: StreamHost<S>, stream: OpenStream): void | Promise<void> {
   return app.hooks.call(
     "postEndStream",
     { appId: app.uid, partitionKey: app.partitionKey, sequenceId: stream.sequenceId, action: stream.action },

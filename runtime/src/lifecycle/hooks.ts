@@ -1,7 +1,11 @@
 // Lifecycle hooks: the one extension point of an application (Burr's
 // burr.lifecycle, in camelCase). Every method is optional and may be async; a
 // hook that throws is reported as a HookError naming the hook, never swallowed.
+import type { StepChanges } from "../state/changes.js";
 import type { State } from "../state/state.js";
+
+// Declared with State (which computes it); hooks hand it on, so its users may import it from here.
+export type { StepChanges };
 
 export interface HookBase {
   appId: string;
@@ -33,16 +37,6 @@ export interface PostRunStepArgs extends HookBase {
   inputs: Record<string, unknown>;
   result: Record<string, unknown> | null;
   exception: Error | null;
-}
-
-/** The delta of one step, so persisters and trackers store O(change), not O(state). */
-export interface StepChanges {
-  /** Keys whose whole new value is given. */
-  set: Record<string, unknown>;
-  /** Keys that had items appended: only the new items. */
-  appended: Record<string, unknown[]>;
-  /** Keys removed from state. */
-  deleted: string[];
 }
 
 export interface SpanInfo {

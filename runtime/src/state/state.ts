@@ -1,7 +1,7 @@
 // Immutable application state with structural sharing: every operation returns
 // a new State that shares every untouched value with the old one, and
 // array-valued keys grown by append/extend share one backing array.
-import type { StepChanges } from "../lifecycle/hooks.js";
+import type { StepChanges } from "./changes.js";
 import { admitValue } from "./admit.js";
 import { StateError, StateKeyError } from "./errors.js";
 import { decodeValue, encodeValue } from "./serde/codec.js";

@@ -4,7 +4,7 @@
 // the entry check marks the containers that hold a tagged value somewhere, so
 // encoding a pure-JSON value costs one lookup and shares it uncopied.
 import { StateSerializationError } from "../../errors.js";
-import type { StepChanges } from "../../lifecycle/hooks.js";
+import type { StepChanges } from "../changes.js";
 import { BIGINT_KEY, SERDE_KEY, serdeForKey, serdeForPrototype, serdeKeys } from "./registry.js";
 
 /** Arrays and plain objects in state that hold a non-JSON value somewhere inside (marked by the entry check). */

@@ -8,8 +8,7 @@ import { SERDE_KEY } from "./preview.js";
 
 export { SERDE_KEY };
 
-/** A class: anything `instanceof` works with. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a constructor of any signature
+/** A class: anything `instanceof` works with (a constructor of any signature, hence `any[]`). */
 export type SerdeClass<T> = abstract new (...args: any[]) => T;
 
 export interface SerdeSpec<T extends object, J = unknown> {
