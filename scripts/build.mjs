@@ -22,7 +22,6 @@ const nodeBundles = [
   { entry: "extension/src/extension.ts", out: "dist/extension.js", external: ["vscode", "better-sqlite3", "pg-native"] }, // pg is bundled: the .vsix ships no node_modules
   { entry: "server/src/server.ts", out: "dist/server.js", external: ["better-sqlite3", "pg", "pg-native"] },
   { entry: "extension/src/debug/debugAdapter.ts", out: "dist/debugAdapter.js", external: ["vscode", "better-sqlite3", "pg", "pg-native"] },
-  { entry: "extension/src/runs/sqliteWorker.ts", out: "dist/sqliteWorker.js", external: ["better-sqlite3", "pg", "pg-native"] },
 ];
 const browserBundles = [
   { entry: "webview/src/graph/main.ts", out: "dist/webview/graph.js" },
@@ -30,23 +29,31 @@ const browserBundles = [
   { entry: "webview/src/layout/worker.ts", out: "dist/webview/layoutWorker.js" },
 ];
 
+const stylesheets = ["webview/src/graph/graph.css", "webview/src/runs/runs.css"];
+
+/** A missing entry is a moved or deleted file the build must not quietly leave out of the .vsix. */
+function checkInputs() {
+  const missing = [...nodeBundles, ...browserBundles].map((b) => b.entry).concat(stylesheets).filter((f) => !existsSync(join(root, f)));
+  if (missing.length) {
+    console.error(`build: missing input file${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: update the lists in scripts/build.mjs if ${missing.length > 1 ? "they were" : "it was"} moved or removed`);
+    process.exit(1);
+  }
+}
+
 async function buildBundles() {
+  checkInputs();
   const esbuild = await import("esbuild");
   const common = { bundle: true, sourcemap: !production, minify: production, logLevel: "warning", absWorkingDir: root };
   const jobs = [];
   for (const b of nodeBundles) {
-    if (!existsSync(join(root, b.entry))) continue;
     jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "node", format: "cjs", target: "node20", external: b.external, mainFields: ["module", "main"] }));
   }
   for (const b of browserBundles) {
-    if (!existsSync(join(root, b.entry))) continue;
     jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022" }));
   }
   await Promise.all(jobs);
   mkdirSync(join(root, "dist/webview"), { recursive: true });
-  for (const f of ["webview/src/graph/graph.css", "webview/src/runs/runs.css"]) {
-    if (existsSync(join(root, f))) copyFileSync(join(root, f), join(root, "dist/webview", f.split("/").pop()));
-  }
+  for (const f of stylesheets) copyFileSync(join(root, f), join(root, "dist/webview", f.split("/").pop()));
   // sql.js's WebAssembly, loaded by the Tracked Runs SQLite source (the .vsix has no node_modules).
   copyFileSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(root, "dist/sql-wasm.wasm"));
 }

@@ -48,7 +48,6 @@ const LAYERS: Layer[] = [
     node: true,
     packages: [
       { name: "typescript" },
-      { name: "ts-morph" },
       { name: "vscode-languageserver" },
       { name: "vscode-languageserver-protocol" },
       { name: "vscode-languageserver-textdocument" },

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ts } from "ts-morph";
+import ts from "typescript";
 import type { SourceRange } from "../../runtime/src/graph/model.js";
 import { definitionRange } from "../../server/src/analysis/definitionRange.js";
 import { DefinitionRangeRequestMethod, type DefinitionRangeParams, type DefinitionRangeResult } from "../../server/src/protocol.js";

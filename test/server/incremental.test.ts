@@ -2,7 +2,7 @@
 // lines are parsed in full (issue 11.6), every path gives the same analysis as
 // a fresh parse (seeded edit sequences), and each file's stack overflow is logged.
 import assert from "node:assert/strict";
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { AnalysisHost, INCREMENTAL_LIMITS } from "../../server/src/analysis/host.js";
 import { validateGraph } from "../../runtime/src/graph/validate.js";
 import { prng } from "../support/random.js";

@@ -1,7 +1,7 @@
 // Action declarations: `action(spec, fn)`, `streamingAction(spec, fn)` and
 // classes extending `Action` with reads/writes/inputs fields, or a spec'd base
 // (`Action.withState<S>()({ reads, writes })`, `Action.with({...})`).
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { analyseStateAccess } from "./stateAccess.js";
 import { calleeName, isStringLike, nodeRange, objProp, propName, rangeOf, stringArray, stringRef, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionDef, InputUse, NameList, NameRef, SourceRange } from "./types.js";

@@ -1,7 +1,7 @@
 // Parses one builder method chain (`x.withActions(...).withTransitions(...)`)
 // into steps. Resolving the chain's root (a variable, a helper's return value,
 // another module) is done by the callers.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { actionFromCall, builtinAction } from "./actions.js";
 import { actionsOfArgument, instanceClass } from "./decorated.js";
 import { readCondition } from "./conditions.js";

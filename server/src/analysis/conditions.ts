@@ -1,7 +1,7 @@
 // Transition conditions: when / expr / condition / always, Condition.lt/…,
 // and .not/.and/.or. Produces the display text exactly as the runtime names
 // the condition (runtime/src/conditions/condition.ts) and the keys it tests.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { keysOf, parseExpr } from "../../../runtime/src/conditions/parse.js";
 import { calleeName, isStringLike, objProp, propName, stringArray, unwrap, type FileCtx } from "./syntax.js";
 

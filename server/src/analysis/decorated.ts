@@ -2,7 +2,7 @@
 // (or a typed factory: `@chatAction(spec)`, `@action.withState<S>()(spec)`).
 // Each such method is an action named after it, analysed as `action(spec, fn)` is,
 // with the method as the function; `actionsOf(instance)` hands them to a builder.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { actionFromSpec, factoryKind } from "./actions.js";
 import { nodeRange, propName, reuseFor, unwrap, type FileCtx } from "./syntax.js";
 import type { ActionDef, SourceRange } from "./types.js";

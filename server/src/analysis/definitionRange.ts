@@ -3,7 +3,7 @@
 // class action's `class` keyword, of `@action(` over a method, or of
 // `.withTransitions(`); the debugger maps breakpoint lines to whole
 // declarations, so it asks here for the range the point stands for.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import type { SourceRange } from "./types.js";
 
 export type DefinitionTarget = { kind: "action" } | { kind: "transition"; from: string; to: string };

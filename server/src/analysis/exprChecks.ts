@@ -1,7 +1,7 @@
 // `expr("...")` text that does not parse: the runtime would throw when the
 // module loads, so the editor says so at the exact column, with the runtime's
 // own parser and words.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { ExprSyntaxError } from "../../../runtime/src/conditions/errors.js";
 import { parseExpr } from "../../../runtime/src/conditions/parse.js";
 import { calleeName, isStringLike, rangeOf, unwrap, type FileCtx } from "./syntax.js";

@@ -1,7 +1,7 @@
 // Everything one file says on its own: imports/exports, action declarations,
 // builder chains (resolved as far as this file allows) and run calls. Cached
 // per file version; cross-file resolution happens in link.ts.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { actionFromCall, actionFromClass } from "./actions.js";
 import { actionDecorator, decoratedClass, type DecoratedClass } from "./decorated.js";
 import { calleeText, parseChain, type ChainStep, type ChainSyntax } from "./chain.js";

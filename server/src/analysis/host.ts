@@ -3,7 +3,7 @@
 // live as long as the host; an edit re-parses only the changed file, and
 // incrementally (TypeScript's incremental parser reuses the unchanged nodes).
 // No program and no type checker are ever created.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { dirname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAction } from "./actionChecks.js";
@@ -36,7 +36,7 @@ export class AnalysisHost implements Workspace {
    * The syntax trees. Measured on the 2,000-line benchmark file: ts-morph's
    * replaceWithText costs ~130 ms per edit and re-creating the file ~50 ms;
    * ts.updateSourceFile on the changed span ~8 ms. So the host keeps the
-   * compiler's trees itself and uses ts-morph only as the compiler it bundles.
+   * compiler's trees itself, with the `typescript` package alone.
    */
   private readonly trees = new Map<string, { sf: ts.SourceFile; text: string }>();
   private readonly files = new Map<string, Entry>();

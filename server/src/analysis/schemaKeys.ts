@@ -2,7 +2,7 @@
 // source (no type checker): `z.object({ ... })`, `z.strictObject` /
 // `z.looseObject`, methods chained on it (`.strict()`, `.describe()`,
 // `.refine(...)`, `.extend({ ... })`), or a `const` in the same file holding one.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { objectKeys, unwrap, type FileCtx } from "./syntax.js";
 
 const OBJECT_MAKERS = new Set(["object", "strictObject", "looseObject"]);

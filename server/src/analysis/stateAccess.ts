@@ -1,7 +1,7 @@
 // What an action body reads from and writes to state, from syntax alone.
 // Anything we cannot see through (state passed to a helper, spreads, computed
 // keys) marks writes incomplete so unused-write stays quiet.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { isStringLike, nodeRange, objectKeys, stringRef, unwrap, walk, type FileCtx } from "./syntax.js";
 import type { NameRef, StateAccess } from "./types.js";
 

@@ -1,7 +1,7 @@
-// Small helpers over the raw TypeScript syntax tree (ts-morph's bundled `ts`).
-// The hot path walks compiler nodes directly: wrapping every node in ts-morph
-// objects would cost more than the analysis itself.
-import { ts } from "ts-morph";
+// Small helpers over the raw TypeScript syntax tree (the `typescript` package).
+// The hot path walks compiler nodes directly: wrapping every node in objects
+// (as ts-morph does) would cost more than the analysis itself.
+import ts from "typescript";
 import type { NameList, NameRef, SourceRange } from "./types.js";
 
 export interface FileCtx {

@@ -1,4 +1,4 @@
-// Plain data produced by the analysis: no ts-morph nodes leak out, so the LSP
+// Plain data produced by the analysis: no syntax-tree nodes leak out, so the LSP
 // layer (and tests) only see names, keys and source ranges.
 import type { GraphModel, GraphProblem, ProblemCode, SourceRange } from "../../../runtime/src/graph/model.js";
 

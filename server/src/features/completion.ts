@@ -1,6 +1,6 @@
 // Completion inside strings: action names in transitions, withEntrypoint and
 // halt lists; state keys in reads/writes and state.get/has/subset.
-import { ts } from "ts-morph";
+import ts from "typescript";
 import { CompletionItemKind, type CompletionItem, type Position } from "vscode-languageserver";
 import type { AppModel, FileAnalysis } from "../analysis/types.js";
 import { WILDCARD } from "../../../runtime/src/graph/wildcard.js";

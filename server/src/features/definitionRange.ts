@@ -1,7 +1,7 @@
 // The burr/definitionRange request: a point the runtime recorded, widened to
 // the declaration it stands for (analysis/definitionRange.ts); with no point,
 // the target is looked up by name among the document's apps.
-import type { ts } from "ts-morph";
+import type ts from "typescript";
 import { definitionRange } from "../analysis/definitionRange.js";
 import type { FileAnalysis } from "../analysis/types.js";
 import type { DefinitionRangeParams, DefinitionRangeResult } from "../protocol.js";
