@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs code-server (a real VS Code: workbench in the browser, extension host
 # in Node) for the editor test suite, without the downloads its normal install
-# makes. Recipe: ENVIRONMENT.md. Idempotent: a working install is left alone.
+# makes: the npm package without install scripts, its native modules rebuilt
+# locally, ripgrep linked from Debian. Idempotent: a working install is left alone.
 # Needs the Debian packages libkrb5-dev, ripgrep and chromium (.ci/run installs them).
 set -euo pipefail
 

@@ -1,4 +1,5 @@
-// Writes runs in Burr's tracking format (TRACKING_FORMAT.md) for tests and the
+// Writes runs in Burr's tracking format (log.jsonl, graph.json, metadata.json;
+// the record types are runtime/src/tracking/types.ts) for tests and the
 // benchmark: the same records Python Burr's LocalTrackingClient writes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

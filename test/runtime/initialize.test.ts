@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ActionError, ApplicationBuilder, ConfigurationError, InMemoryPersister, State, action, type PostApplicationCreateArgs, type StatePersister } from "burr-ts";
 
-// PERSISTENCE.md §5's verified example: a -> b -> fail -> a, saved after every step.
+// Resume and fork over a -> b -> fail -> a, saved after every step: what Burr's
+// initialize_from does for each case (checked against Python Burr when written).
 const a = action({ reads: [], writes: ["trail"] }, (s) => s.append({ trail: "a" }));
 const b = action({ reads: [], writes: ["trail"] }, (s) => s.append({ trail: "b" }));
 let failing = true;

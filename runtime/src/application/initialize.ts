@@ -1,5 +1,9 @@
 // initializeFrom: where a built app starts when it resumes or forks a
-// persisted app (Burr's semantics; PERSISTENCE.md §5).
+// persisted app, with Burr's semantics (ApplicationBuilder.initialize_from in
+// apache/burr): nothing stored starts at defaultEntrypoint with defaultState;
+// otherwise the last saved step's state, and next the action after it
+// (resumeAtNextAction) or defaultEntrypoint; a fork loads another app's step
+// and records it as the parent.
 import { ConfigurationError } from "../errors.js";
 import type { StateLoader } from "../persistence/types.js";
 import { State } from "../state/state.js";

@@ -1,4 +1,4 @@
-// burr-ts/http: serve burr-ts apps over HTTP (routes and events: DESIGN.md, "Serving over HTTP").
+// burr-ts/http: serve burr-ts apps over HTTP (the routes: handler.ts; the events a turn streams: run.ts and sse.ts).
 export { createHandler, type Authorize, type Handler, type HandlerOptions } from "./handler.js";
 export { serve, toNodeListener, toRequest, writeResponse, type RunningServer, type ServeOptions } from "./node.js";
 export { HttpError, type ErrorBody, type ErrorLogger } from "./errors.js";

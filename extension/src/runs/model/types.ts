@@ -1,4 +1,4 @@
-// The run data is the runtime TrackingReader's (DESIGN.md, Tracking); a
+// The run data is the runtime TrackingReader's (runtime/src/tracking/types.ts); a
 // RunSource is one place runs come from. No vscode, no Node-only types.
 
 export type {
