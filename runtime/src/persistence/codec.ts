@@ -4,6 +4,7 @@
 import { State } from "../state/state.js";
 import type { StepChanges } from "../lifecycle/hooks.js";
 import { encodeChanges } from "../state/serde/codec.js";
+import { PersistenceError } from "./errors.js";
 
 export type PlainState = Record<string, unknown>;
 export type RowKind = "full" | "delta";
@@ -55,9 +56,27 @@ function setKey(target: PlainState, key: string, value: unknown): void {
   else target[key] = value;
 }
 
+/** Which stored rows are being rebuilt, for the error when they cannot be. */
+export interface RowsOf {
+  appId: string;
+  partitionKey: string | null;
+  /** The table (or file) the rows came from. */
+  table?: string;
+}
+
 /** Rebuilds a full state from a snapshot row and the delta rows after it, oldest first. */
-export function replay(rows: Array<{ kind: RowKind; state: string | object }>): PlainState {
-  if (!rows.length || rows[0].kind !== "full") throw new Error("replay needs a full snapshot first");
+export function replay(rows: Array<{ kind: RowKind; state: string | object }>, of?: RowsOf): PlainState {
+  if (!rows.length || rows[0].kind !== "full") {
+    const whose = of ? `app "${of.appId}"${of.table ? ` in ${of.table}` : ""}` : "the app";
+    throw new PersistenceError(
+      rows.length
+        ? `Cannot rebuild the state of ${whose}: its stored rows start with a delta, not a full snapshot. ` +
+            `The rows were deleted or edited by hand; restore the full row, or delete the app's rows and start it again`
+        : `Cannot rebuild the state of ${whose}: no stored rows were given`,
+      undefined,
+      of ? { appId: of.appId, partitionKey: of.partitionKey } : {},
+    );
+  }
   const first = rows[0].state;
   const plain = (typeof first === "string" ? JSON.parse(first) : structuredClone(first)) as PlainState;
   for (let i = 1; i < rows.length; i++) {

@@ -1,6 +1,6 @@
 // Local tracker (Burr's run format) and the reader of tracking directories.
 export { LocalTrackingClient, type LocalTrackingOptions } from "./client.js";
-export { TrackingReader } from "./reader.js";
+export { TrackedAppNotFoundError, TrackingReader } from "./reader.js";
 export { stateAt } from "./logParser.js";
 export { stateOfStep } from "./stepState.js";
 export { graphToBurr, burrToGraph } from "./graphJson.js";

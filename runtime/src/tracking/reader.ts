@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { homedir } from "node:os";
+import { BurrError } from "../errors.js";
 import { burrToGraph } from "./graphJson.js";
 import { MAX_WARNINGS, parseLog } from "./logParser.js";
 import { parseTime } from "./format.js";
@@ -42,6 +43,21 @@ function toPointer(v: unknown): RunPointer | null {
     sequenceId: typeof p.sequence_id === "number" ? p.sequence_id : null,
     partitionKey: typeof p.partition_key === "string" ? p.partition_key : null,
   };
+}
+
+/** readApp of an app the tracking directory does not hold. */
+export class TrackedAppNotFoundError extends BurrError {
+  constructor(
+    readonly project: string,
+    appId: string,
+    readonly storageDir: string,
+  ) {
+    super(
+      `No tracked app "${appId}" in project "${project}" under ${storageDir}: ` +
+        `listApps("${project}") lists the apps it holds; check the project name, the app id, or the tracking directory (storageDir)`,
+      { appId },
+    );
+  }
 }
 
 export class TrackingReader {
@@ -115,7 +131,7 @@ export class TrackingReader {
   async readApp(project: string, appId: string, options: ReadAppOptions = {}): Promise<AppRun> {
     const dir = this.appDirectory(project, appId);
     const warnings: string[] = [];
-    if (!existsSync(dir)) throw new Error(`No tracked app "${appId}" in project "${project}" under ${this.storageDir}`);
+    if (!existsSync(dir)) throw new TrackedAppNotFoundError(project, appId, this.storageDir);
     let graph: AppRun["graph"] = null;
     const graphPath = join(dir, "graph.json");
     try {
@@ -191,7 +207,7 @@ export class TrackingReader {
       try {
         const r = JSON.parse(line) as Record<string, unknown>;
         const child = toPointer(r.child);
-        if (!child) throw new Error("no child pointer");
+        if (!child) throw new Error(`no "child" object with an "app_id" (a line of children.jsonl names the child app it started)`);
         out.push({
           appId: child.appId,
           partitionKey: child.partitionKey,
