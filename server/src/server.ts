@@ -18,11 +18,13 @@ const documents = new TextDocuments(TextDocument);
 const session = new Session(connection, documents, (graph, options) => validateGraph(graph, options));
 let roots: string[] = [];
 let canWatchFiles = false;
+let canReadSettings = false;
 
 connection.onInitialize((params): InitializeResult => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   roots = folders.map(uriToPath).filter((p): p is string => p !== null);
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canReadSettings = params.capabilities.workspace?.configuration === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -45,12 +47,27 @@ connection.onInitialized(() => {
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}" }] });
   }
-  session.scan(roots).catch((err: unknown) => {
-    connection.console.error(`burr: workspace scan failed: ${err instanceof Error ? err.stack : String(err)}`);
-    // Clients wait for this to stop saying "analysing": the files opened in the editor are still analysed.
-    void connection.sendNotification(AnalysedNotification, { files: 0, analysed: 0, apps: {}, ms: 0 });
-  });
+  filesExclude()
+    .then((exclude) => session.scan(roots, exclude))
+    .catch((err: unknown) => {
+      connection.console.error(`burr: workspace scan failed: ${err instanceof Error ? err.stack : String(err)}`);
+      // Clients wait for this to stop saying "analysing": the files opened in the editor are still analysed.
+      void connection.sendNotification(AnalysedNotification, { files: 0, analysed: 0, apps: {}, ms: 0 });
+    });
 });
+
+/** The user's `files.exclude` globs that are on (a `{ when }` condition on a sibling is not followed: the folder is walked). */
+async function filesExclude(): Promise<string[]> {
+  if (!canReadSettings) return [];
+  try {
+    const setting: unknown = await connection.workspace.getConfiguration({ section: "files.exclude" });
+    if (setting === null || typeof setting !== "object") return [];
+    return Object.entries(setting as Record<string, unknown>).filter(([, on]) => on === true).map(([glob]) => glob);
+  } catch (err) {
+    connection.console.warn(`burr: could not read files.exclude (${String(err)}); the workspace is walked without it`);
+    return [];
+  }
+}
 
 documents.onDidOpen((e) => session.documentChanged(e.document));
 documents.onDidChangeContent((e) => session.documentChanged(e.document));

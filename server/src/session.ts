@@ -1,7 +1,6 @@
 // Keeps the analysis host in step with the editor and the disk, and publishes
 // diagnostics and graph changes. The only place URIs become paths.
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
@@ -9,6 +8,7 @@ import { AnalysisHost } from "./analysis/host.js";
 import type { GraphValidator } from "./analysis/appChecks.js";
 import { occurrences } from "./analysis/occurrences.js";
 import { helperWriting } from "./analysis/sharing.js";
+import { walkWorkspace } from "./walk.js";
 import type { ActionDef, AnalysisProblem, AppModel, FileAnalysis } from "./analysis/types.js";
 import { toDiagnostics } from "./features/diagnostics.js";
 import { graphResult } from "./features/graph.js";
@@ -16,7 +16,6 @@ import type { AppLookup, Use } from "./features/locate.js";
 import { AnalysedNotification, GraphChangedNotification, type AnalysedParams } from "./protocol.js";
 
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
-const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "out", "build", ".vscode-test", "coverage"]);
 const MAX_FILE_BYTES = 2_000_000;
 const MAX_FILES = 20_000;
 /** Above this size (about 8,000 lines) a document is analysed after a pause in typing. */
@@ -81,25 +80,10 @@ export class Session {
     }
   }
 
-  /** Reads every source file under the workspace roots, then checks those that use burr-ts. */
-  async scan(roots: string[]): Promise<void> {
+  /** Reads every source file under the workspace roots (but what files.exclude and .gitignore leave out), then checks those that use burr-ts. */
+  async scan(roots: string[], exclude: string[] = []): Promise<void> {
     const started = performance.now();
-    const files: string[] = [];
-    const visit = (dir: string): void => {
-      let entries: import("node:fs").Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        if (unexpected(err)) this.connection.console.warn(`burr: cannot list ${dir}: ${String(err)}`);
-        return;
-      }
-      for (const e of entries) {
-        if (files.length >= MAX_FILES) return;
-        if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) visit(join(dir, e.name)); }
-        else if (e.isFile() && SOURCE_FILE.test(e.name) && !e.name.endsWith(".d.ts")) files.push(join(dir, e.name));
-      }
-    };
-    for (const r of roots) visit(r);
+    const files = walkWorkspace(roots, { exclude, maxFiles: MAX_FILES, warn: (m) => this.connection.console.warn(m) });
     for (const f of files) {
       if (this.documents.get(pathToFileURL(f).href)) continue; // the editor's text wins
       this.readFromDisk(f);
