@@ -46,21 +46,24 @@ export interface GraphModel {
   transitions: TransitionModel[];
 }
 
-/** Every problem code the runtime validator and the language server report. */
-export type ProblemCode =
-  | "unknown-action"
-  | "duplicate-action"
-  | "missing-entrypoint"
-  | "undeclared-read"
-  | "undeclared-write"
-  | "unused-write"
-  | "never-written"
-  | "unreachable-action"
-  | "shadowed-transition"
-  | "redundant-default"
-  | "undeclared-input"
-  | "expr-syntax"
-  | "missing-input";
+/** Every problem code the runtime validator and the language server report (the diagnostics tests cover each). */
+export const PROBLEM_CODES = [
+  "unknown-action",
+  "duplicate-action",
+  "missing-entrypoint",
+  "undeclared-read",
+  "undeclared-write",
+  "unused-write",
+  "never-written",
+  "unreachable-action",
+  "shadowed-transition",
+  "redundant-default",
+  "undeclared-input",
+  "expr-syntax",
+  "missing-input",
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 export interface GraphProblem {
   code: ProblemCode;
