@@ -1,7 +1,7 @@
 // The debugger inside a real VS Code (code-server): "Burr: Debug App" on an
 // open file launches it inline, stops before the first action, steps, shows
-// the call stack and state, and paints the graph. Saves the screenshot the
-// README uses (to os.tmpdir(); BURR_WRITE_DOCS=1 also writes docs/debugger.png).
+// the call stack and state, and paints the graph. BURR_WRITE_DOCS=1 saves
+// the picture of the checked state the README uses (docs/debugger.png).
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,8 +54,8 @@ describe("debugger: inside VS Code (code-server)", function () {
     assert.equal(await graph.locator("g.node.visited", { hasText: "safetyCheck" }).count(), 1);
     await page.mouse.move(700, 750); // no toolbar tooltip in the picture
     await page.locator(".monaco-hover:visible, .custom-hover:visible").first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => undefined);
-    const shot = await vscode!.screenshot("debugger");
-    if (process.env.BURR_WRITE_DOCS === "1") copyFileSync(shot, join(REPO, "docs/debugger.png"));
+    // The picture of what was just checked is saved only to refresh the docs.
+    if (process.env.BURR_WRITE_DOCS === "1") copyFileSync(await vscode!.screenshot("debugger"), join(REPO, "docs/debugger.png"));
   });
 
   it("F5 on the app's file with no launch.json debugs it", async () => {
