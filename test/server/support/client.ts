@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import { AnalysedNotification, GraphChangedNotification } from "../../../server/src/protocol.js";
 
 export const repoRoot = join(__dirname, "../../..");
 export const serverBundle = join(repoRoot, "dist/server.js");
@@ -52,7 +53,7 @@ export class LspClient {
         if (w.uri === p.uri && fresh) { this.waiters.splice(i, 1); w.resolve(p.diagnostics); }
       }
     });
-    this.connection.onNotification("burr/graphChanged", (p: { uri: string }) => {
+    this.connection.onNotification(GraphChangedNotification, (p) => {
       this.graphChanges.push(p.uri);
       for (let i = this.graphWaiters.length - 1; i >= 0; i--) {
         const w = this.graphWaiters[i]!;
@@ -60,7 +61,7 @@ export class LspClient {
       }
     });
     this.analysed = new Promise((resolve) => { this.analysedSeen = resolve; });
-    this.connection.onNotification("burr/analysed", (p: { files: number; analysed: number; apps: Record<string, number>; ms: number }) => this.analysedSeen(p));
+    this.connection.onNotification(AnalysedNotification, (p) => this.analysedSeen(p));
     this.connection.onNotification("window/logMessage", (p: { message: string }) => { this.stderr += `${p.message}\n`; });
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("workspace/configuration", () => []);
