@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import type { ApplicationBuilder as Builder } from "burr-ts";
 import { generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import { tempDir } from "./helpers.js";
 
 const REPO = resolve(".");
@@ -60,7 +60,7 @@ describe("runs: create test from a step whose state holds Dates, Maps and BigInt
     await app.step();
     await app.step({ inputs: { until: new Date("2026-02-13T04:05:06.789Z") } });
     appId = app.uid;
-    run = await new TrackingDirSource(join(t.dir, "burr")).readApp("rich", appId);
+    run = await new TrackingDirStore(join(t.dir, "burr")).readApp("rich", appId);
   });
   after(() => t.dispose());
 

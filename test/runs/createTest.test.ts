@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
 import { findExportName, generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import { tempDir } from "./helpers.js";
 
 const appFile = resolve("examples/chatbot/app.ts");
@@ -28,7 +28,7 @@ describe("runs: create test from step", function () {
     const app = chatbotBuilder({ configure: (b) => b.withTracker("local", { project: "demo", storageDir: join(t.dir, "burr") }) }).build();
     for (const prompt of ["Who was Aaron Burr?", "How do I do something unsafe?"]) await chat(app, prompt);
     appId = app.uid;
-    run = await new TrackingDirSource(join(t.dir, "burr")).readApp("demo", appId);
+    run = await new TrackingDirStore(join(t.dir, "burr")).readApp("demo", appId);
   });
   after(() => t.dispose());
 

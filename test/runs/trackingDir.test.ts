@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { copyOfPythonRuns, pythonRuns, tempDir } from "./helpers.js";
 
 describe("runs: tracking directory source (Python Burr fixtures)", () => {
-  const source = new TrackingDirSource(pythonRuns);
+  const source = new TrackingDirStore(pythonRuns);
 
   it("lists every project with its app count", async () => {
     const projects = await source.listProjects();
@@ -77,7 +77,7 @@ describe("runs: bad input loses nothing else", () => {
   it("a truncated last line and a corrupt middle line are warnings; other steps stay", async () => {
     const log = join(t.dir, "seed-chatbot/chatbot-safe/log.jsonl");
     appendFileSync(log, '{"type":"begin_entry","start_time":"2026-11-24T14:0');
-    const source = new TrackingDirSource(t.dir);
+    const source = new TrackingDirStore(t.dir);
     const run = await source.readApp("seed-chatbot", "chatbot-safe");
     assert.equal(run.steps.length, 9);
     assert.equal(run.warnings.length, 1);
@@ -96,7 +96,7 @@ describe("runs: bad input loses nothing else", () => {
 
   it("a missing graph.json is a warning; the steps are still there", async () => {
     rmSync(join(t.dir, "streaming/streaming/graph.json"));
-    const run = await new TrackingDirSource(t.dir).readApp("streaming", "streaming");
+    const run = await new TrackingDirStore(t.dir).readApp("streaming", "streaming");
     assert.equal(run.graph, null);
     assert.match(run.warnings.join("\n"), /graph.json: missing; the run is shown without its graph/);
     assert.equal(run.steps.length, 4);
@@ -107,7 +107,7 @@ describe("runs: bad input loses nothing else", () => {
     symlinkSync(join(t.dir, "nowhere"), join(t.dir, "broken-project"));
     mkdirSync(join(t.dir, "tracing/bad-app"));
     symlinkSync(join(t.dir, "nowhere"), join(t.dir, "tracing/bad-app/log.jsonl"));
-    const source = new TrackingDirSource(t.dir);
+    const source = new TrackingDirStore(t.dir);
     const projects = await source.listProjects();
     assert.equal(projects.length, 5, "a dangling link is not listed as a project");
     const apps = await source.listApps("tracing");
@@ -121,14 +121,14 @@ describe("runs: bad input loses nothing else", () => {
     const { dir, dispose } = tempDir("file");
     try {
       writeFileSync(join(dir, "file"), "x");
-      await assert.rejects(new TrackingDirSource(join(dir, "file")).listProjects(), /cannot be read \(ENOTDIR\)/);
+      await assert.rejects(new TrackingDirStore(join(dir, "file")).listProjects(), /cannot be read \(ENOTDIR\)/);
     } finally {
       dispose();
     }
   });
 
   it("delete removes only a tracked run", async () => {
-    const source = new TrackingDirSource(t.dir);
+    const source = new TrackingDirStore(t.dir);
     await source.deleteApp("forks", "forked-child");
     assert.deepEqual((await source.listApps("forks")).map((a) => a.appId), ["parent-app"]);
     mkdirSync(join(t.dir, "forks/not-a-run"));
@@ -137,7 +137,7 @@ describe("runs: bad input loses nothing else", () => {
   });
 
   it("a run being written shows as running, then completed, and the cache follows", async () => {
-    const source = new TrackingDirSource(t.dir);
+    const source = new TrackingDirStore(t.dir);
     const log = join(t.dir, "errors/counter-fails/log.jsonl");
     appendFileSync(log, '{"type":"begin_entry","start_time":"2026-11-24T14:03:32","action":"counter","inputs":{},"sequence_id":3}\n');
     let [app] = await source.listApps("errors");

@@ -6,11 +6,11 @@ import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { action, ApplicationBuilder, condition, expr, when } from "burr-ts";
-import { parseConditionText } from "../../extension/src/runs/model/conditionText.js";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import { checkTransition } from "../../extension/src/runs/model/transitionWhy.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { parseConditionText } from "../../extension/src/runs/views/conditionText.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { checkTransition } from "../../extension/src/runs/views/transitionWhy.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import type { NextView } from "../../webview/src/runs/protocol.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { writeRun } from "./writeRun.js";
@@ -29,7 +29,7 @@ const brief = (n: NextView) => ({
 
 describe("runs: why a transition happened", () => {
   describe("Python Burr runs", () => {
-    const source = new TrackingDirSource(pythonRuns);
+    const source = new TrackingDirStore(pythonRuns);
 
     it("chatbot: safe=True was taken after safe=False, tried first, failed on safe = true", async () => {
       const run = await source.readApp("seed-chatbot", "chatbot-safe");
@@ -109,7 +109,7 @@ describe("runs: why a transition happened", () => {
         .withTracker("local", { project: "why", storageDir: t.dir })
         .build();
       await app.run({ haltAfter: ["done"] });
-      run = await new TrackingDirSource(t.dir).readApp("why", app.uid);
+      run = await new TrackingDirStore(t.dir).readApp("why", app.uid);
     });
     after(() => t.dispose());
 
@@ -163,27 +163,27 @@ describe("runs: why a transition happened", () => {
 
     it("the texts pick another action than the run did (e.g. state edited in the debugger): shown, marked not reproducible", async () => {
       writeRun(t.dir, "bad", "edited", [{ action: "check", state: { n: 10 } }, { action: "b", state: { n: 10 } }], { graph });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "edited"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "edited"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "b", verdict: "unreproducible", taken: "check → b [default] holds", before: ["a [n > 5] holds"] });
       assert.match(n.summary, /^Not reproducible: evaluating the recorded conditions on this state picks a \(“n > 5”\), but the run went to b\./);
     });
 
     it("a step with no edge to it in the graph", async () => {
       writeRun(t.dir, "bad", "jumped", [{ action: "check", state: { n: 1 } }, { action: "c", state: { n: 1 } }], { graph });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "jumped"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "jumped"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "c", verdict: "unreproducible", taken: null, before: ["a [n > 5] fails", "b [default] holds"] });
       assert.match(n.summary, /no transition from check to c/);
     });
 
     it("a run without graph.json says so, and a running step waits", async () => {
       writeRun(t.dir, "bad", "nograph", [{ action: "check", state: { n: 1 } }, { action: "b", state: { n: 1 } }], { graph: null });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "nograph"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "nograph"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "b", verdict: null, taken: null, before: [] });
       assert.match(n.summary, /No graph was recorded/);
       // A step that has begun and not ended (its end_entry line not yet written).
       const dir = writeRun(t.dir, "bad", "live", [{ action: "check", state: { n: 1 } }], { graph });
       writeFileSync(join(dir, "log.jsonl"), readFileSync(join(dir, "log.jsonl"), "utf8").split("\n").filter((l) => !l.includes("end_entry")).join("\n"));
-      const live = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "live"), 0);
+      const live = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "live"), 0);
       assert.deepEqual(brief(live), { kind: "running", action: null, verdict: null, taken: null, before: [] });
       assert.equal(live.summary, "The next action is chosen when this step ends.");
     });

@@ -2,8 +2,8 @@
 // runs one action on the state and inputs recorded before a step and asserts
 // the recorded result and the keys the action writes. Pure text in, text out.
 import { commentText, identifier, propertyKey, stringLiteral, valueLiteral } from "./codeText.js";
-import { isInternalKey } from "./stateDiff.js";
-import type { StepRecord } from "./types.js";
+import { isInternalKey } from "../views/stateDiff.js";
+import type { StepRecord } from "../stores/types.js";
 import { SERDE_KEY as TAG } from "../../../../runtime/src/state/serde/preview.js";
 
 export interface TestSpec {
