@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { action, ApplicationBuilder, condition, expr, when } from "burr-ts";
-import { parseConditionText } from "../../extension/src/runs/views/conditionText.js";
+import { parseConditionText } from "../../runtime/src/conditions/explain.js";
 import { buildStepView } from "../../extension/src/runs/views/stepView.js";
 import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { checkTransition } from "../../extension/src/runs/views/transitionWhy.js";
@@ -146,6 +146,45 @@ describe("runs: why a transition happened", () => {
       const end = nextOf(run, 4);
       assert.deepEqual(brief(end), { kind: "ended", action: null, verdict: null, taken: null, before: [] });
       assert.equal(end.summary, "No transition leaves done, so the app is done.");
+    });
+  });
+
+  describe("burr-ts runs: the recorded condition tree, not its text", () => {
+    const t = tempDir("why-tree");
+    let run: AppRun;
+    let graphJson: { transitions: unknown[]; burr_ts_graph: { transitions: Array<{ condition: string; conditionTree?: unknown }> } };
+    before(async () => {
+      const at = new Date("2024-01-01T00:00:00Z");
+      const start = action({ reads: [], writes: ["at"] }, (state) => [{}, state.update({ at })]);
+      const end = action({ reads: [], writes: [] }, (state) => [{}, state]);
+      const app = await new ApplicationBuilder()
+        .withActions({ start, onNewYear: end, otherwise: end })
+        .withTransitions(["start", "onNewYear", when({ at: new Date("2024-01-01T00:00:00Z") }).and(expr("at is not None"))], ["start", "otherwise"])
+        .withState({ at: new Date(0) })
+        .withEntrypoint("start")
+        .withTracker("local", { project: "tree", storageDir: t.dir })
+        .build();
+      await app.run({ haltAfter: ["onNewYear", "otherwise"] });
+      run = await new TrackingDirStore(t.dir).readApp("tree", app.uid);
+      graphJson = JSON.parse(readFileSync(join(t.dir, "tree", app.uid, "graph.json"), "utf8"));
+    });
+    after(() => t.dispose());
+
+    it("graph.json keeps Burr's transition fields and records the tree beside the display text", () => {
+      assert.deepEqual(graphJson.transitions[0], { type: "transition", from_: "start", to: "onNewYear", condition: 'at="2024-01-01T00:00:00.000Z" and (at is not None)' });
+      const tree = graphJson.burr_ts_graph.transitions[0]!.conditionTree as { kind: string; operands: Array<{ kind: string }> };
+      assert.deepEqual(tree.operands.map((o) => o.kind), ["when", "expr"]);
+      assert.equal(tree.kind, "and");
+    });
+
+    it("a when() on a Date is explained from the tree (its text alone cannot match the stored Date)", () => {
+      assert.deepEqual(run.steps.map((s) => s.action), ["start", "onNewYear"]);
+      const n = nextOf(run, 0);
+      assert.equal(n.verdict, "explained", n.summary);
+      assert.equal(n.taken!.outcome, "holds");
+      // The same transition without its tree falls back to the text, which reads the value as a string.
+      const textOnly = { ...run.graph!.transitions[0]!, conditionTree: undefined };
+      assert.equal(checkTransition(textOnly, run.steps[0]!.state!).outcome, "fails");
     });
   });
 
