@@ -4,7 +4,7 @@
 // responsive over 10,000 apps); reading a run is the runtime's TrackingReader.
 import { closeSync, existsSync, openSync, promises as fs, readFileSync, readSync, statSync, type Dirent } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
+import { TrackingReader } from "../../../../runtime/src/tracking/index.js";
 import type { AppRun, AppStatus, AppSummary, ProjectSummary, RunStore } from "./types.js";
 
 const TAIL_CHUNK = 64 * 1024;
