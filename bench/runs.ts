@@ -93,7 +93,7 @@ async function openRun(storageDir: string, project: string, appId: string) {
   const appNode: RunsNode = { kind: "app", store, project, app };
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const run = await model.readApp(source, project, app);
+  const run = await model.readApp(store, project, app);
   const read = ms(t0);
   const kids = await model.children(appNode);
   for (const k of kids) model.view(k);
@@ -115,7 +115,7 @@ export const bench: BenchFn = async () => {
   const root = mkdtempSync(join(tmpdir(), "burr-bench-runs-"));
   try {
     const [writeMs] = await time(() => writeProject(root));
-    // "First" is the very first listing (cold code and caches); "fresh" is a new source
+    // "First" is the very first listing (cold code and caches); "fresh" is a new store
     // (no index of its own) over a warm OS cache: the median of three.
     const [firstList, apps] = await time(() => new TrackingDirStore(root).listApps("big"));
     if (apps.length !== APPS) throw new Error(`listed ${apps.length} apps, wrote ${APPS}`);
@@ -124,15 +124,15 @@ export const bench: BenchFn = async () => {
     const coldList = fresh.sort((a, b) => a - b)[1];
     const coldCpu = await cpuTime(() => new TrackingDirStore(root).listApps("big"));
     const readerCpu = await cpuTime(() => new TrackingReader(root).listApps("big"));
-    const source = new TrackingDirStore(root);
-    const model = new RunsTreeModel([source]);
-    await source.listApps("big");
+    const store = new TrackingDirStore(root);
+    const model = new RunsTreeModel([store]);
+    await store.listApps("big");
     const [treeMs] = await time(async () => {
       const [project] = await model.children();
       const kids = await model.children(project);
       for (const k of kids) model.view(k);
     });
-    const [warmList] = await time(() => source.listApps("big"));
+    const [warmList] = await time(() => store.listApps("big"));
     const reader = new TrackingReader(root);
     const [readerFirst] = await time(() => new TrackingReader(root).listApps("big"));
     const readerFresh: number[] = [];

@@ -17,7 +17,7 @@ import { dropTables, pgUrl, requirePg, uniqueTable } from "./pgSupport.js";
 
 /** Eight steps with deltas between snapshots, a Date, and a rewind to step 4 followed by two new steps. */
 async function writeHistory(p: RewindableStatePersister, partitionKey: string | null, appId: string): Promise<State> {
-  let state = new State({ count: 0, items: [] as number[], when: new Date("2024-05-01T10:00:00Z") });
+  let state: State = new State({ count: 0, items: [] as number[], when: new Date("2024-05-01T10:00:00Z") });
   for (let i = 0; i < 8; i++) {
     const next = state.update({ count: i + 1 }).append({ items: i });
     await p.save({

@@ -38,20 +38,20 @@ describe("runs: SQLite persister databases through sql.js", () => {
   after(() => t.dispose());
 
   it("shows partition keys as projects, apps with steps and status, and each step's state", async () => {
-    const source = new SqliteStore(join(t.dir, "app.db"), wasm);
-    const projects = await source.listProjects();
+    const store = new SqliteStore(join(t.dir, "app.db"), wasm);
+    const projects = await store.listProjects();
     assert.deepEqual(projects.map((p) => p.name).sort(), ["(no partition key)", "user-1"]);
-    const [app] = await source.listApps("user-1");
+    const [app] = await store.listApps("user-1");
     assert.deepEqual([app.appId, app.steps, app.status, app.partitionKey], ["app-1", 2, "completed", "user-1"]);
-    const [failed] = await source.listApps("(no partition key)");
+    const [failed] = await store.listApps("(no partition key)");
     assert.equal(failed.status, "failed");
-    const run = await source.readApp("user-1", "app-1");
+    const run = await store.readApp("user-1", "app-1");
     assert.equal(run.steps[1].action, "ai_response");
     assert.equal((run.steps[1].state!.chat_history as unknown[]).length, 2);
-    await source.close();
+    await store.close();
   });
 
-  it("a missing file or table is an error on that source only", async () => {
+  it("a missing file or table is an error on that store only", async () => {
     const model = new RunsTreeModel([new TrackingDirStore(pythonRuns), new SqliteStore(join(t.dir, "missing.db"), wasm), new SqliteStore(join(t.dir, "app.db#other"), wasm)]);
     const roots = await model.children();
     assert.equal(roots.length, 3);
@@ -103,11 +103,11 @@ describe("runs: burr-ts persister tables (full and delta rows, branches)", funct
       const persister = new SQLitePersister({ dbPath: join(t.dir, "chat.db") });
       await runChatbot(persister, "conv-1");
       await persister.close();
-      const source = new SqliteStore(join(t.dir, "chat.db"), wasm);
-      const [app] = await source.listApps("user-9");
+      const store = new SqliteStore(join(t.dir, "chat.db"), wasm);
+      const [app] = await store.listApps("user-9");
       assert.deepEqual([app.appId, app.steps, app.status], ["conv-1", 9, "completed"]);
-      expectLastState(await source.readApp("user-9", "conv-1"));
-      await source.close();
+      expectLastState(await store.readApp("user-9", "conv-1"));
+      await store.close();
     } finally {
       t.dispose();
     }
@@ -124,10 +124,10 @@ describe("runs: burr-ts persister tables (full and delta rows, branches)", funct
     }
     try {
       await runChatbot(persister, "conv-pg");
-      const source = new PostgresStore(`${url}#${tableName}`);
-      const [app] = await source.listApps("user-9");
+      const store = new PostgresStore(`${url}#${tableName}`);
+      const [app] = await store.listApps("user-9");
       assert.deepEqual([app.appId, app.steps], ["conv-pg", 9]);
-      expectLastState(await source.readApp("user-9", "conv-pg"));
+      expectLastState(await store.readApp("user-9", "conv-pg"));
     } finally {
       await persister.close();
       const c = new pg.Client({ connectionString: url });
@@ -152,10 +152,10 @@ describe("runs: PostgreSQL persister databases", () => {
     try {
       await client.query(ddl.replace("burr_state", table).replace("state TEXT NOT NULL", "state JSONB NOT NULL"));
       await client.query(`INSERT INTO ${table} (partition_key, app_id, sequence_id, position, state, status) VALUES ('pk','a',0,'x','{"n":1}','completed'),('pk','a',1,'y','{"n":2}','failed')`);
-      const source = new PostgresStore(`${url}#${table}`);
-      const [app] = await source.listApps("pk");
+      const store = new PostgresStore(`${url}#${table}`);
+      const [app] = await store.listApps("pk");
       assert.deepEqual([app.appId, app.steps, app.status], ["a", 2, "failed"]);
-      const run = await source.readApp("pk", "a");
+      const run = await store.readApp("pk", "a");
       assert.deepEqual(run.steps.map((s) => s.state), [{ n: 1 }, { n: 2 }]);
     } finally {
       await client.query(`DROP TABLE IF EXISTS ${table}`);

@@ -29,10 +29,10 @@ const brief = (n: NextView) => ({
 
 describe("runs: why a transition happened", () => {
   describe("Python Burr runs", () => {
-    const source = new TrackingDirStore(pythonRuns);
+    const store = new TrackingDirStore(pythonRuns);
 
     it("chatbot: safe=True was taken after safe=False, tried first, failed on safe = true", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       const n = nextOf(run, 1);
       assert.deepEqual(brief(n), {
         kind: "next", action: "ai_response", verdict: "explained",
@@ -45,7 +45,7 @@ describe("runs: why a transition happened", () => {
     });
 
     it("chatbot: an unsafe prompt takes the first transition; default edges always hold", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       assert.deepEqual(brief(nextOf(run, 4)), { kind: "next", action: "unsafe_response", verdict: "explained", taken: "safety_check → unsafe_response [safe=False] holds", before: [] });
       const d = nextOf(run, 5);
       assert.deepEqual(brief(d), { kind: "next", action: "human_input", verdict: "explained", taken: "unsafe_response → human_input [default] holds", before: [] });
@@ -54,14 +54,14 @@ describe("runs: why a transition happened", () => {
     });
 
     it("chatbot: the last step ended the run; its transitions say what would come next", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       const n = nextOf(run, 8);
       assert.deepEqual(brief(n), { kind: "ended", action: "human_input", verdict: null, taken: "ai_response → human_input [default] holds", before: [] });
       assert.equal(n.summary, "If the app resumes, human_input comes next (the default transition).");
     });
 
     it("expr text: n < 4 with the value of n, while it holds and where the run halted", async () => {
-      const run = await source.readApp("tracing", "traced");
+      const run = await store.readApp("tracing", "traced");
       const n = nextOf(run, 0);
       assert.deepEqual(brief(n), { kind: "next", action: "work", verdict: "explained", taken: "work → work [n < 4] holds", before: [] });
       assert.deepEqual(n.taken!.values, [{ key: "n", present: true, value: 1, wants: null }]);
@@ -72,11 +72,11 @@ describe("runs: why a transition happened", () => {
     });
 
     it("a failed step tried no transition; a fork's only step ended its run", async () => {
-      const failed = nextOf(await source.readApp("errors", "counter-fails"), 2);
+      const failed = nextOf(await store.readApp("errors", "counter-fails"), 2);
       assert.deepEqual(brief(failed), { kind: "failed", action: null, verdict: null, taken: null, before: [] });
       assert.equal(failed.summary, "The step threw, so its transitions were not tried and the run stopped here.");
-      assert.equal(nextOf(await source.readApp("errors", "counter-fails"), 1).taken?.condition, "default");
-      const fork = nextOf(await source.readApp("forks", "forked-child"), 1);
+      assert.equal(nextOf(await store.readApp("errors", "counter-fails"), 1).taken?.condition, "default");
+      const fork = nextOf(await store.readApp("forks", "forked-child"), 1);
       assert.equal(fork.kind, "ended");
       assert.equal(fork.action, "counter");
     });
