@@ -135,6 +135,7 @@ describe("reading persister tables: SQLite through better-sqlite3", function () 
         { sql: `UPDATE bad SET state = '{"d": 5}', kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 3`, seq: 3, column: "state", problem: /"d" \(keys deleted\) is not an array/ },
         { sql: `UPDATE bad SET state = '{"a": {"items": 7}}', kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 3`, seq: 3, column: "state", problem: /"a" \(items appended\) is not an object of arrays/ },
         { sql: `UPDATE bad SET kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 0`, seq: 0, column: "state", problem: /delta with no full row before it/ },
+        { sql: `UPDATE bad SET state = x'7b7d', kind = 'full' WHERE app_id = 'victim' AND sequence_id = 0`, seq: 0, column: "state", problem: /holds a blob, not a JSON object/ },
         { sql: `UPDATE bad SET position = x'2a' WHERE app_id = 'victim' AND sequence_id = 1`, seq: 1, column: "position", problem: /is a blob, not the name of an action/ },
       ];
       for (const c of cases) {

@@ -142,8 +142,8 @@ function objectOf(v: unknown, at: RowPlace, jsonText: boolean): PlainState {
     } catch (err) {
       throw new PersistedRowError(at, `is not valid JSON (${(err as Error).message})`, err);
     }
-  } else if (v !== null && typeof v === "object") value = structuredClone(v);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) {
     throw new PersistedRowError(at, `holds ${kindOf(value)}, not a JSON object of state keys`);
   }
   return value as PlainState;
