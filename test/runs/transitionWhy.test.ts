@@ -11,7 +11,7 @@ import { buildStepView } from "../../extension/src/runs/views/stepView.js";
 import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { checkTransition } from "../../extension/src/runs/views/transitionWhy.js";
 import type { AppRun } from "../../extension/src/runs/stores/types.js";
-import type { NextView } from "../../webview/src/runs/protocol.js";
+import type { NextView } from "../../webview/src/protocol/runs.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { writeRun } from "./writeRun.js";
 
