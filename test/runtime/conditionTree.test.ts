@@ -33,7 +33,7 @@ describe("graph model: condition trees", () => {
 
   it("not / or / expr keep the parse tree; the display text is unchanged beside it", () => {
     assert.equal(app.graph.transitions[1]!.condition, "(not (len(items) > 2)) or flag=true");
-    const tree = trees[1] as Extract<ConditionTree, { kind: "or" }>;
+    const tree = trees[1] as Extract<ConditionTree, { operands: unknown }>;
     assert.equal(tree.kind, "or");
     const [left, right] = tree.operands;
     assert.equal(left!.kind, "not");
