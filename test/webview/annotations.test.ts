@@ -65,7 +65,7 @@ describe("webview: annotations in the run view (Chromium)", function () {
   it("creates an annotation on a span with tags, a verdict, a note, a ground truth and pointers; Burr's record lands on disk", async () => {
     const v = await view(2); // aiResponse: spans buildPrompt, llmCall, streamTokens
     const { page } = v;
-    assert.match(await page.textContent(".annotations"), /No annotations on this step yet/);
+    assert.match(await page.textContent(".annotations") ?? "", /No annotations on this step yet/);
     await page.click(".annot-add");
     const llm = v.step.spans.find((s) => s.name === "llmCall")!;
     await page.selectOption(".annot-target", llm.spanId);
