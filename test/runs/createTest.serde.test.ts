@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import type { ApplicationBuilder as Builder } from "burr-ts";
-import { generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
+import { generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
 import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
 import type { AppRun } from "../../extension/src/runs/model/types.js";
 import { tempDir } from "./helpers.js";

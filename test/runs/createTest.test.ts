@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
-import { findExportName, generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
+import { findExportName, generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
 import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
 import type { AppRun } from "../../extension/src/runs/model/types.js";
 import { tempDir } from "./helpers.js";

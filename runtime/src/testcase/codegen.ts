@@ -2,9 +2,8 @@
 // runs one action on the state and inputs recorded before a step and asserts
 // the recorded result and the keys the action writes. Pure text in, text out.
 import { commentText, identifier, propertyKey, stringLiteral, valueLiteral } from "./codeText.js";
-import { isInternalKey } from "./stateDiff.js";
-import type { StepRecord } from "./types.js";
-import { SERDE_KEY as TAG } from "../../../../runtime/src/state/serde/preview.js";
+import type { StepRecord } from "../tracking/types.js";
+import { SERDE_KEY as TAG } from "../state/serde/preview.js";
 
 export interface TestSpec {
   project: string;
@@ -165,8 +164,9 @@ export function importSpecifier(fromFile: string, toFile: string): string {
   return rel.replace(/\.(c|m)?tsx?$/, (ext) => ext.replace("ts", "js"));
 }
 
+/** Burr's own bookkeeping keys (`__SEQUENCE_ID`, `__PRIOR_STEP`) are not the app's state. */
 function withoutInternal(state: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state).filter(([k]) => !isInternalKey(k)));
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !k.startsWith("__")));
 }
 
 
