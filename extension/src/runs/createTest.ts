@@ -8,7 +8,7 @@ import type { StepNode } from "./commands.js";
 import { fullStep } from "./model/materialize.js";
 import { detectTestFramework } from "../../../runtime/src/testcase/framework.js";
 import { findExportName, generateStepTest, importSpecifier } from "../../../runtime/src/testcase/codegen.js";
-import { constructorDraft, findDecoratedMethod } from "./model/decoratedSource.js";
+import { constructorDraft, findDecoratedMethod } from "../../../runtime/src/testcase/decoratedSource.js";
 import { isInside, placeInWorkspace, recordedPath } from "./model/workspacePaths.js";
 
 export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | undefined> {
