@@ -28,6 +28,8 @@ export interface TestSpec {
    * Code the user wrote or confirmed, from the workspace's source, not from the run.
    */
   construct?: string;
+  /** Overrides what the test expects (e.g. an annotation's ground truth); the rest stays as recorded. */
+  expected?: { result?: unknown; writes?: Record<string, unknown>; why: string };
 }
 
 export type TestFramework = "mocha" | "vitest" | "jest" | "node:test";
@@ -60,9 +62,12 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     notes.push(`The state before step ${step.sequenceId} is not recorded: the test starts from the keys "${step.action}" does not write; add initial values if it reads them.`);
   }
   const stateBefore = withoutInternal(before);
-  const expectedWrites = Object.fromEntries(spec.writes.filter((k) => step.state && k in step.state).map((k) => [k, step.state![k]]));
+  const recordedWrites = Object.fromEntries(spec.writes.filter((k) => step.state && k in step.state).map((k) => [k, step.state![k]]));
+  const expectedWrites = { ...recordedWrites, ...(spec.expected?.writes ?? {}) };
+  const expectedResult = spec.expected && "result" in spec.expected ? spec.expected.result : step.result;
+  if (spec.expected) notes.push(spec.expected.why);
   // Recorded Dates, Maps, BigInts... are `__burr_serde__` tags: the test rebuilds the real values.
-  const tagged = [stateBefore, step.inputs, step.error ? null : step.result, expectedWrites].some(holdsTag);
+  const tagged = [stateBefore, step.inputs, step.error ? null : expectedResult, expectedWrites].some(holdsTag);
   const value = (v: unknown, type: string) => (tagged ? `deserializeValue(${literal(v)}) as ${type}` : literal(v));
   const ident = "actionUnderTest";
   const exportName = identifier(spec.exportName, `The export of "${spec.importPath}" for action`);
@@ -112,7 +117,7 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     );
   } else {
     lines.push(
-      `const expectedResult = ${value(step.result, "unknown")};`,
+      `const expectedResult = ${value(expectedResult, "unknown")};`,
       `const expectedWrites: Record<string, unknown> = ${value(expectedWrites, "Record<string, unknown>")};`,
       ``,
       `describe(${stringLiteral(title)}, () => {`,
