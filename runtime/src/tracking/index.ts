@@ -24,3 +24,5 @@ export {
   type AnnotationStore,
   type AnnotationUpdate,
 } from "./annotations.js";
+export { datasetRows, datasetToCsv, datasetToJsonl, DATASET_COLUMNS, type DatasetRow, type RunReader } from "./dataset.js";
+export { exportBurrFormat, type BurrExportResult } from "./burrExport.js";
