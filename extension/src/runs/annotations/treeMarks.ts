@@ -20,7 +20,7 @@ export class AnnotationMarks {
   private readonly steps = new Map<string, Summary>();
   private readonly apps = new Map<string, Summary>();
 
-  constructor(private readonly index: AnnotationIndex) {}
+  constructor(readonly index: AnnotationIndex) {}
 
   get filterTag(): string | null {
     return this.tag;
