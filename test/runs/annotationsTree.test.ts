@@ -10,16 +10,16 @@ import { exportDataset } from "../../extension/src/runs/annotations/dataset.js";
 import { AnnotationIndex } from "../../extension/src/runs/annotations/index.js";
 import { StepAnnotationSession } from "../../extension/src/runs/annotations/session.js";
 import { AnnotationMarks } from "../../extension/src/runs/annotations/treeMarks.js";
-import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/model/treeModel.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { RunSource } from "../../extension/src/runs/model/types.js";
+import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/views/treeModel.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import type { RunStore } from "../../extension/src/runs/stores/types.js";
 import type { HostToRunView } from "../../webview/src/protocol/runs.js";
 import { tempDir } from "./helpers.js";
 import { chatbotSteps, writeRun } from "./writeRun.js";
 
 describe("runs: annotations in the tree and the run view's host", () => {
   let t: { dir: string; dispose: () => void };
-  let source: TrackingDirSource;
+  let store: TrackingDirStore;
   let model: RunsTreeModel;
   let index: AnnotationIndex;
   let marks: AnnotationMarks;
@@ -28,8 +28,8 @@ describe("runs: annotations in the tree and the run view's host", () => {
     t = tempDir("annot-tree");
     writeRun(t.dir, "demo", "app-a", chatbotSteps(1));
     writeRun(t.dir, "demo", "app-b", chatbotSteps(1));
-    source = new TrackingDirSource(t.dir);
-    model = new RunsTreeModel([source]);
+    store = new TrackingDirStore(t.dir);
+    model = new RunsTreeModel([store]);
     index = new AnnotationIndex();
     marks = new AnnotationMarks(index);
   });
@@ -61,12 +61,12 @@ describe("runs: annotations in the tree and the run view's host", () => {
     assert.deepEqual(labels(await children(b)), ['No step here is annotated with "tone"']);
     marks.setFilter(null);
     assert.equal((await children(a)).length, 3);
-    assert.deepEqual(await marks.tagsOf([{ source, project: "demo" }]), ["golden", "tone"]);
+    assert.deepEqual(await marks.tagsOf([{ store, project: "demo" }]), ["golden", "tone"]);
   });
 
   it("answers the run view: annotate, update, delete, each followed by the step's annotations; refusals say why", async () => {
     const sent: HostToRunView[] = [];
-    const session = new StepAnnotationSession(index, { source, project: "demo", appId: "app-b", partitionKey: null, sequenceId: 2, action: "aiResponse" }, (m) => sent.push(m));
+    const session = new StepAnnotationSession(index, { store, project: "demo", appId: "app-b", partitionKey: null, sequenceId: 2, action: "aiResponse" }, (m) => sent.push(m));
     const lastAnnotations = () => [...sent].reverse().find((m): m is Extract<HostToRunView, { type: "annotations" }> => m.type === "annotations")!.data;
     const settle = async () => {
       // The change event's refresh runs after the answer; wait until it arrived.
@@ -105,7 +105,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
 
   it("sees another writer's annotation once the watcher invalidates the project, in the tree and the open run view", async () => {
     const sent: HostToRunView[] = [];
-    const session = new StepAnnotationSession(index, { source, project: "demo", appId: "app-b", partitionKey: null, sequenceId: 1, action: "safetyCheck" }, (m) => sent.push(m));
+    const session = new StepAnnotationSession(index, { store, project: "demo", appId: "app-b", partitionKey: null, sequenceId: 1, action: "safetyCheck" }, (m) => sent.push(m));
     await session.refresh();
     const [project] = await children();
     await children(project);
@@ -115,7 +115,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
       observations: [{ data_fields: { note: "seen in Burr" }, thumbs_up_thumbs_down: null, data_pointers: [] }], created: "2026-01-01T10:00:00", updated: "2026-01-01T10:00:00",
     }) + "\n");
     const before = sent.length;
-    index.invalidate(source.id, "demo");
+    index.invalidate(store.id, "demo");
     for (let i = 0; i < 100 && sent.length === before; i++) await new Promise((r) => setTimeout(r, 10));
     const data = (sent[sent.length - 1] as Extract<HostToRunView, { type: "annotations" }>).data;
     assert.deepEqual(data.annotations.map((a) => a.id), [7], "Burr's empty partition key matches a run without one");
@@ -126,9 +126,9 @@ describe("runs: annotations in the tree and the run view's host", () => {
   });
 
   it("a persister database cannot be annotated here: the run view is told why, and the tree is unfiltered", async () => {
-    const db: RunSource = { id: "db:/tmp/x.db", label: "/tmp/x.db", kind: "sqlite", listProjects: async () => [], listApps: async () => [], readApp: () => Promise.reject(new Error("unused")), deleteApp: async () => undefined };
+    const db: RunStore = { id: "db:/tmp/x.db", label: "/tmp/x.db", kind: "sqlite", listProjects: async () => [], listApps: async () => [], readApp: () => Promise.reject(new Error("unused")), deleteApp: async () => undefined };
     const sent: HostToRunView[] = [];
-    const session = new StepAnnotationSession(index, { source: db, project: "p", appId: "a", partitionKey: null, sequenceId: 0, action: "x" }, (m) => sent.push(m));
+    const session = new StepAnnotationSession(index, { store: db, project: "p", appId: "a", partitionKey: null, sequenceId: 0, action: "x" }, (m) => sent.push(m));
     await session.refresh();
     const data = (sent[0] as Extract<HostToRunView, { type: "annotations" }>).data;
     assert.equal(data.writable, false);
@@ -137,7 +137,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
     const answer = sent.find((m) => m.type === "annotationResult");
     assert.ok(answer && answer.type === "annotationResult" && !answer.ok && /persister database/.test(answer.error ?? ""));
     marks.setFilter("x");
-    const node: RunsNode = { kind: "project", source: db, project: { name: "p", appCount: 0, lastWritten: 0 } };
+    const node: RunsNode = { kind: "project", store: db, project: { name: "p", appCount: 0, lastWritten: 0 } };
     const kids: RunsNode[] = [{ kind: "message", severity: "info", text: "unchanged" }];
     assert.deepEqual(await marks.filter(node, kids), kids);
     session.dispose();
@@ -151,7 +151,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
     await reader.annotate("demo", { appId: "app-b", partitionKey: null, stepSequenceId: 0, stepName: "humanInput", tags: ["tone"], observations: [] });
     await reader.annotate("other", { appId: "app-c", partitionKey: null, stepSequenceId: 2, stepName: "aiResponse", tags: ["golden"], observations: [] });
     await reader.annotate("other", { appId: "gone", partitionKey: null, stepSequenceId: 0, stepName: "x", tags: ["golden"], observations: [] });
-    const jsonl = await exportDataset(index, [source], "golden", "jsonl");
+    const jsonl = await exportDataset(index, [store], "golden", "jsonl");
     assert.equal(jsonl.annotations, 3);
     assert.equal(jsonl.rows, 2);
     assert.equal(jsonl.warnings.length, 1);
@@ -162,7 +162,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
     assert.equal(a.thumbs_up_thumbs_down, true);
     assert.deepEqual(Object.keys(a.state_fields as object), ["response"]);
     assert.deepEqual(rows.map((r) => r.project).sort(), ["demo", "other"]);
-    const csv = await exportDataset(index, [source], "golden", "csv");
+    const csv = await exportDataset(index, [store], "golden", "csv");
     const lines = csv.text.trim().split("\r\n");
     assert.equal(lines.length, 3, "header and two rows");
     assert.match(lines[0], /^project,app_id,/);

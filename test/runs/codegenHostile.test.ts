@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import ts from "typescript";
 import { generateStepTest, type TestFramework, type TestSpec } from "../../runtime/src/testcase/codegen.js";
-import type { StepRecord } from "../../extension/src/runs/model/types.js";
+import type { StepRecord } from "../../extension/src/runs/stores/types.js";
 
 const HOSTILE = [
   "a\nprocess.exit(1); //",

@@ -6,9 +6,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
 import { findExportName, generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import { fullStep } from "../../extension/src/runs/model/materialize.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { fullStep } from "../../extension/src/runs/views/materialize.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import { tempDir } from "./helpers.js";
 
 const appFile = resolve("examples/chatbot/app.ts");
@@ -30,7 +30,7 @@ describe("runs: create test from step", function () {
     for (const prompt of ["Who was Aaron Burr?", "How do I do something unsafe?"]) await chat(app, prompt);
     appId = app.uid;
     // The sidebar reads compact runs as deltas; the command rebuilds each step's state (fullStep), as here.
-    const read = await new TrackingDirSource(join(t.dir, "burr")).readApp("demo", appId);
+    const read = await new TrackingDirStore(join(t.dir, "burr")).readApp("demo", appId);
     run = { ...read, steps: read.steps.map((s) => fullStep(read, s)) };
   });
   after(() => t.dispose());

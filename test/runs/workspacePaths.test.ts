@@ -9,8 +9,8 @@ import { join, resolve } from "node:path";
 import ts from "typescript";
 import { detectTestFramework } from "../../runtime/src/testcase/framework.js";
 import { generateStepTest, importSpecifier, type TestFramework } from "../../runtime/src/testcase/codegen.js";
-import type { StepRecord } from "../../extension/src/runs/model/types.js";
-import { placeGraphSources, placeInWorkspace } from "../../extension/src/runs/model/workspacePaths.js";
+import type { StepRecord } from "../../extension/src/runs/stores/types.js";
+import { placeGraphSources, placeInWorkspace } from "../../extension/src/runs/code/workspacePaths.js";
 
 const REPO = resolve(__dirname, "../..");
 

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { AnnotationIndex } from "../../extension/src/runs/annotations/index.js";
 import { StepAnnotationSession } from "../../extension/src/runs/annotations/session.js";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import type { HostToRunView, RunViewToHost, StepViewData } from "../../webview/src/protocol/runs.js";
 import { makeNonce, pageHtml } from "../../webview/src/shared/page.js";
 
@@ -64,7 +64,7 @@ window.burrHostTransport = (view) => ({
 export interface RunViewPage {
   page: Page;
   index: AnnotationIndex;
-  source: TrackingDirSource;
+  source: TrackingDirStore;
   step: StepViewData;
   /** Every message the host sent, in order. */
   sent: HostToRunView[];
@@ -75,7 +75,7 @@ export interface RunViewPage {
 
 /** Opens step `sequenceId` of a tracked run, with its annotations, as the editor would. */
 export async function openRunView(browser: Browser, origin: string, storageDir: string, project: string, appId: string, sequenceId: number, size = { width: 1100, height: 900 }): Promise<RunViewPage> {
-  const source = new TrackingDirSource(storageDir);
+  const source = new TrackingDirStore(storageDir);
   const index = new AnnotationIndex();
   const run = await source.readApp(project, appId);
   const i = run.steps.findIndex((s) => s.sequenceId === sequenceId);
@@ -90,7 +90,7 @@ export async function openRunView(browser: Browser, origin: string, storageDir: 
     sent.push(m);
     void page.evaluate((msg) => (window as unknown as { __deliver(m: unknown): void }).__deliver(msg), m).catch(() => undefined);
   };
-  const session = new StepAnnotationSession(index, { source, project, appId, partitionKey: run.partitionKey ?? null, sequenceId, action: step.action }, send);
+  const session = new StepAnnotationSession(index, { store: source, project, appId, partitionKey: run.partitionKey ?? null, sequenceId, action: step.action }, send);
   await page.exposeFunction("__toHost", async (m: RunViewToHost) => {
     if (m.type === "ready") {
       send({ type: "step", data: step });

@@ -9,7 +9,7 @@ import type { Annotation } from "../tracking/annotations.js";
 import type { TrackingReader } from "../tracking/reader.js";
 import type { AppRun, StepRecord } from "../tracking/types.js";
 import { findExportName, generateStepTest, importSpecifier, type TestFramework } from "./codegen.js";
-import { constructorDraft, findDecoratedMethod } from "./decoratedSource.js";
+import { constructorDraft, findDecoratedMethod } from "./decoratedMethod.js";
 import { detectTestFramework } from "./framework.js";
 
 export interface StepTestRequest {

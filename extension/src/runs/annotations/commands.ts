@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import * as vscode from "vscode";
 import { exportDataset, type DatasetFormat } from "./dataset.js";
-import type { RunsTreeModel } from "../model/treeModel.js";
+import type { RunsTreeModel } from "../views/treeModel.js";
 import type { RunsTreeProvider } from "../treeProvider.js";
 import type { AnnotationMarks } from "./treeMarks.js";
 
@@ -25,11 +25,11 @@ export function registerTagFilter(context: vscode.ExtensionContext, { model, pro
   };
   const allTags = async () => {
     const projects = [];
-    for (const source of model.getSources()) {
+    for (const store of model.getStores()) {
       try {
-        for (const p of await source.listProjects()) projects.push({ source, project: p.name });
+        for (const p of await store.listProjects()) projects.push({ store, project: p.name });
       } catch {
-        // A source that cannot be listed shows its error in the tree.
+        // A store that cannot be listed shows its error in the tree.
       }
     }
     const tags = await marks.tagsOf(projects);
@@ -60,7 +60,7 @@ export function registerTagFilter(context: vscode.ExtensionContext, { model, pro
     const name = `${tag.replace(/[^\w.-]+/g, "_") || "dataset"}.${picked.format}`;
     const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { [picked.label]: [picked.format] } });
     if (!target) return;
-    const out = await exportDataset(marks.index, model.getSources(), tag, picked.format);
+    const out = await exportDataset(marks.index, model.getStores(), tag, picked.format);
     await writeFile(target.fsPath, out.text, "utf8");
     const skipped = out.warnings.length ? ` ${out.warnings.length} skipped, e.g. ${out.warnings[0]}` : "";
     for (const w of out.warnings) console.warn(`Burr: Export Dataset: ${w}`);

@@ -1,9 +1,9 @@
 // "Burr: Export Dataset" without VS Code: every annotation with a tag, across
-// the projects of the sources that hold annotations, turned into the runtime's
+// the projects of the stores that hold annotations, turned into the runtime's
 // dataset rows (runtime/src/tracking/dataset.ts: the same rows as
 // `burr-ts dataset export`) and written as JSONL or CSV.
 import { datasetRows, datasetToCsv, datasetToJsonl } from "../../../../runtime/src/tracking/dataset.js";
-import type { RunSource } from "../model/types.js";
+import type { RunStore } from "../stores/types.js";
 import type { Annotation, AnnotationIndex } from "./index.js";
 
 export type DatasetFormat = "jsonl" | "csv";
@@ -15,30 +15,30 @@ export interface DatasetExport {
   warnings: string[];
 }
 
-export async function exportDataset(index: AnnotationIndex, sources: readonly RunSource[], tag: string, format: DatasetFormat): Promise<DatasetExport> {
+export async function exportDataset(index: AnnotationIndex, stores: readonly RunStore[], tag: string, format: DatasetFormat): Promise<DatasetExport> {
   const rows = [];
   const warnings: string[] = [];
   let annotations = 0;
-  for (const source of sources) {
+  for (const store of stores) {
     let projects: string[];
     try {
-      projects = (await source.listProjects()).map((p) => p.name);
+      projects = (await store.listProjects()).map((p) => p.name);
     } catch (err) {
-      if (index.forProject(source, "") !== null) warnings.push(`${source.label}: ${(err as Error).message}`);
+      if (index.forProject(store, "") !== null) warnings.push(`${store.label}: ${(err as Error).message}`);
       continue;
     }
     for (const project of projects) {
-      const store = index.forProject(source, project);
-      if (!store) continue;
+      const notes = index.forProject(store, project);
+      if (!notes) continue;
       let tagged: Annotation[];
       try {
-        tagged = (await store.list()).filter((a) => a.tags.includes(tag));
+        tagged = (await notes.list()).filter((a) => a.tags.includes(tag));
       } catch (err) {
-        warnings.push(`project "${project}" in ${source.label}: ${(err as Error).message}`);
+        warnings.push(`project "${project}" in ${store.label}: ${(err as Error).message}`);
         continue;
       }
       annotations += tagged.length;
-      const out = await datasetRows(source, tagged);
+      const out = await datasetRows(store, tagged);
       rows.push(...out.rows);
       warnings.push(...out.warnings);
     }
