@@ -202,7 +202,7 @@ describe("webview: annotations in the run view (Chromium)", function () {
     await page.fill(".annot-note", "half typed");
     await page.focus(".annot-note");
     await reader.annotate(PROJECT, { appId: APP, partitionKey: "user-42", stepSequenceId: 1, stepName: "safetyCheck", tags: ["elsewhere"], observations: [] });
-    v.index.invalidate(v.source.id, PROJECT); // what the tracking watcher does when annotations.jsonl changes
+    await v.index.invalidate(v.source.id, PROJECT); // what the tracking watcher does when annotations.jsonl changes
     await page.waitForSelector('.annotation .tag:text("elsewhere")');
     assert.equal(await page.inputValue(".annot-note"), "half typed");
     assert.equal(await page.evaluate(() => document.activeElement?.className), "annot-note", "focus stayed in the note");
