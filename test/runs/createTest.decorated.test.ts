@@ -8,8 +8,8 @@ import { join, resolve } from "node:path";
 import { ApplicationBuilder, actionsOf, when } from "burr-ts";
 import { Chatbot, chat, type ChatState } from "../../examples/decorated-chatbot/app.js";
 import { OfflineModel } from "../../examples/chatbot/model.js";
-import { constructorDraft, findDecoratedMethod } from "../../extension/src/runs/code/decoratedMethod.js";
-import { generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
+import { constructorDraft, findDecoratedMethod } from "../../runtime/src/testcase/decoratedMethod.js";
+import { generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
 import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { tempDir } from "./helpers.js";
 
