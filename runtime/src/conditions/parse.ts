@@ -13,26 +13,10 @@
 // expression tests are exactly its key nodes (keysOf).
 import { ExprSyntaxError } from "./errors.js";
 import { tokenize, type Token } from "./tokenize.js";
+import type { ArithOp, Builtin, CompareOp, ExprNode, Literal } from "./ast.js";
 
-export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in" | "is" | "is not";
-export type ArithOp = "+" | "-" | "*" | "/" | "//" | "%";
-export type Builtin = "len" | "min" | "max" | "abs" | "sum" | "any" | "all";
-export type Literal = string | number | boolean | null;
-
-export type ExprNode =
-  | { kind: "literal"; value: Literal }
-  | { kind: "list"; items: ExprNode[] }
-  /** A state key, with an attribute path (`messages.length`, `user.name`). */
-  | { kind: "key"; key: string; path: string[] }
-  | { kind: "not"; operand: ExprNode }
-  | { kind: "neg"; operand: ExprNode }
-  | { kind: "and" | "or"; operands: ExprNode[] }
-  | { kind: "compare"; operands: ExprNode[]; ops: CompareOp[] }
-  | { kind: "arith"; op: ArithOp; operands: [ExprNode, ExprNode] }
-  | { kind: "index"; target: ExprNode; index: ExprNode }
-  /** An attribute of something that is not a bare key path, e.g. `d["k"].name`. */
-  | { kind: "attr"; target: ExprNode; name: string }
-  | { kind: "call"; fn: Builtin; args: ExprNode[] };
+// The tree's types live in ast.ts (no imports), so the graph model can name them without importing the parser.
+export type { ArithOp, Builtin, CompareOp, ExprNode, Literal };
 
 export const BUILTINS: ReadonlySet<string> = new Set<Builtin>(["len", "min", "max", "abs", "sum", "any", "all"]);
 const SIMPLE_COMPARE = new Set<string>(["==", "!=", "<", "<=", ">", ">="]);
