@@ -5,6 +5,7 @@
 // write takes a lock file, re-reads, and replaces the file by rename, checking
 // that nobody (e.g. Burr's own UI, which appends without a lock) wrote meanwhile.
 import { promises as fsp } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 
 /** Burr's AnnotationDataPointer: what the annotation is about. */
@@ -202,6 +203,19 @@ export async function readAnnotations(storageDir: string, project: string, filte
 const LOCK_STALE_MS = 30_000;
 const LOCK_WAIT_MS = 15_000;
 
+/** True when the lock names a process of this machine that no longer runs (killed while writing). */
+async function holderIsGone(lock: string): Promise<boolean> {
+  const text = await fsp.readFile(lock, "utf8").catch(() => "");
+  const [pid, host] = text.split("@");
+  if (!pid || !/^\d+$/.test(pid) || host !== hostname()) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -209,13 +223,13 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       const h = await fsp.open(lock, "wx");
-      await h.writeFile(String(process.pid));
+      await h.writeFile(`${process.pid}@${hostname()}`);
       await h.close();
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`Cannot lock annotations ${path} (${lock}): ${(err as Error).message}`);
       const st = await fsp.stat(lock).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
+      if (st && (Date.now() - st.mtimeMs > LOCK_STALE_MS || (await holderIsGone(lock)))) {
         await fsp.rm(lock, { force: true });
         continue;
       }

@@ -1,0 +1,109 @@
+// Annotations (issue 17): annotating adds no cost to a running app. The
+// example chatbot, tracked in the default compact form, runs the same
+// conversation with and without another process annotating its steps in a
+// loop (as the editor or `burr-ts ui` would); plus what one annotate call
+// costs as the project's annotations.jsonl grows.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { TrackingReader } from "burr-ts";
+import { chat, chatbotBuilder } from "../examples/chatbot/app.js";
+import { OfflineModel } from "../examples/chatbot/model.js";
+import type { BenchFn, BenchSection } from "./types.js";
+
+const TURNS = 300;
+const ROUNDS = 5;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const prompt = (i: number): string => (i % 10 === 9 ? `something unsafe #${i}` : `Who was Aaron Burr? (${i})`);
+
+/** Another process annotating steps of `appId` until killed; resolves once it has written its first annotation. */
+function startAnnotator(storageDir: string, appId: string): Promise<ChildProcess> {
+  const runtime = pathToFileURL(require.resolve("burr-ts")).href;
+  const code = `
+    const { TrackingReader } = await import(${JSON.stringify(runtime)});
+    const reader = new TrackingReader(${JSON.stringify(storageDir)});
+    for (let i = 0; ; i++) {
+      await reader.annotate("bench", { appId: ${JSON.stringify(appId)}, partitionKey: null, stepSequenceId: i % 50, stepName: "aiResponse",
+        tags: ["bench"], observations: [{ data_fields: { note: "n" + i }, thumbs_up_thumbs_down: i % 2 === 0, data_pointers: [] }] });
+      if (i === 0) process.stdout.write("ready\\n");
+    }`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", () => resolve(child));
+    child.once("exit", (c) => reject(new Error(`annotator exited with ${c}`)));
+  });
+}
+
+async function conversation(storageDir: string, appId: string): Promise<number> {
+  const app = chatbotBuilder({ model: new OfflineModel(), appId }).withTracker("local", { project: "bench", storageDir }).withDebugGate(null).build();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < TURNS; i++) await chat(app, prompt(i));
+  return Number(process.hrtime.bigint() - start) / 1e3 / (app.sequenceId! + 1);
+}
+
+async function stepCost(): Promise<BenchSection> {
+  const dir = mkdtempSync(join(tmpdir(), "burr-bench-annot-"));
+  try {
+    const quiet: number[] = [];
+    const busy: number[] = [];
+    let written = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      quiet.push(await conversation(dir, `quiet-${r}`));
+      const child = await startAnnotator(dir, `busy-${r}`);
+      const before = (await new TrackingReader(dir).listAnnotations("bench")).length;
+      busy.push(await conversation(dir, `busy-${r}`));
+      child.kill();
+      await new Promise((res) => child.once("exit", res));
+      written += (await new TrackingReader(dir).listAnnotations("bench")).length - before;
+    }
+    const q = median(quiet);
+    const b = median(busy);
+    const perTurnMs = (b * 3) / 1000;
+    return {
+      title: "annotations: step cost while annotating",
+      workload: `The example chatbot (offline model, compact tracking), ${TURNS} turns, ${ROUNDS} rounds alternating: alone, and with another process annotating its steps in a loop.`,
+      rows: [
+        { subject: "no annotating", figures: { "µs/step": q, "annotations written": 0 } },
+        { subject: "annotate loop in another process", figures: { "µs/step": b, "annotations written": written } },
+      ],
+      notes: [
+        `Difference ${(((b - q) / q) * 100).toFixed(1)}% (${perTurnMs.toFixed(2)} ms a turn while annotating). The app never reads annotations.jsonl, so annotating costs it nothing but a share of the CPU; target: within noise (±10%) ${Math.abs(b - q) / q <= 0.1 ? "met" : "NOT met (a loaded machine?)"}.`,
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function annotateCost(): Promise<BenchSection> {
+  const dir = mkdtempSync(join(tmpdir(), "burr-bench-annot-"));
+  const reader = new TrackingReader(dir);
+  const rows: BenchSection["rows"] = [];
+  try {
+    let count = 0;
+    for (const size of [100, 1000, 10000]) {
+      const times: number[] = [];
+      while (count < size) {
+        const start = process.hrtime.bigint();
+        await reader.annotate("bench", { appId: `app-${count % 100}`, partitionKey: null, stepSequenceId: count % 500, stepName: "respond", tags: ["t"], observations: [{ data_fields: { note: `note ${count}`, ground_truth: "x" }, thumbs_up_thumbs_down: true, data_pointers: [{ type: "state_field", field_name: "answer", span_id: null }] }] });
+        if (size - count <= 20) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        count++;
+      }
+      const listStart = process.hrtime.bigint();
+      await reader.listAnnotations("bench", { appId: "app-7" });
+      rows.push({ subject: `${size.toLocaleString("en-US")} annotations in the project`, figures: { "annotate ms": median(times), "listAnnotations ms": Number(process.hrtime.bigint() - listStart) / 1e6 } });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    title: "annotations: one write as the file grows",
+    workload: "annotate() (lock, re-read, rewrite, rename) and listAnnotations() for one app, with the project's annotations.jsonl at each size.",
+    rows,
+    notes: ["Each write rewrites the file, as Burr's local backend does on update; 10,000 annotations is far past what one person annotates."],
+  };
+}
+
+export const bench: BenchFn = async () => [await stepCost(), await annotateCost()];
