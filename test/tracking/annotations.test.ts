@@ -74,6 +74,8 @@ describe("annotations.jsonl (Burr's format and place)", () => {
     );
     await assert.rejects(reader.annotate("demo", { appId: "app-1", partitionKey: null, stepSequenceId: -1, stepName: "s", tags: [], observations: [] }), /stepSequenceId must be a non-negative integer/);
     assert.equal(existsSync(annotationsPath(dir, "demo")), false, "nothing written");
+    await assert.rejects(reader.annotate("../outside", { appId: "a", partitionKey: null, stepSequenceId: 0, stepName: "s", tags: [], observations: [] }), /invalid project name "\.\.\/outside"/);
+    await assert.rejects(reader.listAnnotations(".."), /invalid project name/);
   });
 
   it("concurrent writers lose nothing: 40 annotations from two readers get 40 distinct ids", async () => {

@@ -66,8 +66,11 @@ export interface AnnotationUpdate {
   stepName?: string;
 }
 
-/** Where a project's annotations live. */
+/** Where a project's annotations live. The project is one directory name (it may come from a UI request). */
 export function annotationsPath(storageDir: string, project: string): string {
+  if (typeof project !== "string" || !project || project === "." || project === ".." || /[\\/\0]/.test(project)) {
+    throw new Error(`Annotations: invalid project name ${JSON.stringify(project)}: it names one directory of the tracking directory (no "/", "\\" or "..")`);
+  }
   return join(storageDir, project, "annotations.jsonl");
 }
 
