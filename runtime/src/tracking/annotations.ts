@@ -219,15 +219,36 @@ async function holderIsGone(lock: string): Promise<boolean> {
   }
 }
 
+/**
+ * Creates the lock already holding `pid@host`: written to a file of our own,
+ * then hard-linked to the lock name (atomic, fails if it exists), so a writer
+ * killed at any moment leaves either no lock or one that names it.
+ */
+async function takeLock(lock: string): Promise<void> {
+  const owner = `${process.pid}@${hostname()}`;
+  const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await fsp.writeFile(mine, owner);
+  try {
+    await fsp.link(mine, lock);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw err;
+    // No hard links here (some network or FUSE filesystems): create it directly.
+    const h = await fsp.open(lock, "wx");
+    await h.writeFile(owner);
+    await h.close();
+  } finally {
+    await fsp.rm(mine, { force: true });
+  }
+}
+
 async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   let delay = 2;
   for (;;) {
     try {
-      const h = await fsp.open(lock, "wx");
-      await h.writeFile(`${process.pid}@${hostname()}`);
-      await h.close();
+      await takeLock(lock);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`Cannot lock annotations ${path} (${lock}): ${(err as Error).message}`);
