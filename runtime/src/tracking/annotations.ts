@@ -1,12 +1,13 @@
 // Annotations on tracked steps, in Burr's format and place: one AnnotationOut
-// record per line of `<trackingDir>/<project>/annotations.jsonl` (Burr's
-// LocalBackend in apache/burr burr/tracking/server/backend.py; field names from
-// burr/tracking/server/schema.py). Ids are max+1 as Burr assigns them. Every
-// write takes a lock file, re-reads, and replaces the file by rename, checking
-// that nobody (e.g. Burr's own UI, which appends without a lock) wrote meanwhile.
+// record per line of `<trackingDir>/<project>/annotations.jsonl`, as Burr's
+// local tracking server keeps them (its pydantic models are copied in
+// test/fixtures/burr-schema/annotation_schema.py). Ids are max + 1, Burr's rule.
+// Every write takes a lock file (fileLock.ts), re-reads, and replaces the file
+// by rename, checking that nobody (e.g. Burr's own server, which appends
+// without a lock) wrote meanwhile.
 import { promises as fsp } from "node:fs";
-import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import { withFileLock } from "./fileLock.js";
 
 /** Burr's AnnotationDataPointer: what the annotation is about. */
 export interface AnnotationDataPointer {
@@ -203,72 +204,6 @@ export async function readAnnotations(storageDir: string, project: string, filte
   return { annotations, warnings: content.warnings };
 }
 
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
-
-/** True when the lock names a process of this machine that no longer runs (killed while writing). */
-async function holderIsGone(lock: string): Promise<boolean> {
-  const text = await fsp.readFile(lock, "utf8").catch(() => "");
-  const [pid, host] = text.split("@");
-  if (!pid || !/^\d+$/.test(pid) || host !== hostname()) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-/**
- * Creates the lock already holding `pid@host`: written to a file of our own,
- * then hard-linked to the lock name (atomic, fails if it exists), so a writer
- * killed at any moment leaves either no lock or one that names it.
- */
-async function takeLock(lock: string): Promise<void> {
-  const owner = `${process.pid}@${hostname()}`;
-  const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await fsp.writeFile(mine, owner);
-  try {
-    await fsp.link(mine, lock);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw err;
-    // No hard links here (some network or FUSE filesystems): create it directly.
-    const h = await fsp.open(lock, "wx");
-    await h.writeFile(owner);
-    await h.close();
-  } finally {
-    await fsp.rm(mine, { force: true });
-  }
-}
-
-async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${path}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let delay = 2;
-  for (;;) {
-    try {
-      await takeLock(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`Cannot lock annotations ${path} (${lock}): ${(err as Error).message}`);
-      const st = await fsp.stat(lock).catch(() => null);
-      if (st && (Date.now() - st.mtimeMs > LOCK_STALE_MS || (await holderIsGone(lock)))) {
-        await fsp.rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`Annotations ${path} are locked by another writer (${lock}); if no other burr-ts process is writing annotations, delete that file and retry`);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 50);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await fsp.rm(lock, { force: true });
-  }
-}
-
 /**
  * Read-modify-write under the lock. The new file is written beside the old one
  * and renamed over it only if the old one is unchanged since it was read;
@@ -276,7 +211,7 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
  */
 async function rewrite<T>(path: string, change: (c: FileContent) => { entries: FileContent["entries"]; result: T }): Promise<T> {
   await fsp.mkdir(dirname(path), { recursive: true });
-  return withLock(path, async () => {
+  return withFileLock(path, async () => {
     for (let attempt = 0; ; attempt++) {
       const content = await readContent(path);
       const { entries, result } = change(content);
