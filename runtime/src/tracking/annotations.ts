@@ -158,7 +158,7 @@ export function formatAnnotation(a: Annotation): string {
 
 /** The lines of the file: parsed annotations and, for unreadable lines, the raw text (kept on rewrite). */
 interface FileContent {
-  entries: Array<{ annotation: Annotation } | { raw: string }>;
+  entries: Array<{ annotation?: Annotation; raw: string }>;
   warnings: string[];
   /** size + mtime when read, to notice a writer that didn't take our lock. */
   stamp: string;
@@ -180,7 +180,7 @@ async function readContent(path: string): Promise<FileContent> {
   text.split("\n").forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      entries.push({ annotation: parseAnnotation(line) });
+      entries.push({ annotation: parseAnnotation(line), raw: line });
     } catch (err) {
       warnings.push(`${path}:${i + 1}: ${(err as Error).message}; annotation skipped (the line is kept as it is)`);
       entries.push({ raw: line });
@@ -194,8 +194,8 @@ export async function readAnnotations(storageDir: string, project: string, filte
   const content = await readContent(annotationsPath(storageDir, project));
   const annotations: Annotation[] = [];
   for (const e of content.entries) {
-    if (!("annotation" in e)) continue;
     const a = e.annotation;
+    if (!a) continue;
     if (filter.appId !== undefined && a.app_id !== filter.appId) continue;
     if (filter.partitionKey !== undefined && a.partition_key !== filter.partitionKey) continue;
     if (filter.stepSequenceId !== undefined && a.step_sequence_id !== filter.stepSequenceId) continue;
@@ -215,7 +215,8 @@ async function rewrite<T>(path: string, change: (c: FileContent) => { entries: F
     for (let attempt = 0; ; attempt++) {
       const content = await readContent(path);
       const { entries, result } = change(content);
-      const text = entries.map((e) => ("annotation" in e ? formatAnnotation(e.annotation) : e.raw) + "\n").join("");
+      // Lines not changed are written back byte for byte (Burr's own among them).
+      const text = entries.map((e) => e.raw + "\n").join("");
       const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
       await fsp.writeFile(tmp, text);
       const now = await fsp.stat(path).then((st) => `${st.size}:${st.mtimeMs}`, () => "absent");
@@ -235,7 +236,7 @@ function nowIso(): string {
 
 function annotationsOf(c: FileContent): Annotation[] {
   const out: Annotation[] = [];
-  for (const e of c.entries) if ("annotation" in e) out.push(e.annotation);
+  for (const e of c.entries) if (e.annotation) out.push(e.annotation);
   return out;
 }
 
@@ -261,7 +262,7 @@ export async function createAnnotation(storageDir: string, project: string, inpu
       created: time,
       updated: time,
     };
-    return { entries: [...c.entries, { annotation }], result: annotation };
+    return { entries: [...c.entries, { annotation, raw: formatAnnotation(annotation) }], result: annotation };
   });
 }
 
@@ -272,9 +273,9 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
   return rewrite(annotationsPath(storageDir, project), (c) => {
     let updated: Annotation | null = null;
     const entries = c.entries.map((e) => {
-      if (!("annotation" in e) || e.annotation.id !== id) return e;
+      if (!e.annotation || e.annotation.id !== id) return e;
       const a = e.annotation;
-      updated = {
+      const next: Annotation = {
         ...a,
         tags: tags ?? a.tags,
         observations: observations ?? a.observations,
@@ -282,7 +283,8 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
         step_name: patch.stepName ?? a.step_name,
         updated: nowIso(),
       };
-      return { annotation: updated };
+      updated = next;
+      return { annotation: next, raw: formatAnnotation(next) };
     });
     if (!updated) throw new Error(`Annotation ${id} not found in project "${project}" (${annotationsPath(storageDir, project)})`);
     return { entries, result: updated as Annotation };
@@ -292,7 +294,7 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
 /** Removes annotation `id` (Burr has no delete; the file stays in its format). */
 export async function deleteAnnotation(storageDir: string, project: string, id: number): Promise<void> {
   await rewrite(annotationsPath(storageDir, project), (c) => {
-    const entries = c.entries.filter((e) => !("annotation" in e) || e.annotation.id !== id);
+    const entries = c.entries.filter((e) => !e.annotation || e.annotation.id !== id);
     if (entries.length === c.entries.length) throw new Error(`Annotation ${id} not found in project "${project}" (${annotationsPath(storageDir, project)})`);
     return { entries, result: undefined };
   });
