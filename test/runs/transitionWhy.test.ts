@@ -11,14 +11,14 @@ import { buildStepView } from "../../extension/src/runs/views/stepView.js";
 import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { checkTransition } from "../../extension/src/runs/views/transitionWhy.js";
 import type { AppRun } from "../../extension/src/runs/stores/types.js";
-import type { NextView } from "../../webview/src/runs/protocol.js";
+import type { NextView } from "../../webview/src/protocol/runs.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { writeRun } from "./writeRun.js";
 
 function nextOf(run: AppRun, seq: number): NextView {
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
   assert.ok(i >= 0, `no step ${seq}`);
-  return buildStepView({ sourceLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
+  return buildStepView({ storeLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
 }
 
 const brief = (n: NextView) => ({

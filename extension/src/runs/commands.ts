@@ -1,14 +1,17 @@
 // The Tracked Runs commands. Each takes the tree node it was invoked on
 // (context menu, inline button, run view) or falls back to the selection.
 import * as vscode from "vscode";
-import type { RunViewCommand } from "../../../webview/src/runs/protocol.js";
+import type { RunViewCommand } from "../../../webview/src/protocol/runs.js";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import type { AnnotationIndex } from "./annotations/index.js";
+import { StepAnnotationSession } from "./annotations/session.js";
 import { createTestFromStep } from "./createTest.js";
 import { forkAndDebug } from "./fork.js";
 import { pathOf } from "./views/runPath.js";
 import { fullStep } from "./views/materialize.js";
 import { buildStepView } from "./views/stepView.js";
 import type { RunsNode, RunsTreeModel } from "./views/treeModel.js";
+import type { AppRun } from "./stores/types.js";
 import { placeGraphSources } from "./code/workspacePaths.js";
 import { chooseSourceFiles, workspaceRoots } from "./code/placeFiles.js";
 import { RunViewPanel } from "./runViewPanel.js";
@@ -22,10 +25,11 @@ interface Deps {
   provider: RunsTreeProvider;
   view: vscode.TreeView<RunsNode>;
   graph: GraphHighlighter;
+  annotations: AnnotationIndex;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps): void {
-  const { model, provider, view, graph } = deps;
+  const { model, provider, view, graph, annotations } = deps;
   let shownStep: StepNode | undefined;
 
   const pick = <K extends RunsNode["kind"]>(kind: K, arg: unknown): Extract<RunsNode, { kind: K }> | undefined => {
@@ -45,19 +49,21 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     shownStep = node;
     const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
     if (node.store.kind === "trackingDir") actions.push("createTest", "forkAndDebug", "replay");
-    const data = buildStepView({ sourceLabel: node.store.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+    const data = buildStepView({ storeLabel: node.store.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
     RunViewPanel.show(context.extensionUri, data, (command) => {
       const target = shownStep;
       if (!target) return;
       const id = { copyState: "burr.runs.copyState", createTest: "burr.runs.createTest", forkAndDebug: "burr.runs.forkAndDebug", replay: "burr.runs.replay", openGraph: "burr.runs.openGraph" }[command];
       void vscode.commands.executeCommand(id, target);
-    });
+    }, (send) => new StepAnnotationSession(annotations, {
+      store: node.store, project: node.project, appId: node.appId, partitionKey: node.run.partitionKey ?? null, sequenceId: node.step.sequenceId, action: node.step.action,
+    }, send));
   };
 
   const openGraph = async (app: AppNode) => {
     const run = await model.readApp(app.store, app.project, app.app);
     if (!run.graph) {
-      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its source records none"}.`);
+      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its store records none"}.`);
       return;
     }
     const actions = run.steps.map((s) => s.action);
@@ -66,6 +72,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     await graph.showModel(`run:${app.store.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, placed, {
       ...pathOf(actions),
       current: actions[actions.length - 1] ?? null,
+      annotated: await annotatedActions(annotations, app, run),
     });
   };
 
@@ -124,6 +131,23 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     vscode.commands.registerCommand("burr.runs.createTest", (arg?: unknown) => guard((s: StepNode) => createTestFromStep(s))(pick("step", arg))),
     vscode.commands.registerCommand("burr.runs.forkAndDebug", (arg?: unknown) => guard((s: StepNode) => forkAndDebug(context, s))(pick("step", arg))),
   );
+}
+
+/** Annotations on the run's steps, per action name, for the graph's badges (none when unreadable). */
+async function annotatedActions(index: AnnotationIndex, app: AppNode, run: AppRun): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const all = (await index.forProject(app.store, app.project)?.list()) ?? [];
+    const actionOf = new Map(run.steps.map((s) => [s.sequenceId, s.action]));
+    for (const a of all) {
+      if (a.app_id !== app.app.appId || (a.partition_key || null) !== (run.partitionKey ?? null)) continue;
+      const action = actionOf.get(a.step_sequence_id) ?? a.step_name;
+      out[action] = (out[action] ?? 0) + 1;
+    }
+  } catch {
+    // The graph still shows; the run view says why annotations cannot be read.
+  }
+  return out;
 }
 
 function appNodeOfStep(step: StepNode): AppNode {

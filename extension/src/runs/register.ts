@@ -1,6 +1,9 @@
 // Wires the Tracked Runs tree, its watcher, the run view and the commands.
 import * as vscode from "vscode";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import { AnnotationIndex } from "./annotations/index.js";
+import { registerTagFilter } from "./annotations/commands.js";
+import { AnnotationMarks } from "./annotations/treeMarks.js";
 import { registerRunCommands } from "./commands.js";
 import { RunsTreeModel, type RunsNode } from "./views/treeModel.js";
 import { SqliteStore } from "./stores/sqliteStore.js";
@@ -16,7 +19,9 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
   const wasmPath = context.asAbsolutePath("dist/sql-wasm.wasm");
   let { stores, trackingDir } = storesFromSettings(wasmPath);
   const model = new RunsTreeModel(stores);
-  const provider = new RunsTreeProvider(model);
+  const annotations = new AnnotationIndex();
+  const marks = new AnnotationMarks(annotations);
+  const provider = new RunsTreeProvider(model, marks);
   const view = vscode.window.createTreeView("burr.trackedRuns", { treeDataProvider: provider, showCollapseAll: true });
 
   const projectsSeen = new Set<string>();
@@ -26,8 +31,10 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     return new TrackingWatcher(trackingDir.storageDir, (projects, databases) => {
       if (projects.includes(null)) return provider.refresh();
       for (const s of stores) if (s instanceof SqliteStore && databases.includes(s.dbPath)) provider.refreshId(s.id);
-      // A project's row (its app count and age) comes from its source's listing: list that again.
+      // A project's row (its app count and age) comes from its store's listing: list that again.
       if (projects.length > 0) provider.refreshId(trackingDir.id);
+      // Its annotations.jsonl may have changed too (Burr's UI, another window): read them again.
+      for (const p of projects) if (p !== null) void annotations.invalidate(trackingDir.id, p);
     });
   }
   const databases = () => stores.flatMap((s) => (s instanceof SqliteStore ? [s.dbPath] : []));
@@ -69,5 +76,8 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     }),
     { dispose: () => model.getStores().forEach((s) => void s.close?.()) },
   );
-  registerRunCommands(context, { model, provider, view, graph });
+  // Our own writes: redraw the project's rows (marks, filter); the run view refreshes itself.
+  context.subscriptions.push(annotations.onDidChange((sourceId, project) => provider.refreshId(project === null ? sourceId : `${sourceId}/${project}`)));
+  registerTagFilter(context, { model, provider, view, marks });
+  registerRunCommands(context, { model, provider, view, graph, annotations });
 }

@@ -1,5 +1,5 @@
 // Everything the run view shows for one step, computed in the host (pure).
-import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/runs/protocol.js";
+import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/protocol/runs.js";
 import { CAPTURED_ERROR_ATTRIBUTE, capturedErrorOf } from "./capturedError.js";
 import { fullStep, isRunning } from "./materialize.js";
 import { diffState } from "./stateDiff.js";
@@ -7,7 +7,7 @@ import { explainNext } from "./transitionWhy.js";
 import type { AppRun, SpanRecord, StepRecord } from "../stores/types.js";
 
 export interface StepViewInput {
-  sourceLabel: string;
+  storeLabel: string;
   project: string;
   appId: string;
   run: AppRun;
@@ -41,7 +41,7 @@ export function buildStepView(input: StepViewInput): StepViewData {
     next: after ? { action: after.action, sequenceId: after.sequenceId } : null,
   });
   return {
-    source: input.sourceLabel,
+    source: input.storeLabel,
     project: input.project,
     appId: input.appId,
     partitionKey: run.partitionKey ?? null,

@@ -5,7 +5,7 @@
 // evaluated on the recorded state by the runtime's explainer; where that
 // disagrees with what the run did, the view says so instead of giving a wrong reason. Pure.
 import type { GraphModel, TransitionModel } from "../../../../runtime/src/graph/model.js";
-import type { NextView, TransitionCheck } from "../../../../webview/src/runs/protocol.js";
+import type { NextView, TransitionCheck } from "../../../../webview/src/protocol/runs.js";
 import { evaluateTest, parseConditionText, testKeys, testOfTree, type ConditionTest } from "../../../../runtime/src/conditions/explain.js";
 
 export interface NextInput {

@@ -1,6 +1,6 @@
-// Messages between the extension host and the graph webview, declared once for
-// both sides. Pure types: the webview bundle imports this file too, so it must
-// not import vscode or Node.
+// Messages between the host (the extension, or the `burr-ts ui` server in a
+// browser page) and the graph view, declared once for both sides. Pure types:
+// no DOM, vscode or Node, so every side can import it.
 import type { GraphModel, GraphProblem, SourceRange } from "../../../runtime/src/graph/model.js";
 
 /** What the graph view paints over the plain graph (a debug session's or a tracked run's progress). */
@@ -11,6 +11,8 @@ export interface Highlight {
   visited?: string[];
   /** How often each transition was taken, keyed "from->to". */
   edgeCounts?: Record<string, number>;
+  /** Annotations on the run's steps, counted per action name (a tracked run's graph). */
+  annotated?: Record<string, number>;
 }
 
 /** What the graph view needs to draw one app. */
