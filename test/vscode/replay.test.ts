@@ -85,7 +85,7 @@ describe("extension in VS Code (code-server): replay with the current code", fun
     await variables.filter({ hasText: /recorded.*aiResponse/ }).first().waitFor({ timeout: 30_000 });
 
     // The debug console says the same, as text.
-    await runCommand(page, "Debug: Focus on Debug Console View");
+    await runCommand(page, "Debug Console: Focus on Debug Console View");
     const consoleRows = page.locator(".repl .monaco-list-row");
     await consoleRows.filter({ hasText: /next:\s+recorded aiResponse\s+now unsafeResponse/ }).first().waitFor({ timeout: 30_000 });
     if (process.env.BURR_REPLAY_SCREENSHOT) await page.screenshot({ path: process.env.BURR_REPLAY_SCREENSHOT });
