@@ -91,13 +91,17 @@ const LAYERS: Layer[] = [
 ];
 
 /**
- * Imports the table does not allow, left for later work (issue #14 item 1:
- * the replay of a tracked run still decodes the debug wire form itself):
- * `layer -> target`, a file or folder. A pending entry nothing matches any
- * more fails the test, so the list only shrinks.
+ * Imports the table does not allow yet, each waiting for a decision or a
+ * move: `layer -> target`, a file or folder. The replay of a tracked run
+ * decodes the debug wire form itself (issue #14 item 1); the debugger's
+ * re-run step uses the runtime's replay modules, which the table does not
+ * list. A pending entry nothing matches any more fails the test, so the list
+ * only shrinks.
  */
 const PENDING: string[] = [
   "extension/ -> runtime/src/debug/wire.ts",
+  "extension/ -> runtime/src/replay/graphChange.ts",
+  "extension/ -> runtime/src/replay/rerun.ts",
 ];
 
 function pending(layer: Layer, e: ImportEdge): string | undefined {
