@@ -34,6 +34,7 @@ const head = (title: string, styles: string[]) => `<!DOCTYPE html>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 ${styles.map((s) => `<link rel="stylesheet" href="/assets/${s}">`).join("\n")}
 <title>${title}</title>
 </head>`;

@@ -1,0 +1,232 @@
+// The browser runs UI: the runs tree on the left, and on the right the run
+// view and the graph, the very webview bundles the editor shows, in frames.
+// This page plays the extension host for them (same messages, same
+// buildStepView), reading runs from the server and following its change
+// stream so a running app's steps appear as they are written.
+import type { GraphToHostMessage, HostToGraphMessage } from "../../../extension/src/protocol/webview.js";
+import { pathOf } from "../../../extension/src/runs/model/path.js";
+import { buildStepView } from "../../../extension/src/runs/model/stepView.js";
+import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/model/treeModel.js";
+import type { RunSource } from "../../../extension/src/runs/model/types.js";
+import type { Annotation } from "../../../runtime/src/tracking/annotations.js";
+import type { AppRun } from "../../../runtime/src/tracking/types.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost } from "../runs/protocol.js";
+import { api, followChanges, type SourceInfo } from "./api.js";
+import { FrameHost } from "./frames.js";
+import { parseRoute, routeHash, type Route } from "./route.js";
+import { RunsTree, type AppNode, type StepNode } from "./tree.js";
+
+const shell = document.getElementById("shell")!;
+
+function remoteSource(info: SourceInfo): RunSource {
+  return {
+    id: info.id,
+    label: info.label,
+    kind: info.kind,
+    listProjects: () => api.projects(info.id),
+    listApps: (project) => api.apps(info.id, project),
+    readApp: (project, appId) => api.run(info.id, project, appId),
+    deleteApp: () => Promise.reject(new Error("The browser runs UI does not delete runs.")),
+  };
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+async function start(): Promise<void> {
+  const header = el("header", "bar");
+  const title = el("h1", undefined, "Burr runs");
+  const filter = el("input", "filter");
+  filter.type = "search";
+  filter.placeholder = "Filter apps and steps (tag:name for annotated)";
+  filter.setAttribute("aria-label", "Filter runs");
+  const live = el("span", "live", "connecting…");
+  header.append(title, filter, live);
+  const treeBox = el("nav", "tree");
+  const main = el("section", "main");
+  const tabs = el("div", "tabs");
+  const stepTab = el("button", "tab active", "Step");
+  const graphTab = el("button", "tab", "Graph");
+  const crumb = el("span", "crumb");
+  tabs.append(stepTab, graphTab, crumb);
+  const frames = el("div", "frames");
+  main.append(tabs, frames);
+  const body = el("div", "body");
+  body.append(treeBox, main);
+  shell.replaceChildren(header, body);
+
+  let sources: SourceInfo[];
+  try {
+    sources = await api.sources();
+  } catch (err) {
+    treeBox.replaceChildren(el("p", "error", (err as Error).message));
+    return;
+  }
+  const model = new RunsTreeModel(sources.map(remoteSource));
+  const annotations = new Map<string, Annotation[]>();
+  const annotationKey = (sourceId: string, project: string) => `${sourceId}\u0000${project}`;
+  const loading = new Set<string>();
+
+  let shown: StepNode | null = null;
+  let graphApp: AppNode | null = null;
+  let route: Route | null = parseRoute(location.hash);
+
+  const runView = new FrameHost<HostToRunView, RunViewToHost>("/frames/runs.html", "Run view", (m) => {
+    if (m.type === "command") void command(m.command);
+  });
+  const graphView = new FrameHost<HostToGraphMessage, GraphToHostMessage>("/frames/graph.html", "Graph", (m) => {
+    if (m.type === "openSource") crumb.textContent = `${m.what}: ${m.source.file}:${m.source.start.line + 1}`;
+    if (m.type === "rendered") graphView.element.dataset.rendered = String(m.nodes);
+  });
+  runView.element.classList.add("active");
+  frames.append(runView.element, graphView.element);
+  const showTab = (which: "step" | "graph") => {
+    stepTab.classList.toggle("active", which === "step");
+    graphTab.classList.toggle("active", which === "graph");
+    runView.element.classList.toggle("active", which === "step");
+    graphView.element.classList.toggle("active", which === "graph");
+  };
+  stepTab.addEventListener("click", () => showTab("step"));
+  graphTab.addEventListener("click", () => showTab("graph"));
+
+  const postStep = (node: StepNode) => {
+    const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
+    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+    runView.post({ type: "step", data });
+    crumb.textContent = `${node.project} / ${node.appId} / step ${node.step.sequenceId}`;
+  };
+
+  const postGraph = (source: RunSource, project: string, appId: string, run: AppRun, upTo: number | null) => {
+    if (!run.graph) {
+      graphView.post({ type: "empty", reason: `App ${appId} has no graph: ${run.warnings[0] ?? "its source records none"}.` });
+      return;
+    }
+    const steps = upTo === null ? run.steps : run.steps.slice(0, upTo + 1);
+    const actions = steps.map((s) => s.action);
+    graphView.post({
+      type: "graph",
+      model: { appKey: `run:${source.id}/${project}/${appId}`, title: `${appId} (${project})`, graph: run.graph, problems: [] },
+      highlight: { ...pathOf(actions), current: actions[actions.length - 1] ?? null },
+    });
+  };
+
+  const hooks = {
+    openStep(node: StepNode) {
+      shown = node;
+      tree.select(tree.idOf(node));
+      postStep(node);
+      postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
+      showTab("step");
+      setRoute({ source: node.source.id, project: node.project, app: node.appId, step: node.step.sequenceId });
+    },
+    openGraph(node: AppNode) {
+      graphApp = node;
+      void model.readApp(node.source, node.project, node.app).then((run) => {
+        postGraph(node.source, node.project, node.app.appId, run, null);
+        showTab("graph");
+        crumb.textContent = `${node.project} / ${node.app.appId} / graph`;
+        setRoute({ source: node.source.id, project: node.project, app: node.app.appId, step: "graph" });
+      });
+    },
+    refreshed(node: RunsNode) {
+      if (node.kind === "step" && shown && node.run !== shown.run) {
+        shown = node;
+        postStep(node);
+        postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
+      }
+      if (node.kind === "app" && graphApp && tree.idOf(node) === tree.idOf(graphApp) && node.app.lastWritten !== graphApp.app.lastWritten && !shown) hooks.openGraph(node);
+    },
+    tagsOf(sourceId: string, project: string, appId: string, sequenceId?: number): string[] {
+      const list = annotations.get(annotationKey(sourceId, project)) ?? [];
+      return list.filter((a) => a.app_id === appId && (sequenceId === undefined || a.step_sequence_id === sequenceId)).flatMap((a) => a.tags);
+    },
+    projectShown(sourceId: string, project: string) {
+      const key = annotationKey(sourceId, project);
+      if (annotations.has(key) || loading.has(key)) return;
+      void loadAnnotations(sourceId, project);
+    },
+  };
+  const tree = new RunsTree(treeBox, model, hooks);
+
+  const loadAnnotations = async (sourceId: string, project: string) => {
+    const key = annotationKey(sourceId, project);
+    loading.add(key);
+    try {
+      const list = await api.annotations(sourceId, project).catch(() => [] as Annotation[]);
+      const before = JSON.stringify(annotations.get(key) ?? []);
+      annotations.set(key, list);
+      if (before !== JSON.stringify(list)) await tree.refresh(`${sourceId}/${project}`);
+    } finally {
+      loading.delete(key);
+    }
+  };
+
+  const setRoute = (r: Route) => {
+    route = r;
+    const hash = routeHash(r);
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  };
+
+  async function command(c: RunViewCommand): Promise<void> {
+    if (!shown) return;
+    if (c === "openGraph") {
+      postGraph(shown.source, shown.project, shown.appId, shown.run, null);
+      showTab("graph");
+    } else if (c === "copyState") {
+      const step = buildStepView({ sourceLabel: "", project: shown.project, appId: shown.appId, run: shown.run, step: shown.step, previous: shown.previous, actions: [] });
+      await navigator.clipboard?.writeText(JSON.stringify(step.state, null, 2)).catch(() => undefined);
+      crumb.textContent = `State of step ${shown.step.sequenceId} copied`;
+    }
+  }
+
+  filter.addEventListener("input", () => void tree.setFilter(filter.value));
+
+  // Open what the URL names: expand its path, then select the step or the graph.
+  const single = sources.length === 1 && sources[0].kind === "trackingDir";
+  if (route) {
+    const r = route;
+    const prefix = single ? [] : [r.source];
+    await tree.expandPath([...prefix, `${r.source}/${r.project}`, ...(r.step === "graph" ? [] : [`${r.source}/${r.project}/${r.app}`])]);
+    const found = await findNode(model, sources, r);
+    if (found?.kind === "step") hooks.openStep(found);
+    else if (found?.kind === "app") hooks.openGraph(found);
+  } else {
+    // One project: open it.
+    await tree.render();
+    const roots = await model.children();
+    if (single && roots.length === 1 && roots[0].kind === "project") await tree.expandPath([tree.idOf(roots[0])]);
+  }
+
+  followChanges(
+    (e) => {
+      if (e.project !== null) {
+        void tree.refresh(`${e.source}/${e.project}`);
+        void loadAnnotations(e.source, e.project);
+      } else void tree.refresh(null);
+    },
+    (connected) => {
+      live.textContent = connected ? "live" : "reconnecting…";
+      live.classList.toggle("off", !connected);
+    },
+  );
+  document.body.dataset.ready = "true";
+}
+
+async function findNode(model: RunsTreeModel, sources: SourceInfo[], r: Route): Promise<RunsNode | undefined> {
+  const sourceNode = model.getSources().find((s) => s.id === r.source);
+  if (!sourceNode || !sources.length) return undefined;
+  const projects = await model.children({ kind: "source", source: sourceNode });
+  const project = projects.find((p) => p.kind === "project" && p.project.name === r.project);
+  if (!project) return undefined;
+  const apps = await model.children(project);
+  const app = apps.find((a) => a.kind === "app" && a.app.appId === r.app);
+  if (!app || r.step === "graph") return app;
+  const steps = await model.children(app);
+  return steps.find((s) => s.kind === "step" && s.step.sequenceId === r.step);
+}
+
+void start();
