@@ -11,7 +11,7 @@ import { buildStepView } from "../../extension/src/runs/model/stepView.js";
 import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
 import { checkTransition } from "../../extension/src/runs/model/transitionWhy.js";
 import type { AppRun } from "../../extension/src/runs/model/types.js";
-import type { NextView } from "../../webview/src/runs/protocol.js";
+import type { NextView } from "../../webview/src/protocol/runs.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { writeRun } from "./writeRun.js";
 

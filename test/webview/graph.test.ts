@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, ApplicationBuilder, captureAs, expr } from "burr-ts";
 import type { Browser } from "playwright-core";
-import type { GraphViewModel } from "../../extension/src/protocol/webview.js";
+import type { GraphViewModel } from "../../webview/src/protocol/graph.js";
 import { skipOrFail } from "../support/skip.js";
 import { chromiumMissing, launchChromium } from "./browser.js";
 import { chatbotGraph, chatbotView, largeGraph } from "./fixtures.js";

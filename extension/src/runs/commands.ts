@@ -1,7 +1,7 @@
 // The Tracked Runs commands. Each takes the tree node it was invoked on
 // (context menu, inline button, run view) or falls back to the selection.
 import * as vscode from "vscode";
-import type { RunViewCommand } from "../../../webview/src/runs/protocol.js";
+import type { RunViewCommand } from "../../../webview/src/protocol/runs.js";
 import type { GraphHighlighter } from "../graph/highlighter.js";
 import { createTestFromStep } from "./createTest.js";
 import { forkAndDebug } from "./fork.js";

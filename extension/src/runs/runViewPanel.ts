@@ -1,8 +1,8 @@
 // The run view: one webview panel showing the selected step. Data goes in by
 // message after the view says `ready`; nothing from a run is put into HTML.
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../../../webview/src/runs/protocol.js";
+import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../../../webview/src/protocol/runs.js";
 
 export class RunViewPanel {
   static readonly viewType = "burr.runView";
@@ -78,20 +78,6 @@ export class RunViewPanel {
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString("base64");
   const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview", f)).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset("runs.css")}">
-<title>Burr run</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="muted">Loading step…</p></main>
-<script nonce="${nonce}" src="${asset("runs.js")}"></script>
-</body>
-</html>`;
+  return pageHtml({ view: "runs", cspSource: webview.cspSource, nonce: makeNonce(), asset, title: "Burr run" });
 }

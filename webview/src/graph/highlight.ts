@@ -1,6 +1,6 @@
 // Paints a debugger's or a tracked run's progress over a drawn graph: the
 // current action, the actions visited, and how often each transition was taken.
-import type { Highlight } from "../../../extension/src/protocol/webview.js";
+import type { Highlight } from "../protocol/graph.js";
 import { svgEl, withText } from "../shared/dom.js";
 import type { DrawnGraph } from "./render.js";
 import { ENTRY_EDGE_ID } from "./scene.js";

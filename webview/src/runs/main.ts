@@ -1,23 +1,17 @@
 // The run view: one step of a tracked run. Receives `step` messages from the
 // host; sends `ready` and toolbar commands back.
-import { el, section } from "./dom.js";
+import { el, section } from "../shared/dom.js";
+import { hostChannel } from "../shared/vscodeApi.js";
 import { renderTree } from "./jsonTree.js";
-import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "./protocol.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../protocol/runs.js";
 import { capturedSection, changes, errorSection, nextSection, timeline, timing } from "./sections.js";
 
-interface VsCodeApi {
-  postMessage(m: RunViewToHost): void;
-  getState(): ViewState | undefined;
-  setState(s: ViewState): void;
-}
 interface ViewState {
   query: string;
   showInternal: boolean;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-let view: ViewState = vscode.getState() ?? { query: "", showInternal: false };
+const host = hostChannel<HostToRunView, RunViewToHost, ViewState>("runs");
+let view: ViewState = host.getState() ?? { query: "", showInternal: false };
 const app = document.getElementById("app")!;
 
 const commandLabels: Record<RunViewCommand, string> = {
@@ -45,7 +39,7 @@ function render(d: StepViewData): void {
   for (const c of order.filter((x) => d.actions.includes(x))) {
     const b = el("button", c === "openGraph" ? "primary" : "secondary", commandLabels[c]);
     b.dataset.command = c;
-    b.addEventListener("click", () => vscode.postMessage({ type: "command", command: c }));
+    b.addEventListener("click", () => host.post({ type: "command", command: c }));
     bar.append(b);
   }
   header.append(title, meta, bar);
@@ -96,20 +90,19 @@ function stateSection(d: StepViewData): HTMLElement {
   };
   search.addEventListener("input", () => {
     view = { ...view, query: search.value };
-    vscode.setState(view);
+    host.setState(view);
     draw();
   });
   box.addEventListener("change", () => {
     view = { ...view, showInternal: box.checked };
-    vscode.setState(view);
+    host.setState(view);
     draw();
   });
   draw();
   return root;
 }
 
-window.addEventListener("message", (event: MessageEvent<HostToRunView>) => {
-  const m = event.data;
+host.onMessage((m) => {
   switch (m.type) {
     case "step":
       render(m.data);
@@ -124,4 +117,4 @@ window.addEventListener("message", (event: MessageEvent<HostToRunView>) => {
   }
 });
 
-vscode.postMessage({ type: "ready" });
+host.post({ type: "ready" });

@@ -2,7 +2,7 @@
 // throws; the runtime logs the record as the action attribute "captured_error".
 // This reads it back for the tree and the run view. Logs are untrusted input:
 // anything not shaped like the record is left as an ordinary attribute.
-import type { CapturedErrorView } from "../../../../webview/src/runs/protocol.js";
+import type { CapturedErrorView } from "../../../../webview/src/protocol/runs.js";
 import type { AppRun, StepRecord } from "./types.js";
 
 export const CAPTURED_ERROR_ATTRIBUTE = "captured_error";

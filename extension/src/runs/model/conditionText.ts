@@ -7,7 +7,7 @@ import { compileExpr } from "../../../../runtime/src/conditions/compile.js";
 import { childrenOf, keysOf, parseExpr, type ExprNode } from "../../../../runtime/src/conditions/parse.js";
 import { attribute } from "../../../../runtime/src/conditions/operators.js";
 import { valuesEqual } from "../../../../runtime/src/conditions/values.js";
-import type { TestedValue } from "../../../../webview/src/runs/protocol.js";
+import type { TestedValue } from "../../../../webview/src/protocol/runs.js";
 
 /** Who wrote the text: burr-ts writes when() values as JSON, Python Burr as str(). */
 export type Dialect = "burr-ts" | "python";

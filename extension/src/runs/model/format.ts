@@ -1,14 +1,10 @@
 // Short human text for durations and ages, shared by the tree and the run view.
 
+// One duration formatter for the tree and the views; "" where the tree shows nothing.
+import { formatDuration as format } from "../../../../webview/src/shared/format.js";
+
 export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return "";
-  // burr-ts writes times in whole milliseconds: zero means "under one".
-  if (ms === 0) return "< 1 ms";
-  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return format(ms, "");
 }
 
 export function formatAge(thenMs: number, nowMs: number): string {

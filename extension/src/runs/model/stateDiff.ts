@@ -2,7 +2,7 @@
 // for arrays that only grew, the appended items. Burr's internal keys
 // (__SEQUENCE_ID, __PRIOR_STEP) change every step and are left out.
 
-import type { StateChange } from "../../../../webview/src/runs/protocol.js";
+import type { StateChange } from "../../../../webview/src/protocol/runs.js";
 export type { StateChange };
 
 export function isInternalKey(key: string): boolean {

@@ -1,5 +1,5 @@
 // Everything the run view shows for one step, computed in the host (pure).
-import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/runs/protocol.js";
+import type { RunViewCommand, SpanView, StepViewData } from "../../../../webview/src/protocol/runs.js";
 import { CAPTURED_ERROR_ATTRIBUTE, capturedErrorOf } from "./capturedError.js";
 import { fullStep, isRunning } from "./materialize.js";
 import { diffState } from "./stateDiff.js";

@@ -4,7 +4,7 @@
 // texts are evaluated on the recorded state; where that disagrees with what
 // the run did, the view says so instead of giving a wrong reason. Pure.
 import type { GraphModel, TransitionModel } from "../../../../runtime/src/graph/model.js";
-import type { NextView, TransitionCheck } from "../../../../webview/src/runs/protocol.js";
+import type { NextView, TransitionCheck } from "../../../../webview/src/protocol/runs.js";
 import { evaluateTest, parseConditionText, testKeys, type ConditionTest } from "./conditionText.js";
 
 export interface NextInput {

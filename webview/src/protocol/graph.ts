@@ -1,6 +1,6 @@
-// Messages between the extension host and the graph webview, declared once for
-// both sides. Pure types: the webview bundle imports this file too, so it must
-// not import vscode or Node.
+// Messages between the host (the extension, or the `burr-ts ui` server in a
+// browser page) and the graph view, declared once for both sides. Pure types:
+// no DOM, vscode or Node, so every side can import it.
 import type { GraphModel, GraphProblem, SourceRange } from "../../../runtime/src/graph/model.js";
 
 /** What the graph view paints over the plain graph (a debug session's or a tracked run's progress). */

@@ -1,5 +1,6 @@
-// Messages between the run view webview and the extension host. Declared once;
-// both sides switch over `type` exhaustively. Pure data: the webview has no Node.
+// Messages between the run view and its host (the extension, or the `burr-ts ui`
+// server in a browser page). Declared once; both sides switch over `type`
+// exhaustively. Pure data: no DOM, vscode or Node.
 
 export interface StateChange {
   added: { key: string; value: unknown }[];
