@@ -1,21 +1,24 @@
-// Loaded before a webview bundle when it runs inside the browser runs UI (an
-// iframe of the shell page) instead of VS Code: supplies the same
-// `acquireVsCodeApi` VS Code injects, posting to the shell, which plays the
-// extension host. Messages from anything but the shell are dropped before the
-// bundle's own listener sees them. View state lives in sessionStorage.
-interface FrameApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+// Loaded before a view bundle (run view, graph) when it runs in the browser
+// runs UI: installs the HostTransport the bundle's hostChannel() picks up
+// (webview/src/shared/vscodeApi.ts). The view lives in a frame of the shell
+// page, which is its host (it reads runs over fetch and the server's event
+// stream and answers like the extension does); messages go to and come from
+// that page only. View state lives in sessionStorage, per view.
+import type { HostTransport, ViewName } from "../shared/vscodeApi.js";
 
-const stateKey = `burr-view-state:${location.pathname}`;
-let api: FrameApi | null = null;
-
-function acquire(): FrameApi {
-  api ??= {
-    postMessage: (message) => window.parent.postMessage(message, location.origin),
-    getState: () => {
+function frameTransport(view: ViewName): HostTransport {
+  const stateKey = `burr-view-state:${view}`;
+  return {
+    post: (message) => window.parent.postMessage(message, location.origin),
+    subscribe(listener) {
+      const handler = (event: MessageEvent<unknown>) => {
+        // Only the shell page (same origin, our parent) is the host.
+        if (event.origin === location.origin && event.source === window.parent) listener(event.data);
+      };
+      window.addEventListener("message", handler);
+      return () => window.removeEventListener("message", handler);
+    },
+    getState() {
       const text = sessionStorage.getItem(stateKey);
       if (text === null) return undefined;
       try {
@@ -26,21 +29,11 @@ function acquire(): FrameApi {
     },
     setState: (state) => sessionStorage.setItem(stateKey, JSON.stringify(state)),
   };
-  return api;
 }
 
-// Capture phase, registered before the bundle loads: runs before its listener.
-window.addEventListener(
-  "message",
-  (event) => {
-    if (event.origin !== location.origin || event.source !== window.parent) event.stopImmediatePropagation();
-  },
-  true,
-);
+window.burrHostTransport = frameTransport;
 
-(globalThis as unknown as { acquireVsCodeApi: () => FrameApi }).acquireVsCodeApi = acquire;
-
-// VS Code marks the body with its theme kind; follow the browser's colour scheme instead.
+// VS Code marks the body with its theme kind; here the browser's colour scheme decides.
 const dark = window.matchMedia("(prefers-color-scheme: dark)");
 const mark = () => {
   document.body.classList.toggle("vscode-dark", dark.matches);

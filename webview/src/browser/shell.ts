@@ -3,14 +3,14 @@
 // This page plays the extension host for them (same messages, same
 // buildStepView), reading runs from the server and following its change
 // stream so a running app's steps appear as they are written.
-import type { GraphToHostMessage, HostToGraphMessage } from "../../../extension/src/protocol/webview.js";
+import type { GraphToHostMessage, HostToGraphMessage } from "../protocol/graph.js";
 import { pathOf } from "../../../extension/src/runs/model/path.js";
 import { buildStepView } from "../../../extension/src/runs/model/stepView.js";
 import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/model/treeModel.js";
 import type { RunSource } from "../../../extension/src/runs/model/types.js";
 import type { Annotation } from "../../../runtime/src/tracking/annotations.js";
 import type { AppRun } from "../../../runtime/src/tracking/types.js";
-import type { HostToRunView, RunViewCommand, RunViewToHost } from "../runs/protocol.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost } from "../protocol/runs.js";
 import { api, followChanges, type SourceInfo } from "./api.js";
 import { FrameHost } from "./frames.js";
 import { parseRoute, routeHash, type Route } from "./route.js";
