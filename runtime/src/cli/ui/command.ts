@@ -86,9 +86,9 @@ export async function startUiCommand(argv: readonly string[], io: UiCommandIo): 
     for (const s of sources) await s.close?.();
     return 2;
   }
+  for (const s of sources) io.out(`source ${s.kind}: ${s.label}`);
+  if (token !== null) io.out(`listening on ${host}: every request needs the token in the URL below (open it once; it is kept in a cookie)`);
   io.out(`Burr runs UI: ${server.openUrl}`);
-  for (const s of sources) io.out(`  source ${s.kind}: ${s.label}`);
-  if (token !== null) io.out(`  listening on ${host}: every request needs the token above (open the URL once; it is kept in a cookie)`);
   return server;
 }
 
