@@ -3,12 +3,15 @@
 import * as vscode from "vscode";
 import type { RunViewCommand } from "../../../webview/src/protocol/runs.js";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import type { AnnotationIndex } from "./annotations/index.js";
+import { StepAnnotationSession } from "./annotations/session.js";
 import { createTestFromStep } from "./createTest.js";
 import { forkAndDebug } from "./fork.js";
 import { pathOf } from "./model/path.js";
 import { fullStep } from "./model/materialize.js";
 import { buildStepView } from "./model/stepView.js";
 import type { RunsNode, RunsTreeModel } from "./model/treeModel.js";
+import type { AppRun } from "./model/types.js";
 import { placeGraphSources } from "./model/workspacePaths.js";
 import { chooseSourceFiles, workspaceRoots } from "./placeSources.js";
 import { RunViewPanel } from "./runViewPanel.js";
@@ -22,10 +25,11 @@ interface Deps {
   provider: RunsTreeProvider;
   view: vscode.TreeView<RunsNode>;
   graph: GraphHighlighter;
+  annotations: AnnotationIndex;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps): void {
-  const { model, provider, view, graph } = deps;
+  const { model, provider, view, graph, annotations } = deps;
   let shownStep: StepNode | undefined;
 
   const pick = <K extends RunsNode["kind"]>(kind: K, arg: unknown): Extract<RunsNode, { kind: K }> | undefined => {
@@ -51,7 +55,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
       if (!target) return;
       const id = { copyState: "burr.runs.copyState", createTest: "burr.runs.createTest", forkAndDebug: "burr.runs.forkAndDebug", replay: "burr.runs.replay", openGraph: "burr.runs.openGraph" }[command];
       void vscode.commands.executeCommand(id, target);
-    });
+    }, (send) => new StepAnnotationSession(annotations, {
+      source: node.source, project: node.project, appId: node.appId, partitionKey: node.run.partitionKey ?? null, sequenceId: node.step.sequenceId, action: node.step.action,
+    }, send));
   };
 
   const openGraph = async (app: AppNode) => {
@@ -66,6 +72,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     await graph.showModel(`run:${app.source.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, placed, {
       ...pathOf(actions),
       current: actions[actions.length - 1] ?? null,
+      annotated: await annotatedActions(annotations, app, run),
     });
   };
 
@@ -124,6 +131,23 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     vscode.commands.registerCommand("burr.runs.createTest", (arg?: unknown) => guard((s: StepNode) => createTestFromStep(s))(pick("step", arg))),
     vscode.commands.registerCommand("burr.runs.forkAndDebug", (arg?: unknown) => guard((s: StepNode) => forkAndDebug(context, s))(pick("step", arg))),
   );
+}
+
+/** Annotations on the run's steps, per action name, for the graph's badges (none when unreadable). */
+async function annotatedActions(index: AnnotationIndex, app: AppNode, run: AppRun): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const all = (await index.forProject(app.source, app.project)?.list()) ?? [];
+    const actionOf = new Map(run.steps.map((s) => [s.sequenceId, s.action]));
+    for (const a of all) {
+      if (a.app_id !== app.app.appId || (a.partition_key || null) !== (run.partitionKey ?? null)) continue;
+      const action = actionOf.get(a.step_sequence_id) ?? a.step_name;
+      out[action] = (out[action] ?? 0) + 1;
+    }
+  } catch {
+    // The graph still shows; the run view says why annotations cannot be read.
+  }
+  return out;
 }
 
 function appNodeOfStep(step: StepNode): AppNode {

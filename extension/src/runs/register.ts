@@ -1,6 +1,9 @@
 // Wires the Tracked Runs tree, its watcher, the run view and the commands.
 import * as vscode from "vscode";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import { AnnotationIndex } from "./annotations/index.js";
+import { registerTagFilter } from "./annotations/commands.js";
+import { AnnotationMarks } from "./annotations/treeMarks.js";
 import { registerRunCommands } from "./commands.js";
 import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
 import { SqliteSource } from "./model/sqliteSource.js";
@@ -16,7 +19,9 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
   const wasmPath = context.asAbsolutePath("dist/sql-wasm.wasm");
   let { sources, trackingDir } = sourcesFromSettings(wasmPath);
   const model = new RunsTreeModel(sources);
-  const provider = new RunsTreeProvider(model);
+  const annotations = new AnnotationIndex();
+  const marks = new AnnotationMarks(annotations);
+  const provider = new RunsTreeProvider(model, marks);
   const view = vscode.window.createTreeView("burr.trackedRuns", { treeDataProvider: provider, showCollapseAll: true });
 
   const projectsSeen = new Set<string>();
@@ -28,6 +33,8 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
       for (const s of sources) if (s instanceof SqliteSource && databases.includes(s.dbPath)) provider.refreshId(s.id);
       // A project's row (its app count and age) comes from its source's listing: list that again.
       if (projects.length > 0) provider.refreshId(trackingDir.id);
+      // Its annotations.jsonl may have changed too (Burr's UI, another window): read them again.
+      for (const p of projects) if (p !== null) annotations.invalidate(trackingDir.id, p);
     });
   }
   const databases = () => sources.flatMap((s) => (s instanceof SqliteSource ? [s.dbPath] : []));
@@ -69,5 +76,8 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     }),
     { dispose: () => model.getSources().forEach((s) => void s.close?.()) },
   );
-  registerRunCommands(context, { model, provider, view, graph });
+  // Our own writes: redraw the project's rows (marks, filter); the run view refreshes itself.
+  context.subscriptions.push(annotations.onDidChange((sourceId, project) => provider.refreshId(project === null ? sourceId : `${sourceId}/${project}`)));
+  registerTagFilter(context, { model, provider, view, marks });
+  registerRunCommands(context, { model, provider, view, graph, annotations });
 }

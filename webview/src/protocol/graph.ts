@@ -11,6 +11,8 @@ export interface Highlight {
   visited?: string[];
   /** How often each transition was taken, keyed "from->to". */
   edgeCounts?: Record<string, number>;
+  /** Annotations on the run's steps, counted per action name (a tracked run's graph). */
+  annotated?: Record<string, number>;
 }
 
 /** What the graph view needs to draw one app. */

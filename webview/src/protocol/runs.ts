@@ -2,6 +2,39 @@
 // server in a browser page). Declared once; both sides switch over `type`
 // exhaustively. Pure data: no DOM, vscode or Node.
 
+// Burr's annotation record (AnnotationOut) as the view sees it. The runtime's
+// declaration (runtime/src/tracking/annotations.ts) lives in a Node module the
+// view cannot compile, so it is restated here; extension/src/runs/annotationHost.ts
+// fails to compile if the two ever differ.
+
+export interface AnnotationDataPointer {
+  type: "state_field" | "attribute";
+  field_name: string;
+  /** The span the attribute belongs to; null when it's about the step itself. */
+  span_id: string | null;
+}
+
+export interface AnnotationObservation {
+  data_fields: { note?: string; ground_truth?: unknown; [key: string]: unknown };
+  thumbs_up_thumbs_down: boolean | null;
+  data_pointers: AnnotationDataPointer[];
+}
+
+export interface Annotation {
+  id: number;
+  project_id: string;
+  app_id: string;
+  partition_key: string | null;
+  step_sequence_id: number;
+  span_id: string | null;
+  step_name: string;
+  tags: string[];
+  observations: AnnotationObservation[];
+  /** ISO 8601 times. */
+  created: string;
+  updated: string;
+}
+
 export interface StateChange {
   added: { key: string; value: unknown }[];
   removed: { key: string; value: unknown }[];
@@ -107,6 +140,43 @@ export interface StepViewData {
 
 export type RunViewCommand = "copyState" | "createTest" | "forkAndDebug" | "replay" | "openGraph";
 
-export type HostToRunView = { type: "step"; data: StepViewData } | { type: "error"; message: string };
+/**
+ * What the annotation form sends: the step is the one shown, so only what the
+ * user chose. Observations are Burr's (`data_fields.note`, `.ground_truth`,
+ * `thumbs_up_thumbs_down`, `data_pointers`).
+ */
+export interface AnnotationDraft {
+  /** The span annotated, or null for the whole step. */
+  spanId: string | null;
+  tags: string[];
+  observations: AnnotationObservation[];
+}
 
-export type RunViewToHost = { type: "ready" } | { type: "command"; command: RunViewCommand };
+/** The annotations of the step shown (every span of it), and every tag the project uses (for suggestions). */
+export interface StepAnnotations {
+  project: string;
+  appId: string;
+  partitionKey: string | null;
+  sequenceId: number;
+  annotations: Annotation[];
+  projectTags: string[];
+  /** False when the host cannot store annotations for this run (the reason is in `readOnlyReason`). */
+  writable: boolean;
+  readOnlyReason: string | null;
+}
+
+export type HostToRunView =
+  | { type: "step"; data: StepViewData }
+  | { type: "error"; message: string }
+  /** Sent after `step`, and again after every change (ours or another writer's). */
+  | { type: "annotations"; data: StepAnnotations }
+  /** The answer to an annotation request: ok, or what went wrong (shown next to the form). */
+  | { type: "annotationResult"; requestId: number; ok: boolean; error: string | null };
+
+export type RunViewToHost =
+  | { type: "ready" }
+  | { type: "command"; command: RunViewCommand }
+  /** Annotate the shown step (or a span in it). */
+  | { type: "annotate"; requestId: number; draft: AnnotationDraft }
+  | { type: "updateAnnotation"; requestId: number; id: number; draft: AnnotationDraft }
+  | { type: "deleteAnnotation"; requestId: number; id: number };

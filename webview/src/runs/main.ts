@@ -1,7 +1,9 @@
-// The run view: one step of a tracked run. Receives `step` messages from the
-// host; sends `ready` and toolbar commands back.
+// The run view: one step of a tracked run and its annotations. Receives `step`
+// and `annotations` messages from the host; sends `ready`, toolbar commands
+// and annotation requests back.
 import { el, section } from "../shared/dom.js";
 import { hostChannel } from "../shared/vscodeApi.js";
+import { AnnotationsCard } from "./annotations.js";
 import { renderTree } from "./jsonTree.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../protocol/runs.js";
 import { capturedSection, changes, errorSection, nextSection, timeline, timing } from "./sections.js";
@@ -13,6 +15,7 @@ interface ViewState {
 const host = hostChannel<HostToRunView, RunViewToHost, ViewState>("runs");
 let view: ViewState = host.getState() ?? { query: "", showInternal: false };
 const app = document.getElementById("app")!;
+const annotations = new AnnotationsCard((m) => host.post(m));
 
 const commandLabels: Record<RunViewCommand, string> = {
   openGraph: "Open graph",
@@ -49,6 +52,8 @@ function render(d: StepViewData): void {
     for (const text of d.warnings) w.append(el("li", undefined, text));
     app.append(w);
   }
+  annotations.showStep(d);
+  app.append(annotations.root);
   const grid = el("div", "grid");
   if (d.error) grid.append(errorSection(d.error));
   if (d.capturedError) grid.append(capturedSection(d.capturedError));
@@ -104,6 +109,10 @@ function stateSection(d: StepViewData): HTMLElement {
 
 host.onMessage((m) => {
   switch (m.type) {
+    case "annotations":
+    case "annotationResult":
+      annotations.receive(m);
+      return;
     case "step":
       render(m.data);
       return;

@@ -1,0 +1,105 @@
+// Where the extension reads and writes annotations: per run source and project,
+// through the runtime's TrackingReader (Burr's annotations.jsonl in the
+// tracking directory). Lists are cached per project until the project's files
+// change (the tracking watcher reports it) or we write. No vscode import: the
+// tree, the run view and tests share it.
+import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
+import type { Annotation as StoredAnnotation, AnnotationCreate, AnnotationUpdate } from "../../../../runtime/src/tracking/annotations.js";
+import type { Annotation as ViewAnnotation } from "../../../../webview/src/protocol/runs.js";
+import { TrackingDirSource } from "../model/trackingDirSource.js";
+import type { RunSource } from "../model/types.js";
+
+// The run view restates Burr's record (webview/src/protocol/runs.ts): these fail to compile if it drifts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameRecord: Same<StoredAnnotation, ViewAnnotation> = true;
+void sameRecord;
+
+export type Annotation = StoredAnnotation;
+
+/** The write side a UI needs, for one project of one source. */
+export interface ProjectAnnotations {
+  list(): Promise<Annotation[]>;
+  create(input: AnnotationCreate): Promise<Annotation>;
+  update(id: number, patch: AnnotationUpdate): Promise<Annotation>;
+  delete(id: number): Promise<void>;
+}
+
+/** A step's identity inside a project, as annotations name it. */
+export interface StepRef {
+  appId: string;
+  partitionKey: string | null;
+  sequenceId: number;
+}
+
+export function stepKey(r: StepRef): string {
+  return `${r.appId}\u0000${r.partitionKey ?? ""}\u0000${r.sequenceId}`;
+}
+
+/** Whether an annotation belongs to a step (Burr may write an empty partition key for none). */
+export function isOfStep(a: Annotation, r: StepRef): boolean {
+  return a.app_id === r.appId && a.step_sequence_id === r.sequenceId && (a.partition_key || null) === (r.partitionKey || null);
+}
+
+export class AnnotationIndex {
+  private readonly readers = new Map<string, TrackingReader>();
+  private readonly cache = new Map<string, Promise<Annotation[]>>();
+  private readonly listeners = new Set<(sourceId: string, project: string | null) => void>();
+
+  /** Null when the source cannot hold annotations; then `readOnlyReason` says why. */
+  forProject(source: RunSource, project: string): ProjectAnnotations | null {
+    const reader = this.readerOf(source);
+    if (!reader) return null;
+    const key = `${source.id}\u0000${project}`;
+    const changed = <T>(p: Promise<T>) =>
+      p.finally(() => {
+        this.cache.delete(key);
+        this.fire(source.id, project);
+      });
+    return {
+      list: () => {
+        let hit = this.cache.get(key);
+        if (!hit) {
+          // A corrupt line is skipped by the reader; its warning goes to the log, the rest still shows.
+          hit = reader.listAnnotations(project, { onWarning: (w) => console.warn(`Burr annotations (${project}): ${w}`) });
+          this.cache.set(key, hit);
+          hit.catch(() => this.cache.delete(key));
+        }
+        return hit;
+      },
+      create: (input) => changed(reader.annotate(project, input)),
+      update: (id, patch) => changed(reader.updateAnnotation(project, id, patch)),
+      delete: (id) => changed(reader.deleteAnnotation(project, id)),
+    };
+  }
+
+  readOnlyReason(source: RunSource): string | null {
+    if (this.readerOf(source)) return null;
+    return `Annotations are stored beside tracked runs (a tracking directory); ${source.label} is a ${source.kind} persister database, which this view does not annotate yet.`;
+  }
+
+  /** The project's files changed on disk (another writer, e.g. Burr's UI): read again. Null project: every project of the source. */
+  invalidate(sourceId: string, project: string | null): void {
+    for (const k of [...this.cache.keys()]) {
+      const [s, p] = k.split("\u0000");
+      if (s === sourceId && (project === null || p === project)) this.cache.delete(k);
+    }
+    this.fire(sourceId, project);
+  }
+
+  onDidChange(listener: (sourceId: string, project: string | null) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(sourceId: string, project: string | null): void {
+    for (const l of this.listeners) l(sourceId, project);
+  }
+
+  private readerOf(source: RunSource): TrackingReader | null {
+    if (!(source instanceof TrackingDirSource)) return null;
+    const dir = source.storageDir;
+    let r = this.readers.get(dir);
+    if (!r) this.readers.set(dir, (r = new TrackingReader(dir)));
+    return r;
+  }
+}
