@@ -112,6 +112,40 @@ describe("burr-ts ui: the runs UI in a browser", function () {
     assert.deepEqual(ui.errors, []);
   });
 
+  it("annotates a step in the run view, sees it after a reload, and deletes it", async () => {
+    ui = await openUi(browser, `${server.url}#/dir/chatbot/app-2/2`);
+    const { page } = ui;
+    const view = runView(page);
+    await view.locator("h1", { hasText: "aiResponse" }).waitFor();
+    await view.locator("button.annot-add").click();
+    await view.locator("input.annot-tags").fill("golden, tone");
+    await view.locator('button[data-thumbs="up"]').click();
+    await view.locator("textarea.annot-note").fill("exactly right");
+    await view.locator("textarea.annot-truth").fill("Aaron Burr was the third Vice President.");
+    await view.locator("button.annot-save").click();
+    await view.locator("article.annotation .annot-note-shown", { hasText: "exactly right" }).waitFor();
+    // Stored in Burr's place and format, readable by the runtime.
+    const stored = await new TrackingReader(t.dir).listAnnotations("chatbot", { appId: "app-2" });
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0].tags, ["golden", "tone"]);
+    assert.equal(stored[0].step_sequence_id, 2);
+    assert.equal(stored[0].step_name, "aiResponse");
+    assert.equal(stored[0].observations[0].thumbs_up_thumbs_down, true);
+    assert.equal(stored[0].observations[0].data_fields.ground_truth, "Aaron Burr was the third Vice President.");
+    // The tree marks the step; the graph counts it on its action.
+    await row(page, "dir/chatbot/app-2/2").locator(".tag", { hasText: "golden" }).waitFor();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await view.locator("article.annotation .annot-note-shown", { hasText: "exactly right" }).waitFor();
+    assert.match(await view.locator("article.annotation").innerText(), /golden/);
+    await view.locator("button.annot-delete").click();
+    await view.locator("button.annot-confirm-delete").click();
+    await view.locator(".annot-empty").waitFor();
+    assert.deepEqual(await new TrackingReader(t.dir).listAnnotations("chatbot", { appId: "app-2" }), []);
+    await page.waitForFunction(() => !document.querySelector('.row[data-id="dir/chatbot/app-2/2"] .tag'));
+    assert.deepEqual(ui.errors, []);
+  });
+
   it("shows a running app's steps as they are written", async () => {
     const storageDir = t.dir;
     let turn = 0;

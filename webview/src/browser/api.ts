@@ -2,7 +2,20 @@
 // and the change stream (EventSource). Errors arrive as { error: { message } }
 // and become Errors with that message.
 import type { AppRun, AppSummary, ProjectSummary } from "../../../runtime/src/tracking/types.js";
-import type { Annotation, AnnotationCreate, AnnotationUpdate } from "../../../runtime/src/tracking/annotations.js";
+import type { Annotation, AnnotationObservation } from "../protocol/runs.js";
+
+/** The body of POST /api/annotations (the server checks every field). */
+export interface NewAnnotation {
+  appId: string;
+  partitionKey: string | null;
+  stepSequenceId: number;
+  spanId: string | null;
+  stepName: string;
+  tags: string[];
+  observations: AnnotationObservation[];
+}
+
+export type AnnotationChange = Partial<Pick<NewAnnotation, "spanId" | "tags" | "observations">>;
 
 export interface SourceInfo {
   id: string;
@@ -42,8 +55,8 @@ export const api = {
   apps: (source: string, project: string) => call<AppSummary[]>("/api/apps", { source, project }),
   run: (source: string, project: string, app: string) => call<AppRun>("/api/run", { source, project, app }),
   annotations: (source: string, project: string, app?: string) => call<Annotation[]>("/api/annotations", { source, project, app }),
-  annotate: (source: string, project: string, input: AnnotationCreate) => call<Annotation>("/api/annotations", { source, project }, write("POST", input)),
-  updateAnnotation: (source: string, project: string, id: number, patch: AnnotationUpdate) =>
+  annotate: (source: string, project: string, input: NewAnnotation) => call<Annotation>("/api/annotations", { source, project }, write("POST", input)),
+  updateAnnotation: (source: string, project: string, id: number, patch: AnnotationChange) =>
     call<Annotation>("/api/annotations", { source, project, id: String(id) }, write("PATCH", patch)),
   deleteAnnotation: (source: string, project: string, id: number) => call<{ deleted: number }>("/api/annotations", { source, project, id: String(id) }, write("DELETE")),
 };

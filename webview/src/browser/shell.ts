@@ -8,9 +8,9 @@ import { pathOf } from "../../../extension/src/runs/model/path.js";
 import { buildStepView } from "../../../extension/src/runs/model/stepView.js";
 import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/model/treeModel.js";
 import type { RunSource } from "../../../extension/src/runs/model/types.js";
-import type { Annotation } from "../../../runtime/src/tracking/annotations.js";
 import type { AppRun } from "../../../runtime/src/tracking/types.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost } from "../protocol/runs.js";
+import { BrowserAnnotations, type ShownStep } from "./annotations.js";
 import { api, followChanges, type SourceInfo } from "./api.js";
 import { FrameHost } from "./frames.js";
 import { parseRoute, routeHash, type Route } from "./route.js";
@@ -67,16 +67,27 @@ async function start(): Promise<void> {
     return;
   }
   const model = new RunsTreeModel(sources.map(remoteSource));
-  const annotations = new Map<string, Annotation[]>();
-  const annotationKey = (sourceId: string, project: string) => `${sourceId}\u0000${project}`;
-  const loading = new Set<string>();
+  const notes = new BrowserAnnotations((sourceId, project) => {
+    void tree.refresh(`${sourceId}/${project}`);
+    const ref = shownRef();
+    if (ref && ref.sourceId === sourceId && ref.project === project && shown) {
+      runView.post(notes.stepMessage(ref));
+      postGraph(shown.source, shown.project, shown.appId, shown.run, shown.run.steps.indexOf(shown.step));
+    }
+  });
 
   let shown: StepNode | null = null;
   let graphApp: AppNode | null = null;
   let route: Route | null = parseRoute(location.hash);
+  const shownRef = (): ShownStep | null =>
+    shown && { sourceId: shown.source.id, project: shown.project, appId: shown.appId, partitionKey: shown.run.partitionKey ?? null, sequenceId: shown.step.sequenceId, action: shown.step.action };
 
   const runView = new FrameHost<HostToRunView, RunViewToHost>("/frames/runs.html", "Run view", (m) => {
     if (m.type === "command") void command(m.command);
+    else if (m.type === "annotate" || m.type === "updateAnnotation" || m.type === "deleteAnnotation") {
+      const ref = shownRef();
+      if (ref) void notes.handle(m, ref, (reply) => runView.post(reply));
+    }
   });
   const graphView = new FrameHost<HostToGraphMessage, GraphToHostMessage>("/frames/graph.html", "Graph", (m) => {
     if (m.type === "openSource") crumb.textContent = `${m.what}: ${m.source.file}:${m.source.start.line + 1}`;
@@ -97,6 +108,11 @@ async function start(): Promise<void> {
     const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
     const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
     runView.post({ type: "step", data });
+    const ref = shownRef();
+    if (ref) {
+      runView.post(notes.stepMessage(ref));
+      if (!notes.has(ref.sourceId, ref.project)) void notes.load(ref.sourceId, ref.project);
+    }
     crumb.textContent = `${node.project} / ${node.appId} / step ${node.step.sequenceId}`;
   };
 
@@ -110,7 +126,11 @@ async function start(): Promise<void> {
     graphView.post({
       type: "graph",
       model: { appKey: `run:${source.id}/${project}/${appId}`, title: `${appId} (${project})`, graph: run.graph, problems: [] },
-      highlight: { ...pathOf(actions), current: actions[actions.length - 1] ?? null },
+      highlight: {
+        ...pathOf(actions),
+        current: actions[actions.length - 1] ?? null,
+        annotated: notes.perAction(source.id, project, appId, run.partitionKey, new Map(run.steps.map((st) => [st.sequenceId, st.action]))),
+      },
     });
   };
 
@@ -140,30 +160,12 @@ async function start(): Promise<void> {
       }
       if (node.kind === "app" && graphApp && tree.idOf(node) === tree.idOf(graphApp) && node.app.lastWritten !== graphApp.app.lastWritten && !shown) hooks.openGraph(node);
     },
-    tagsOf(sourceId: string, project: string, appId: string, sequenceId?: number): string[] {
-      const list = annotations.get(annotationKey(sourceId, project)) ?? [];
-      return list.filter((a) => a.app_id === appId && (sequenceId === undefined || a.step_sequence_id === sequenceId)).flatMap((a) => a.tags);
-    },
+    tagsOf: (sourceId: string, project: string, appId: string, sequenceId?: number) => notes.tagsOf(sourceId, project, appId, sequenceId),
     projectShown(sourceId: string, project: string) {
-      const key = annotationKey(sourceId, project);
-      if (annotations.has(key) || loading.has(key)) return;
-      void loadAnnotations(sourceId, project);
+      if (!notes.has(sourceId, project)) void notes.load(sourceId, project);
     },
   };
   const tree = new RunsTree(treeBox, model, hooks);
-
-  const loadAnnotations = async (sourceId: string, project: string) => {
-    const key = annotationKey(sourceId, project);
-    loading.add(key);
-    try {
-      const list = await api.annotations(sourceId, project).catch(() => [] as Annotation[]);
-      const before = JSON.stringify(annotations.get(key) ?? []);
-      annotations.set(key, list);
-      if (before !== JSON.stringify(list)) await tree.refresh(`${sourceId}/${project}`);
-    } finally {
-      loading.delete(key);
-    }
-  };
 
   const setRoute = (r: Route) => {
     route = r;
@@ -205,7 +207,7 @@ async function start(): Promise<void> {
     (e) => {
       if (e.project !== null) {
         void tree.refresh(`${e.source}/${e.project}`);
-        void loadAnnotations(e.source, e.project);
+        void notes.load(e.source, e.project);
       } else void tree.refresh(null);
     },
     (connected) => {
