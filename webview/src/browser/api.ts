@@ -1,7 +1,7 @@
 // The shell's side of the runs UI server: typed fetch calls for the JSON API
 // and the change stream (EventSource). Errors arrive as { error: { message } }
 // and become Errors with that message.
-import type { AppRun, AppSummary, ProjectSummary } from "../../../runtime/src/tracking/types.js";
+import type { AppRun, AppSummary, ProjectSummary, StepRecord } from "../../../runtime/src/tracking/types.js";
 import type { Annotation, AnnotationObservation } from "../protocol/runs.js";
 
 /** The body of POST /api/annotations (the server checks every field). */
@@ -53,7 +53,11 @@ export const api = {
   sources: () => call<SourceInfo[]>("/api/sources", {}),
   projects: (source: string) => call<ProjectSummary[]>("/api/projects", { source }),
   apps: (source: string, project: string) => call<AppSummary[]>("/api/apps", { source, project }),
+  /** The run with step summaries (no states, inputs, results or spans): what the tree shows. */
   run: (source: string, project: string, app: string) => call<AppRun>("/api/run", { source, project, app }),
+  /** One step and the one before it, whole (states rebuilt): what the run view shows. */
+  step: (source: string, project: string, app: string, seq: number) =>
+    call<{ step: StepRecord; previous: StepRecord | null }>("/api/step", { source, project, app, seq: String(seq) }),
   annotations: (source: string, project: string, app?: string) => call<Annotation[]>("/api/annotations", { source, project, app }),
   annotate: (source: string, project: string, input: NewAnnotation) => call<Annotation>("/api/annotations", { source, project }, write("POST", input)),
   updateAnnotation: (source: string, project: string, id: number, patch: AnnotationChange) =>

@@ -8,7 +8,7 @@ import { pathOf } from "../../../extension/src/runs/model/path.js";
 import { buildStepView } from "../../../extension/src/runs/model/stepView.js";
 import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/model/treeModel.js";
 import type { RunSource } from "../../../extension/src/runs/model/types.js";
-import type { AppRun } from "../../../runtime/src/tracking/types.js";
+import type { AppRun, StepRecord } from "../../../runtime/src/tracking/types.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost } from "../protocol/runs.js";
 import { BrowserAnnotations, type ShownStep } from "./annotations.js";
 import { api, followChanges, type SourceInfo } from "./api.js";
@@ -104,9 +104,25 @@ async function start(): Promise<void> {
   stepTab.addEventListener("click", () => showTab("step"));
   graphTab.addEventListener("click", () => showTab("graph"));
 
-  const postStep = (node: StepNode) => {
-    const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
-    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+  /** The shown step's run with that step and the one before it whole (the tree holds summaries). */
+  let shownRun: { node: StepNode; run: AppRun; step: StepRecord; previous: StepRecord | null } | null = null;
+  const postStep = async (node: StepNode) => {
+    let whole: { step: StepRecord; previous: StepRecord | null };
+    try {
+      whole = await api.step(node.source.id, node.project, node.appId, node.step.sequenceId);
+    } catch (err) {
+      if (shown === node) runView.post({ type: "error", message: (err as Error).message });
+      return;
+    }
+    if (shown !== node) return; // another step was opened meanwhile
+    const i = node.run.steps.indexOf(node.step);
+    const steps = node.run.steps.slice();
+    steps[i] = whole.step;
+    if (i > 0 && whole.previous) steps[i - 1] = whole.previous;
+    const run = { ...node.run, steps };
+    shownRun = { node, run, step: whole.step, previous: i > 0 ? steps[i - 1] : null };
+    const actions: RunViewCommand[] = run.graph ? ["copyState", "openGraph"] : ["copyState"];
+    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run, step: whole.step, previous: shownRun.previous, actions });
     runView.post({ type: "step", data });
     const ref = shownRef();
     if (ref) {
@@ -114,6 +130,7 @@ async function start(): Promise<void> {
       if (!notes.has(ref.sourceId, ref.project)) void notes.load(ref.sourceId, ref.project);
     }
     crumb.textContent = `${node.project} / ${node.appId} / step ${node.step.sequenceId}`;
+    runView.element.dataset.step = String(node.step.sequenceId);
   };
 
   const postGraph = (source: RunSource, project: string, appId: string, run: AppRun, upTo: number | null) => {
@@ -138,7 +155,7 @@ async function start(): Promise<void> {
     openStep(node: StepNode) {
       shown = node;
       tree.select(tree.idOf(node));
-      postStep(node);
+      void postStep(node);
       postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
       showTab("step");
       setRoute({ source: node.source.id, project: node.project, app: node.appId, step: node.step.sequenceId });
@@ -155,7 +172,7 @@ async function start(): Promise<void> {
     refreshed(node: RunsNode) {
       if (node.kind === "step" && shown && node.run !== shown.run) {
         shown = node;
-        postStep(node);
+        void postStep(node);
         postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
       }
       if (node.kind === "app" && graphApp && tree.idOf(node) === tree.idOf(graphApp) && node.app.lastWritten !== graphApp.app.lastWritten && !shown) hooks.openGraph(node);
@@ -179,8 +196,8 @@ async function start(): Promise<void> {
       postGraph(shown.source, shown.project, shown.appId, shown.run, null);
       showTab("graph");
     } else if (c === "copyState") {
-      const step = buildStepView({ sourceLabel: "", project: shown.project, appId: shown.appId, run: shown.run, step: shown.step, previous: shown.previous, actions: [] });
-      await navigator.clipboard?.writeText(JSON.stringify(step.state, null, 2)).catch(() => undefined);
+      if (!shownRun || shownRun.node !== shown) return;
+      await navigator.clipboard?.writeText(JSON.stringify(shownRun.step.state, null, 2)).catch(() => undefined);
       crumb.textContent = `State of step ${shown.step.sequenceId} copied`;
     }
   }
@@ -189,19 +206,26 @@ async function start(): Promise<void> {
 
   // Open what the URL names: expand its path, then select the step or the graph.
   const single = sources.length === 1 && sources[0].kind === "trackingDir";
-  if (route) {
-    const r = route;
+  const navigate = async (r: Route) => {
     const prefix = single ? [] : [r.source];
     await tree.expandPath([...prefix, `${r.source}/${r.project}`, ...(r.step === "graph" ? [] : [`${r.source}/${r.project}/${r.app}`])]);
-    const found = await findNode(model, sources, r);
+    const found = await findNode(model, r);
     if (found?.kind === "step") hooks.openStep(found);
     else if (found?.kind === "app") hooks.openGraph(found);
-  } else {
-    // One project: open it.
+    else crumb.textContent = `Not found: ${r.project} / ${r.app}${r.step === "graph" ? "" : ` / step ${r.step}`}`;
+  };
+  if (route) await navigate(route);
+  else {
     await tree.render();
+    // One project: open it.
     const roots = await model.children();
     if (single && roots.length === 1 && roots[0].kind === "project") await tree.expandPath([tree.idOf(roots[0])]);
   }
+  // A link pasted or the back button: go where the new hash says.
+  window.addEventListener("hashchange", () => {
+    const r = parseRoute(location.hash);
+    if (r && location.hash !== (route ? routeHash(route) : "")) void navigate(r);
+  });
 
   followChanges(
     (e) => {
@@ -218,9 +242,9 @@ async function start(): Promise<void> {
   document.body.dataset.ready = "true";
 }
 
-async function findNode(model: RunsTreeModel, sources: SourceInfo[], r: Route): Promise<RunsNode | undefined> {
+async function findNode(model: RunsTreeModel, r: Route): Promise<RunsNode | undefined> {
   const sourceNode = model.getSources().find((s) => s.id === r.source);
-  if (!sourceNode || !sources.length) return undefined;
+  if (!sourceNode) return undefined;
   const projects = await model.children({ kind: "source", source: sourceNode });
   const project = projects.find((p) => p.kind === "project" && p.project.name === r.project);
   if (!project) return undefined;

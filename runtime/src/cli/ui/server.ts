@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
 import { authorize } from "./auth.js";
 import { CSP, PAGES, defaultAssetsDir, readAsset, type Asset } from "./pages.js";
 import { NotFoundError, type ChangeEvent, type UiSource } from "./sources.js";
-import { HttpError, textId } from "./validate.js";
+import { RunCache, stepWithPrevious, summarizeRun } from "./runs.js";
+import { HttpError, integerParam, textId } from "./validate.js";
 import { handleAnnotations } from "./annotationRoutes.js";
 
 export interface UiServerOptions {
@@ -48,6 +49,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const sources = new Map(options.sources.map((s) => [s.id, s]));
   const assets = new Map<string, Asset | null>();
   const streams = new Set<ServerResponse>();
+  const runs = new RunCache();
+  const readRun = (url: URL) => {
+    const source = sourceOf(url);
+    const project = textId(url.searchParams.get("project"), "project");
+    const app = textId(url.searchParams.get("app"), "app");
+    source.touch?.(project, app);
+    const read = () => source.readApp(project, app);
+    return runs.get(`${source.id}\u0000${project}\u0000${app}`, source.runVersion?.(project, app) ?? null, read);
+  };
 
   const broadcast = (e: ChangeEvent) => {
     const frame = `data: ${JSON.stringify({ type: "changed", ...e })}\n\n`;
@@ -88,10 +98,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         return json(res, 200, await sourceOf(url).listProjects());
       case "/api/apps":
         return json(res, 200, await sourceOf(url).listApps(textId(url.searchParams.get("project"), "project")));
-      case "/api/run": {
-        const source = sourceOf(url);
-        const project = textId(url.searchParams.get("project"), "project");
-        return json(res, 200, await source.readApp(project, textId(url.searchParams.get("app"), "app")));
+      case "/api/run":
+        return json(res, 200, summarizeRun(await readRun(url)));
+      case "/api/step": {
+        const seq = integerParam(url.searchParams.get("seq"), "seq");
+        const run = await readRun(url);
+        const { step, previous } = stepWithPrevious(run, seq, `App "${url.searchParams.get("app")}"`);
+        return json(res, 200, { step, previous });
       }
       default:
         throw new HttpError(404, "not_found", `No API route ${route}.`);

@@ -23,7 +23,10 @@ export interface ChangeEvent {
 export interface UiSource extends SourceInfo {
   listProjects(): Promise<ProjectSummary[]>;
   listApps(project: string): Promise<AppSummary[]>;
+  /** The run, compact states left as deltas. */
   readApp(project: string, appId: string): Promise<AppRun>;
+  /** Changes whenever the run does (a log's size and time); null when there is no cheap mark (then no caching). */
+  runVersion?(project: string, appId: string): string | null;
   /** Starts following changes; the returned function stops. */
   watch(onChange: (e: ChangeEvent) => void): () => void;
   /** Tells the source someone looks at this app now (its log is followed closely). */

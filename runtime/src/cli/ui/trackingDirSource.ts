@@ -3,7 +3,7 @@
 // watch per app directory; 10,000 apps exceed the default limit). Followed:
 // the directory itself (projects), each project (apps come and go) and the
 // apps someone looks at plus each project's newest ones (logs grow).
-import { existsSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileAnnotationStore, type AnnotationStore } from "../../tracking/annotations.js";
 import { TrackingReader } from "../../tracking/reader.js";
@@ -57,6 +57,15 @@ export class TrackingDirUiSource implements UiSource {
     if (!existsSync(join(this.dir, project, appId))) throw new NotFoundError(`No app "${appId}" in project "${project}" under ${this.dir}.`);
     this.touch(project, appId);
     return this.reader.readApp(project, appId, { states: "delta" });
+  }
+
+  runVersion(project: string, appId: string): string | null {
+    try {
+      const st = statSync(join(this.dir, segmentId(project, "project"), segmentId(appId, "app"), "log.jsonl"));
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return null;
+    }
   }
 
   annotations(project: string): AnnotationStore {
