@@ -186,6 +186,17 @@ describe("burr-ts ui: the runs UI in a browser", function () {
       assert.equal(a.status, 400, `app ${bad}`);
     }
     assert.equal((await get("/api/run?source=dir&project=chatbot&app=nope")).status, 404);
+    assert.equal((await get("/api/step?source=dir&project=chatbot&app=app-1&seq=99")).status, 404);
+    assert.equal((await get("/api/step?source=dir&project=chatbot&app=app-1&seq=-1")).status, 400);
+    assert.equal((await get("/api/step?source=dir&project=chatbot&app=app-1&seq=1e3")).status, 400);
+    // The tree gets summaries; the step comes whole.
+    const run = await get("/api/run?source=dir&project=chatbot&app=app-1");
+    const summary = (run.body as unknown as { steps: { state: unknown; inputs: unknown }[] }).steps[0];
+    assert.deepEqual([summary.state, summary.inputs], [{}, {}]);
+    const step = await get("/api/step?source=dir&project=chatbot&app=app-1&seq=1");
+    const whole = step.body as unknown as { step: { state: { prompt: string } }; previous: { action: string } };
+    assert.equal(whole.step.state.prompt, "Who was Aaron Burr?");
+    assert.equal(whole.previous.action, "humanInput");
     assert.equal((await get("/api/apps?source=nope&project=chatbot")).status, 404);
     assert.equal((await get("/api/nothing")).status, 404);
     assert.equal((await get("/assets/..%2F..%2Fpackage.json")).status, 404);
