@@ -29,7 +29,9 @@ const browserBundles = [
   { entry: "webview/src/runs/main.ts", out: "dist/webview/runs.js" },
   { entry: "webview/src/layout/worker.ts", out: "dist/webview/layoutWorker.js" },
   // The browser runs UI (`burr-ts ui`): its shell page and the shim that hosts the bundles above in frames.
-  { entry: "webview/src/browser/shell.ts", out: "dist/webview/shell.js" },
+  // It reaches the runtime's pure stateAt through the public tracking entry, whose Node-only modules
+  // (tracker, reader) are never used by the page: left external, they are dropped as unused imports.
+  { entry: "webview/src/browser/shell.ts", out: "dist/webview/shell.js", external: ["node:*"] },
   { entry: "webview/src/browser/frame.ts", out: "dist/webview/frame.js" },
 ];
 
@@ -43,7 +45,7 @@ async function buildBundles() {
   }
   for (const b of browserBundles) {
     if (!existsSync(join(root, b.entry))) continue;
-    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022" }));
+    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022", external: b.external ?? [] }));
   }
   await Promise.all(jobs);
   mkdirSync(join(root, "dist/webview"), { recursive: true });

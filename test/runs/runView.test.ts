@@ -9,8 +9,8 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ApplicationBuilder, action } from "burr-ts";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import type { StepViewData } from "../../webview/src/protocol/runs.js";
 import { pageHtml } from "../../webview/src/shared/page.js";
 import { skipOrFail } from "../support/skip.js";
@@ -22,7 +22,7 @@ const chromiumPath = "/usr/bin/chromium";
 const all = ["copyState", "openGraph", "createTest", "forkAndDebug", "replay"] as const;
 
 async function viewOf(dir: string, project: string, appId: string, seq: number): Promise<StepViewData> {
-  const run = await new TrackingDirSource(dir).readApp(project, appId);
+  const run = await new TrackingDirStore(dir).readApp(project, appId);
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
   return buildStepView({ sourceLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { TrackingReader, annotationsPath, type Annotation, type AnnotationObservation } from "burr-ts";
 import { skipOrFail } from "../support/skip.js";
 
-const SCHEMA_DIR = join(import.meta.dirname, "..", "fixtures", "burr-schema");
+const SCHEMA_DIR = join(__dirname, "..", "fixtures", "burr-schema");
 const BURR = join(SCHEMA_DIR, "burr_annotations.py");
 
 function hasPydantic(): boolean {

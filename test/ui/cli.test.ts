@@ -108,6 +108,14 @@ describe("burr-ts ui: the command and its database sources", function () {
       await change.event;
       const run = await getJson<{ steps: { action: string }[] }>(base, `/api/run?source=${db}&project=user-9&app=conv-1`);
       assert.equal(run.steps.length, 6);
+      // Annotations of a persister's runs go in a table beside it.
+      const post = await fetch(new URL(`/api/annotations?source=${db}&project=user-9`, base), {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ appId: "conv-1", partitionKey: "user-9", stepSequenceId: 2, stepName: "aiResponse", tags: ["golden"], observations: [] }),
+      });
+      assert.equal(post.status, 201, await post.clone().text());
+      const listed = await getJson<{ app_id: string; tags: string[] }[]>(base, `/api/annotations?source=${db}&project=user-9`);
+      assert.deepEqual(listed.map((a) => [a.app_id, a.tags]), [["conv-1", ["golden"]]]);
       s.child.kill("SIGTERM");
       assert.equal(await exitOf(s.child), 0);
     } finally {

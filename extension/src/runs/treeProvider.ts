@@ -1,7 +1,7 @@
 // VS Code face of RunsTreeModel: NodeView → TreeItem, and targeted refreshes.
 import * as vscode from "vscode";
 import type { AnnotationMarks } from "./annotations/treeMarks.js";
-import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
+import { RunsTreeModel, type RunsNode } from "./views/treeModel.js";
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
@@ -39,8 +39,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     for (const node of rows) this.changed.fire(node);
   }
 
-  findProject(sourceId: string, project: string): RunsNode | undefined {
-    return this.known.get(`${sourceId}/${project}`);
+  findProject(storeId: string, project: string): RunsNode | undefined {
+    return this.known.get(`${storeId}/${project}`);
   }
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {

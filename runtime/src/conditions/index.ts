@@ -1,3 +1,3 @@
 export { Condition, always, condition, evaluateExpr, expr, when } from "./condition.js";
-export type { ConditionState } from "./condition.js";
+export type { ConditionState, ConditionShape } from "./condition.js";
 export { ConditionKeyError, ConditionTypeError, ExprSyntaxError } from "./errors.js";

@@ -21,3 +21,4 @@ export type { SnapshotOptions } from "./snapshotPolicy.js";
 // For readers of persister tables (the Tracked Runs view, `burr-ts ui`): rows are "full" snapshots or "delta"s.
 export { replay as replayPersistedRows, decodeDelta as decodePersistedDelta } from "./codec.js";
 export * from "./read/index.js";
+export { betterSqliteDriver, pgDriver, openSqliteDriver, type BetterSqliteLike, type PgQueryable } from "./read/node.js";

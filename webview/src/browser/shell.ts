@@ -4,10 +4,10 @@
 // buildStepView), reading runs from the server and following its change
 // stream so a running app's steps appear as they are written.
 import type { GraphToHostMessage, HostToGraphMessage } from "../protocol/graph.js";
-import { pathOf } from "../../../extension/src/runs/model/path.js";
-import { buildStepView } from "../../../extension/src/runs/model/stepView.js";
-import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/model/treeModel.js";
-import type { RunSource } from "../../../extension/src/runs/model/types.js";
+import { pathOf } from "../../../extension/src/runs/views/runPath.js";
+import { buildStepView } from "../../../extension/src/runs/views/stepView.js";
+import { RunsTreeModel, type RunsNode } from "../../../extension/src/runs/views/treeModel.js";
+import type { RunStore } from "../../../extension/src/runs/stores/types.js";
 import type { AppRun, StepRecord } from "../../../runtime/src/tracking/types.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost } from "../protocol/runs.js";
 import { BrowserAnnotations, type ShownStep } from "./annotations.js";
@@ -18,7 +18,7 @@ import { RunsTree, type AppNode, type StepNode } from "./tree.js";
 
 const shell = document.getElementById("shell")!;
 
-function remoteSource(info: SourceInfo): RunSource {
+function remoteSource(info: SourceInfo): RunStore {
   return {
     id: info.id,
     label: info.label,
@@ -72,7 +72,7 @@ async function start(): Promise<void> {
     const ref = shownRef();
     if (ref && ref.sourceId === sourceId && ref.project === project && shown) {
       runView.post(notes.stepMessage(ref));
-      postGraph(shown.source, shown.project, shown.appId, shown.run, shown.run.steps.indexOf(shown.step));
+      postGraph(shown.store, shown.project, shown.appId, shown.run, shown.run.steps.indexOf(shown.step));
     }
   });
 
@@ -80,7 +80,7 @@ async function start(): Promise<void> {
   let graphApp: AppNode | null = null;
   let route: Route | null = parseRoute(location.hash);
   const shownRef = (): ShownStep | null =>
-    shown && { sourceId: shown.source.id, project: shown.project, appId: shown.appId, partitionKey: shown.run.partitionKey ?? null, sequenceId: shown.step.sequenceId, action: shown.step.action };
+    shown && { sourceId: shown.store.id, project: shown.project, appId: shown.appId, partitionKey: shown.run.partitionKey ?? null, sequenceId: shown.step.sequenceId, action: shown.step.action };
 
   const runView = new FrameHost<HostToRunView, RunViewToHost>("/frames/runs.html", "Run view", (m) => {
     if (m.type === "command") void command(m.command);
@@ -109,7 +109,7 @@ async function start(): Promise<void> {
   const postStep = async (node: StepNode) => {
     let whole: { step: StepRecord; previous: StepRecord | null };
     try {
-      whole = await api.step(node.source.id, node.project, node.appId, node.step.sequenceId);
+      whole = await api.step(node.store.id, node.project, node.appId, node.step.sequenceId);
     } catch (err) {
       if (shown === node) runView.post({ type: "error", message: (err as Error).message });
       return;
@@ -122,7 +122,7 @@ async function start(): Promise<void> {
     const run = { ...node.run, steps };
     shownRun = { node, run, step: whole.step, previous: i > 0 ? steps[i - 1] : null };
     const actions: RunViewCommand[] = run.graph ? ["copyState", "openGraph"] : ["copyState"];
-    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run, step: whole.step, previous: shownRun.previous, actions });
+    const data = buildStepView({ sourceLabel: node.store.label, project: node.project, appId: node.appId, run, step: whole.step, previous: shownRun.previous, actions });
     runView.post({ type: "step", data });
     const ref = shownRef();
     if (ref) {
@@ -133,7 +133,7 @@ async function start(): Promise<void> {
     runView.element.dataset.step = String(node.step.sequenceId);
   };
 
-  const postGraph = (source: RunSource, project: string, appId: string, run: AppRun, upTo: number | null) => {
+  const postGraph = (source: RunStore, project: string, appId: string, run: AppRun, upTo: number | null) => {
     if (!run.graph) {
       graphView.post({ type: "empty", reason: `App ${appId} has no graph: ${run.warnings[0] ?? "its source records none"}.` });
       return;
@@ -156,24 +156,24 @@ async function start(): Promise<void> {
       shown = node;
       tree.select(tree.idOf(node));
       void postStep(node);
-      postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
+      postGraph(node.store, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
       showTab("step");
-      setRoute({ source: node.source.id, project: node.project, app: node.appId, step: node.step.sequenceId });
+      setRoute({ source: node.store.id, project: node.project, app: node.appId, step: node.step.sequenceId });
     },
     openGraph(node: AppNode) {
       graphApp = node;
-      void model.readApp(node.source, node.project, node.app).then((run) => {
-        postGraph(node.source, node.project, node.app.appId, run, null);
+      void model.readApp(node.store, node.project, node.app).then((run) => {
+        postGraph(node.store, node.project, node.app.appId, run, null);
         showTab("graph");
         crumb.textContent = `${node.project} / ${node.app.appId} / graph`;
-        setRoute({ source: node.source.id, project: node.project, app: node.app.appId, step: "graph" });
+        setRoute({ source: node.store.id, project: node.project, app: node.app.appId, step: "graph" });
       });
     },
     refreshed(node: RunsNode) {
       if (node.kind === "step" && shown && node.run !== shown.run) {
         shown = node;
         void postStep(node);
-        postGraph(node.source, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
+        postGraph(node.store, node.project, node.appId, node.run, node.run.steps.indexOf(node.step));
       }
       if (node.kind === "app" && graphApp && tree.idOf(node) === tree.idOf(graphApp) && node.app.lastWritten !== graphApp.app.lastWritten && !shown) hooks.openGraph(node);
     },
@@ -193,7 +193,7 @@ async function start(): Promise<void> {
   async function command(c: RunViewCommand): Promise<void> {
     if (!shown) return;
     if (c === "openGraph") {
-      postGraph(shown.source, shown.project, shown.appId, shown.run, null);
+      postGraph(shown.store, shown.project, shown.appId, shown.run, null);
       showTab("graph");
     } else if (c === "copyState") {
       if (!shownRun || shownRun.node !== shown) return;
@@ -243,9 +243,9 @@ async function start(): Promise<void> {
 }
 
 async function findNode(model: RunsTreeModel, r: Route): Promise<RunsNode | undefined> {
-  const sourceNode = model.getSources().find((s) => s.id === r.source);
+  const sourceNode = model.getStores().find((s) => s.id === r.source);
   if (!sourceNode) return undefined;
-  const projects = await model.children({ kind: "source", source: sourceNode });
+  const projects = await model.children({ kind: "store", store: sourceNode });
   const project = projects.find((p) => p.kind === "project" && p.project.name === r.project);
   if (!project) return undefined;
   const apps = await model.children(project);

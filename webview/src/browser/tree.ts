@@ -2,7 +2,7 @@
 // Tracked Runs view uses (nodes, labels, descriptions, icons), drawn as DOM.
 // Expansion survives refreshes; long lists show a page at a time; a filter
 // narrows apps and steps by id, status, action or annotation tag ("tag:x").
-import type { NodeView, RunsNode, RunsTreeModel } from "../../../extension/src/runs/model/treeModel.js";
+import type { NodeView, RunsNode, RunsTreeModel } from "../../../extension/src/runs/views/treeModel.js";
 
 export type StepNode = Extract<RunsNode, { kind: "step" }>;
 export type AppNode = Extract<RunsNode, { kind: "app" }>;
@@ -126,7 +126,7 @@ export class RunsTree {
       });
       rows.push(more);
     }
-    if (!kids.length && (this.filter.text || this.filter.tag !== null) && parent?.kind !== "source") {
+    if (!kids.length && (this.filter.text || this.filter.tag !== null) && parent?.kind !== "store") {
       rows.push(Object.assign(document.createElement("div"), { className: "row message muted", textContent: "Nothing matches the filter" }));
     }
     into.replaceChildren(...rows);
@@ -139,12 +139,12 @@ export class RunsTree {
     if (node.kind === "app") {
       const a = node.app;
       const hay = `${a.appId} ${a.partitionKey ?? ""} ${a.status}`.toLowerCase();
-      const tagOk = tag === null || this.hooks.tagsOf(node.source.id, node.project, a.appId).some((t) => t.toLowerCase().includes(tag));
+      const tagOk = tag === null || this.hooks.tagsOf(node.store.id, node.project, a.appId).some((t) => t.toLowerCase().includes(tag));
       // A step filter ("text" matching an action) keeps every app: their steps are filtered when opened.
       return tagOk && (!text || hay.includes(text) || this.expanded.has(this.idOf(node)));
     }
     if (node.kind === "step") {
-      const tagOk = tag === null || this.hooks.tagsOf(node.source.id, node.project, node.appId, node.step.sequenceId).some((t) => t.toLowerCase().includes(tag));
+      const tagOk = tag === null || this.hooks.tagsOf(node.store.id, node.project, node.appId, node.step.sequenceId).some((t) => t.toLowerCase().includes(tag));
       const appMatched = text !== "" && node.appId.toLowerCase().includes(text);
       return tagOk && (!text || appMatched || node.step.action.toLowerCase().includes(text) || String(node.step.sequenceId) === text);
     }
@@ -168,8 +168,8 @@ export class RunsTree {
     row.append(twisty, icon, label, description);
     if (node.kind === "step" || node.kind === "app") {
       const tags = node.kind === "step"
-        ? this.hooks.tagsOf(node.source.id, node.project, node.appId, node.step.sequenceId)
-        : this.hooks.tagsOf(node.source.id, node.project, node.app.appId);
+        ? this.hooks.tagsOf(node.store.id, node.project, node.appId, node.step.sequenceId)
+        : this.hooks.tagsOf(node.store.id, node.project, node.app.appId);
       for (const t of [...new Set(tags)].slice(0, 4)) row.append(span("tag", t));
     }
     if (node.kind === "app") {
@@ -183,7 +183,7 @@ export class RunsTree {
       });
       row.append(graph);
     }
-    if (node.kind === "project") this.hooks.projectShown(node.source.id, node.project.name);
+    if (node.kind === "project") this.hooks.projectShown(node.store.id, node.project.name);
     let kids: HTMLElement | null = null;
     if (v.collapsible) {
       kids = document.createElement("div");

@@ -24,7 +24,7 @@ export function applyHighlight(drawn: DrawnGraph, badgeLayer: SVGGElement, highl
     el.querySelector(":scope > .annot-badge")?.remove();
     const notes = node.kind === "action" ? highlight?.annotated?.[node.name] ?? 0 : 0;
     el.classList.toggle("annotated", notes > 0);
-    if (notes > 0) drawAnnotated(el, node.width, notes);
+    if (notes > 0) drawAnnotated(el, notes);
   }
   for (const [id, { edge, el, badge }] of drawn.edges) {
     const count = id === ENTRY_EDGE_ID ? (anyProgress ? 1 : 0) : (counts[`${edge.from}->${edge.to}`] ?? 0);
@@ -46,10 +46,11 @@ function drawCount(parent: SVGGElement, edgeId: string, x: number, y: number, co
 }
 
 /** "✎ n" on the node's top edge; its tooltip says what it counts. */
-function drawAnnotated(node: SVGGElement, nodeWidth: number, count: number): void {
+function drawAnnotated(node: SVGGElement, count: number): void {
   const text = `✎ ${count}`;
   const width = 12 + text.length * 7;
-  const g = svgEl("g", { class: "annot-badge", transform: `translate(${nodeWidth - width - 14},-9)` }, node);
+  // Top-left: edges mostly meet a node near its middle, and the problem badge sits top-right.
+  const g = svgEl("g", { class: "annot-badge", transform: "translate(14,-9)" }, node);
   svgEl("rect", { width, height: 18, rx: 9 }, g);
   withText(svgEl("text", { x: width / 2, y: 13, "text-anchor": "middle" }, g), text);
   svgTitle(g, `${count} annotation${count === 1 ? "" : "s"} on this action's steps in this run`);

@@ -68,7 +68,7 @@ export function annotationForm(o: FormOptions): FormHandle {
   const thumbsBox = el("div", "annot-thumbs");
   thumbsBox.setAttribute("role", "radiogroup");
   thumbsBox.setAttribute("aria-label", "Verdict");
-  const choices: [boolean | null, string, string][] = [[true, "👍 Good", "up"], [false, "👎 Bad", "down"], [null, "No verdict", "none"]];
+  const choices: [boolean | null, string, string][] = [[true, "✓ Good", "up"], [false, "✗ Bad", "down"], [null, "No verdict", "none"]];
   const thumbButtons = choices.map(([value, label, name]) => {
     const b = el("button", "secondary thumb", label);
     b.type = "button";

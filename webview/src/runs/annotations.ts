@@ -135,7 +135,8 @@ export class AnnotationsCard {
     const span = a.span_id ? this.step?.spans.find((s) => s.spanId === a.span_id) : undefined;
     head.append(el("span", "annot-id", `#${a.id}`), el("span", "annot-about", a.span_id ? `span ${span?.name || a.span_id}` : "step"));
     for (const o of a.observations) {
-      if (o.thumbs_up_thumbs_down !== null) head.append(el("span", `annot-thumbs-${o.thumbs_up_thumbs_down ? "up" : "down"}`, o.thumbs_up_thumbs_down ? "👍" : "👎"));
+      // Text marks, not emoji: a webview may have no emoji font.
+      if (o.thumbs_up_thumbs_down !== null) head.append(el("span", `verdict-pill verdict-${o.thumbs_up_thumbs_down ? "up" : "down"}`, o.thumbs_up_thumbs_down ? "✓ good" : "✗ bad"));
     }
     const tagBox = el("span", "annot-tags-shown");
     for (const t of a.tags) tagBox.append(el("span", "tag", t));

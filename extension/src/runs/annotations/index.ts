@@ -1,4 +1,4 @@
-// Where the extension reads and writes annotations: per run source and project,
+// Where the extension reads and writes annotations: per run store and project,
 // through the runtime's TrackingReader (Burr's annotations.jsonl in the
 // tracking directory). Lists are cached per project until the project's files
 // change (the tracking watcher reports it) or we write. No vscode import: the
@@ -6,8 +6,8 @@
 import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
 import type { Annotation as StoredAnnotation, AnnotationCreate, AnnotationUpdate } from "../../../../runtime/src/tracking/annotations.js";
 import type { Annotation as ViewAnnotation } from "../../../../webview/src/protocol/runs.js";
-import { TrackingDirSource } from "../model/trackingDirSource.js";
-import type { RunSource } from "../model/types.js";
+import { TrackingDirStore } from "../stores/trackingDirStore.js";
+import type { RunStore } from "../stores/types.js";
 
 // The run view restates Burr's record (webview/src/protocol/runs.ts): these fail to compile if it drifts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -16,7 +16,7 @@ void sameRecord;
 
 export type Annotation = StoredAnnotation;
 
-/** The write side a UI needs, for one project of one source. */
+/** The write side a UI needs, for one project of one store. */
 export interface ProjectAnnotations {
   list(): Promise<Annotation[]>;
   create(input: AnnotationCreate): Promise<Annotation>;
@@ -45,15 +45,15 @@ export class AnnotationIndex {
   private readonly cache = new Map<string, Promise<Annotation[]>>();
   private readonly listeners = new Set<(sourceId: string, project: string | null) => void>();
 
-  /** Null when the source cannot hold annotations; then `readOnlyReason` says why. */
-  forProject(source: RunSource, project: string): ProjectAnnotations | null {
-    const reader = this.readerOf(source);
+  /** Null when the store cannot hold annotations; then `readOnlyReason` says why. */
+  forProject(store: RunStore, project: string): ProjectAnnotations | null {
+    const reader = this.readerOf(store);
     if (!reader) return null;
-    const key = `${source.id}\u0000${project}`;
+    const key = `${store.id}\u0000${project}`;
     const changed = <T>(p: Promise<T>) =>
       p.finally(() => {
         this.cache.delete(key);
-        this.fire(source.id, project);
+        this.fire(store.id, project);
       });
     return {
       list: () => {
@@ -72,12 +72,12 @@ export class AnnotationIndex {
     };
   }
 
-  readOnlyReason(source: RunSource): string | null {
-    if (this.readerOf(source)) return null;
-    return `Annotations are stored beside tracked runs (a tracking directory); ${source.label} is a ${source.kind} persister database, which this view does not annotate yet.`;
+  readOnlyReason(store: RunStore): string | null {
+    if (this.readerOf(store)) return null;
+    return `Annotations are stored beside tracked runs (a tracking directory); ${store.label} is a ${store.kind} persister database, which this view does not annotate yet.`;
   }
 
-  /** The project's files changed on disk (another writer, e.g. Burr's UI): read again. Null project: every project of the source. */
+  /** The project's files changed on disk (another writer, e.g. Burr's UI): read again. Null project: every project of the store. */
   invalidate(sourceId: string, project: string | null): void {
     for (const k of [...this.cache.keys()]) {
       const [s, p] = k.split("\u0000");
@@ -95,9 +95,9 @@ export class AnnotationIndex {
     for (const l of this.listeners) l(sourceId, project);
   }
 
-  private readerOf(source: RunSource): TrackingReader | null {
-    if (!(source instanceof TrackingDirSource)) return null;
-    const dir = source.storageDir;
+  private readerOf(store: RunStore): TrackingReader | null {
+    if (!(store instanceof TrackingDirStore)) return null;
+    const dir = store.storageDir;
     let r = this.readers.get(dir);
     if (!r) this.readers.set(dir, (r = new TrackingReader(dir)));
     return r;

@@ -3,13 +3,13 @@
 // step's annotations back after every change (ours or another writer's).
 // No vscode import: `send` is the panel's (or a test's) postMessage.
 import type { AnnotationDraft, HostToRunView, RunViewToHost, StepAnnotations } from "../../../../webview/src/protocol/runs.js";
-import type { RunSource } from "../model/types.js";
+import type { RunStore } from "../stores/types.js";
 import { isOfStep, type AnnotationIndex, type StepRef } from "./index.js";
 
 export type AnnotationRequest = Extract<RunViewToHost, { type: "annotate" | "updateAnnotation" | "deleteAnnotation" }>;
 
 export interface ShownStep extends StepRef {
-  source: RunSource;
+  store: RunStore;
   project: string;
   action: string;
 }
@@ -24,7 +24,7 @@ export class StepAnnotationSession {
     private readonly send: (m: HostToRunView) => void,
   ) {
     this.subscription = index.onDidChange((sourceId, project) => {
-      if (sourceId === step.source.id && (project === null || project === step.project)) void this.refresh();
+      if (sourceId === step.store.id && (project === null || project === step.project)) void this.refresh();
     });
   }
 
@@ -32,12 +32,12 @@ export class StepAnnotationSession {
   async refresh(): Promise<void> {
     const s = this.step;
     const base = { project: s.project, appId: s.appId, partitionKey: s.partitionKey, sequenceId: s.sequenceId };
-    const store = this.index.forProject(s.source, s.project);
+    const notes = this.index.forProject(s.store, s.project);
     let data: StepAnnotations;
-    if (!store) data = { ...base, annotations: [], projectTags: [], writable: false, readOnlyReason: this.index.readOnlyReason(s.source) };
+    if (!notes) data = { ...base, annotations: [], projectTags: [], writable: false, readOnlyReason: this.index.readOnlyReason(s.store) };
     else {
       try {
-        const all = await store.list();
+        const all = await notes.list();
         const tags = [...new Set(all.flatMap((a) => a.tags))].sort();
         data = { ...base, annotations: all.filter((a) => isOfStep(a, s)), projectTags: tags, writable: true, readOnlyReason: null };
       } catch (err) {
@@ -50,21 +50,21 @@ export class StepAnnotationSession {
   /** Carries out one request from the view and answers it; a refused request says why. */
   async handle(m: AnnotationRequest): Promise<void> {
     const s = this.step;
-    const store = this.index.forProject(s.source, s.project);
+    const notes = this.index.forProject(s.store, s.project);
     let error: string | null = null;
     try {
-      if (!store) throw new Error(this.index.readOnlyReason(s.source) ?? "this run cannot be annotated");
+      if (!notes) throw new Error(this.index.readOnlyReason(s.store) ?? "this run cannot be annotated");
       switch (m.type) {
         case "annotate":
           checkDraft(m.draft);
-          await store.create({ appId: s.appId, partitionKey: s.partitionKey, stepSequenceId: s.sequenceId, stepName: s.action, spanId: m.draft.spanId, tags: m.draft.tags, observations: m.draft.observations });
+          await notes.create({ appId: s.appId, partitionKey: s.partitionKey, stepSequenceId: s.sequenceId, stepName: s.action, spanId: m.draft.spanId, tags: m.draft.tags, observations: m.draft.observations });
           break;
         case "updateAnnotation":
           checkDraft(m.draft);
-          await store.update(m.id, { spanId: m.draft.spanId, tags: m.draft.tags, observations: m.draft.observations });
+          await notes.update(m.id, { spanId: m.draft.spanId, tags: m.draft.tags, observations: m.draft.observations });
           break;
         case "deleteAnnotation":
-          await store.delete(m.id);
+          await notes.delete(m.id);
           break;
       }
     } catch (err) {

@@ -1,8 +1,8 @@
 // Annotations in the Tracked Runs tree: which apps and steps carry annotations
 // (a mark on their row) and, when a tag filter is set, which of them stay.
 // No vscode import: the provider asks it, tests drive it directly.
-import type { RunsNode } from "../model/treeModel.js";
-import type { RunSource } from "../model/types.js";
+import type { RunsNode } from "../views/treeModel.js";
+import type { RunStore } from "../stores/types.js";
 import { stepKey, type Annotation, type AnnotationIndex } from "./index.js";
 
 export interface Mark {
@@ -16,11 +16,11 @@ type Summary = { count: number; tags: string[] };
 
 export class AnnotationMarks {
   private tag: string | null = null;
-  /** Per step and per app (keyed by source, project and ids), what the last listing found. */
+  /** Per step and per app (keyed by store, project and ids), what the last listing found. */
   private readonly steps = new Map<string, Summary>();
   private readonly apps = new Map<string, Summary>();
 
-  constructor(private readonly index: AnnotationIndex) {}
+  constructor(readonly index: AnnotationIndex) {}
 
   get filterTag(): string | null {
     return this.tag;
@@ -34,15 +34,15 @@ export class AnnotationMarks {
   async filter(parent: RunsNode | undefined, kids: RunsNode[]): Promise<RunsNode[]> {
     if (!parent || (parent.kind !== "project" && parent.kind !== "app")) return kids;
     const project = parent.kind === "project" ? parent.project.name : parent.project;
-    const store = this.index.forProject(parent.source, project);
-    if (!store) return kids;
+    const notes = this.index.forProject(parent.store, project);
+    if (!notes) return kids;
     let all: Annotation[];
     try {
-      all = await store.list();
+      all = await notes.list();
     } catch {
       return kids; // the run view shows the reason when a step is opened
     }
-    const prefix = `${parent.source.id}\u0000${project}\u0000`;
+    const prefix = `${parent.store.id}\u0000${project}\u0000`;
     for (const map of [this.steps, this.apps]) for (const k of [...map.keys()]) if (k.startsWith(prefix)) map.delete(k);
     for (const a of all) {
       add(this.steps, prefix + stepKey({ appId: a.app_id, partitionKey: a.partition_key || null, sequenceId: a.step_sequence_id }), a.tags);
@@ -65,9 +65,9 @@ export class AnnotationMarks {
   mark(node: RunsNode): Mark | null {
     let s: Summary | undefined;
     if (node.kind === "step") {
-      s = this.steps.get(`${node.source.id}\u0000${node.project}\u0000${stepKey({ appId: node.appId, partitionKey: node.run.partitionKey ?? null, sequenceId: node.step.sequenceId })}`);
+      s = this.steps.get(`${node.store.id}\u0000${node.project}\u0000${stepKey({ appId: node.appId, partitionKey: node.run.partitionKey ?? null, sequenceId: node.step.sequenceId })}`);
     } else if (node.kind === "app") {
-      s = this.apps.get(`${node.source.id}\u0000${node.project}\u0000${node.app.appId}`);
+      s = this.apps.get(`${node.store.id}\u0000${node.project}\u0000${node.app.appId}`);
     }
     if (!s) return null;
     const tags = s.tags.length ? ` ${s.tags.join(", ")}` : "";
@@ -78,13 +78,13 @@ export class AnnotationMarks {
   }
 
   /** Every tag in the projects given (for the filter's picker). */
-  async tagsOf(projects: { source: RunSource; project: string }[]): Promise<string[]> {
+  async tagsOf(projects: { store: RunStore; project: string }[]): Promise<string[]> {
     const out = new Set<string>();
     for (const p of projects) {
-      const store = this.index.forProject(p.source, p.project);
-      if (!store) continue;
+      const notes = this.index.forProject(p.store, p.project);
+      if (!notes) continue;
       try {
-        for (const a of await store.list()) for (const t of a.tags) out.add(t);
+        for (const a of await notes.list()) for (const t of a.tags) out.add(t);
       } catch {
         // An unreadable project offers no tags; opening it shows why.
       }

@@ -2,11 +2,15 @@
 // over a QueryDriver (better-sqlite3 read-only, or a pg pool). Projects are
 // partition keys. A SQLite file is followed through its directory (the -wal
 // file takes most writes until a checkpoint); PostgreSQL is polled once a
-// second with one aggregate query.
+// second with one aggregate query. Annotations go in a table beside the
+// persister's (runtime/src/tracking/annotationsSql.ts); for SQLite through a
+// second, writable connection opened on the first annotation request.
 import { watch, type FSWatcher } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, resolve } from "node:path";
-import { openSqliteDriver, pgDriver, type PgQueryable } from "../../persistence/read/node.js";
+import { betterSqliteDriver, openSqliteDriver, pgDriver, type BetterSqliteLike, type PgQueryable } from "../../persistence/read/node.js";
+import type { AnnotationStore } from "../../tracking/annotations.js";
+import { sqlAnnotationStore } from "../../tracking/annotationsSql.js";
 import { PersistedRunReader } from "../../persistence/read/runs.js";
 import { checkTableName } from "../../persistence/read/tables.js";
 import type { QueryDriver } from "../../persistence/read/driver.js";
@@ -31,6 +35,8 @@ class DatabaseUiSource implements UiSource {
     private readonly table: string,
     private readonly follow: (onChange: () => void) => () => void,
     private readonly release: () => Promise<void>,
+    /** The driver annotations are written through (the reading one may be read-only). */
+    private readonly writer: () => QueryDriver,
   ) {
     this.reader = new PersistedRunReader(driver, table);
   }
@@ -45,6 +51,10 @@ class DatabaseUiSource implements UiSource {
 
   readApp(project: string, appId: string): Promise<AppRun> {
     return this.reader.readApp(project, appId);
+  }
+
+  annotations(project: string): AnnotationStore {
+    return sqlAnnotationStore(this.writer(), { table: this.table, project });
   }
 
   watch(onChange: (e: ChangeEvent) => void): () => void {
@@ -99,12 +109,22 @@ export async function databaseSource(id: string, spec: string, table = "burr_sta
         stop = true;
         clearTimeout(timer);
       };
-    }, () => pool.end());
+    }, () => pool.end(), () => driver);
     await source.listProjects();
     return source;
   }
   const path = resolve(spec);
   const driver = openSqliteDriver(path);
+  let writable: (BetterSqliteLike & { close(): void }) | null = null;
+  const writer = (): QueryDriver => {
+    if (!writable) {
+      const Database = requireFromHere("better-sqlite3") as new (file: string, o: { fileMustExist: boolean }) => BetterSqliteLike & { close(): void; pragma(s: string): unknown };
+      const db = new Database(path, { fileMustExist: true });
+      db.pragma("busy_timeout = 5000"); // the app's persister may be writing
+      writable = db;
+    }
+    return betterSqliteDriver(writable);
+  };
   const source = new DatabaseUiSource(id, `${path} (${table})`, "sqlite", driver, table, (onChange) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const name = basename(path);
@@ -126,7 +146,10 @@ export async function databaseSource(id: string, spec: string, table = "burr_sta
       w?.close();
       if (timer) clearTimeout(timer);
     };
-  }, async () => driver.close());
+  }, async () => {
+    driver.close();
+    writable?.close();
+  }, writer);
   try {
     await source.listProjects();
   } catch (err) {

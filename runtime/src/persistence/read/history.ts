@@ -60,12 +60,14 @@ export async function readPersistedHistory(
     history.problems.push(err);
   };
   const rows = await stepRows(t, partitionKey, appId);
+  // SQLite stores state as TEXT; pg hands JSONB over parsed.
+  const jsonText = t.driver.dialect === "sqlite";
   if (t.layout === "burr") {
     for (const r of rows) {
       const step = stepOf(r, place, bad);
       if (!step) continue;
       try {
-        step.state = objectOf(r.state, place(step.sequenceId, "state"));
+        step.state = objectOf(r.state, place(step.sequenceId, "state"), jsonText);
       } catch (err) {
         if (!(err instanceof PersistedRowError)) throw err;
         bad(err);
@@ -86,12 +88,12 @@ export async function readPersistedHistory(
   let state: PlainState | null = null;
   for (const { row, step } of [...chosen.values()].sort((a, b) => a.step.sequenceId - b.step.sequenceId)) {
     try {
-      if (row.kind === "full") state = objectOf(row.state, place(step.sequenceId, "state"));
+      if (row.kind === "full") state = objectOf(row.state, place(step.sequenceId, "state"), jsonText);
       else if (row.kind !== "delta") throw new PersistedRowError(place(step.sequenceId, "kind"), `is ${JSON.stringify(row.kind)}, not "full" or "delta"`);
       else if (state === null) throw new PersistedRowError(place(step.sequenceId, "state"), "holds a delta with no full row before it, so the state is unknown");
       else {
         state = structuredClone(state);
-        applyChanges(state, deltaOf(row.state, place(step.sequenceId, "state")));
+        applyChanges(state, deltaOf(row.state, place(step.sequenceId, "state"), jsonText));
       }
     } catch (err) {
       if (!(err instanceof PersistedRowError)) throw err;
@@ -102,6 +104,14 @@ export async function readPersistedHistory(
     history.steps.push(step);
   }
   return history;
+}
+
+/** What a wrong value is, in words. */
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (v instanceof Uint8Array) return "a blob";
+  return typeof v;
 }
 
 function integer(v: unknown): number | null {
@@ -117,16 +127,16 @@ function stepOf(r: RawStepRow, place: (s: number | null, c: string) => RowPlace,
     return null;
   }
   if (typeof r.position !== "string") {
-    bad(new PersistedRowError(place(sequenceId, "position"), `is ${typeof r.position}, not the name of an action`));
+    bad(new PersistedRowError(place(sequenceId, "position"), `is ${kindOf(r.position)}, not the name of an action`));
     return null;
   }
   return { sequenceId, position: r.position, status: typeof r.status === "string" ? r.status : String(r.status), createdAt: rowTime(r.created_at), state: null };
 }
 
-/** A full state: JSON text (SQLite) or an already parsed JSONB value (PostgreSQL) holding an object. */
-function objectOf(v: unknown, at: RowPlace): PlainState {
+/** A full state: JSON text (SQLite) or an already parsed JSONB value (PostgreSQL, where a string is a JSON string) holding an object. */
+function objectOf(v: unknown, at: RowPlace, jsonText: boolean): PlainState {
   let value = v;
-  if (typeof v === "string") {
+  if (typeof v === "string" && jsonText) {
     try {
       value = JSON.parse(v) as unknown;
     } catch (err) {
@@ -134,14 +144,14 @@ function objectOf(v: unknown, at: RowPlace): PlainState {
     }
   } else if (v !== null && typeof v === "object") value = structuredClone(v);
   if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new PersistedRowError(at, `holds ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}, not a JSON object of state keys`);
+    throw new PersistedRowError(at, `holds ${kindOf(value)}, not a JSON object of state keys`);
   }
   return value as PlainState;
 }
 
 /** A delta row: { s?: {key: value}, a?: {key: [items]}, d?: [keys] }. */
-function deltaOf(v: unknown, at: RowPlace): StepChanges {
-  const d = objectOf(v, at);
+function deltaOf(v: unknown, at: RowPlace, jsonText: boolean): StepChanges {
+  const d = objectOf(v, at, jsonText);
   const isRecord = (x: unknown): boolean => x === undefined || (!!x && typeof x === "object" && !Array.isArray(x));
   if (!isRecord(d.s)) throw new PersistedRowError(at, `holds a delta whose "s" (keys set) is not an object`);
   if (!isRecord(d.a) || Object.values((d.a ?? {}) as object).some((items) => !Array.isArray(items))) {

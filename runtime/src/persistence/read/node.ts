@@ -8,7 +8,7 @@ import { PersisterTableError } from "./errors.js";
 
 /** What betterSqliteDriver uses of a better-sqlite3 Database. */
 export interface BetterSqliteLike {
-  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+  prepare(sql: string): { all(...params: unknown[]): unknown[]; run?(...params: unknown[]): unknown; reader?: boolean };
 }
 
 /** What pgDriver uses of a pg Pool or Client. */
@@ -20,7 +20,13 @@ export function betterSqliteDriver(db: BetterSqliteLike): QueryDriver {
   return {
     dialect: "sqlite",
     async query(sql, params = []) {
-      return db.prepare(sql).all(...params) as Record<string, unknown>[];
+      const stmt = db.prepare(sql);
+      // Statements that return no rows (CREATE TABLE for annotations) must be run, not read.
+      if (stmt.reader === false && stmt.run) {
+        stmt.run(...params);
+        return [];
+      }
+      return stmt.all(...params) as Record<string, unknown>[];
     },
   };
 }

@@ -2,9 +2,8 @@
 // runs one action on the state and inputs recorded before a step and asserts
 // the recorded result and the keys the action writes. Pure text in, text out.
 import { commentText, identifier, propertyKey, stringLiteral, valueLiteral } from "./codeText.js";
-import { isInternalKey } from "./stateDiff.js";
-import type { StepRecord } from "./types.js";
-import { SERDE_KEY as TAG } from "../../../../runtime/src/state/serde/preview.js";
+import type { StepRecord } from "../tracking/types.js";
+import { SERDE_KEY as TAG } from "../state/serde/preview.js";
 
 export interface TestSpec {
   project: string;
@@ -29,6 +28,8 @@ export interface TestSpec {
    * Code the user wrote or confirmed, from the workspace's source, not from the run.
    */
   construct?: string;
+  /** Overrides what the test expects (e.g. an annotation's ground truth); the rest stays as recorded. */
+  expected?: { result?: unknown; writes?: Record<string, unknown>; why: string };
 }
 
 export type TestFramework = "mocha" | "vitest" | "jest" | "node:test";
@@ -61,9 +62,12 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     notes.push(`The state before step ${step.sequenceId} is not recorded: the test starts from the keys "${step.action}" does not write; add initial values if it reads them.`);
   }
   const stateBefore = withoutInternal(before);
-  const expectedWrites = Object.fromEntries(spec.writes.filter((k) => step.state && k in step.state).map((k) => [k, step.state![k]]));
+  const recordedWrites = Object.fromEntries(spec.writes.filter((k) => step.state && k in step.state).map((k) => [k, step.state![k]]));
+  const expectedWrites = { ...recordedWrites, ...(spec.expected?.writes ?? {}) };
+  const expectedResult = spec.expected && "result" in spec.expected ? spec.expected.result : step.result;
+  if (spec.expected) notes.push(spec.expected.why);
   // Recorded Dates, Maps, BigInts... are `__burr_serde__` tags: the test rebuilds the real values.
-  const tagged = [stateBefore, step.inputs, step.error ? null : step.result, expectedWrites].some(holdsTag);
+  const tagged = [stateBefore, step.inputs, step.error ? null : expectedResult, expectedWrites].some(holdsTag);
   const value = (v: unknown, type: string) => (tagged ? `deserializeValue(${literal(v)}) as ${type}` : literal(v));
   const ident = "actionUnderTest";
   const exportName = identifier(spec.exportName, `The export of "${spec.importPath}" for action`);
@@ -113,7 +117,7 @@ export function generateStepTest(spec: TestSpec): GeneratedTest {
     );
   } else {
     lines.push(
-      `const expectedResult = ${value(step.result, "unknown")};`,
+      `const expectedResult = ${value(expectedResult, "unknown")};`,
       `const expectedWrites: Record<string, unknown> = ${value(expectedWrites, "Record<string, unknown>")};`,
       ``,
       `describe(${stringLiteral(title)}, () => {`,
@@ -165,8 +169,9 @@ export function importSpecifier(fromFile: string, toFile: string): string {
   return rel.replace(/\.(c|m)?tsx?$/, (ext) => ext.replace("ts", "js"));
 }
 
+/** Burr's own bookkeeping keys (`__SEQUENCE_ID`, `__PRIOR_STEP`) are not the app's state. */
 function withoutInternal(state: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state).filter(([k]) => !isInternalKey(k)));
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !k.startsWith("__")));
 }
 
 

@@ -1,13 +1,27 @@
-// Reads a transition's recorded condition text back into a test over a
-// recorded state. Texts come from burr-ts (when → `a="x", b=2`, expr source,
-// `not c`, `a and b`, `a or b`, parenthesized) or Python Burr (`safe=True`
-// with str() values, expr source, `~c`, `a & b`, `a | b`). A custom
-// condition(fn) records only a name: that stays opaque. Pure; no vscode.
-import { compileExpr } from "../../../../runtime/src/conditions/compile.js";
-import { childrenOf, keysOf, parseExpr, type ExprNode } from "../../../../runtime/src/conditions/parse.js";
-import { attribute } from "../../../../runtime/src/conditions/operators.js";
-import { valuesEqual } from "../../../../runtime/src/conditions/values.js";
-import type { TestedValue } from "../../../../webview/src/protocol/runs.js";
+// Explains a recorded transition's condition on a recorded state: which
+// values it tested, and whether it holds. The condition comes from the graph
+// model's ConditionTree (burr-ts runs: no text is read back) or, for Python
+// Burr runs and older graph.json, from its display text: burr-ts's (when →
+// `a="x", b=2`, expr source, `not c`, `a and b`, `a or b`, parenthesized) or
+// Python Burr's (`safe=True` with str() values, expr source, `~c`, `a & b`,
+// `a | b`). A custom condition(fn) records only a name: that stays opaque.
+// Pure: the Tracked Runs view and any other viewer use it.
+import type { ConditionTree } from "../graph/model.js";
+import { compileExpr } from "./compile.js";
+import { childrenOf, keysOf, parseExpr, type ExprNode } from "./parse.js";
+import { attribute } from "./operators.js";
+import { valuesEqual } from "./values.js";
+
+/** A value a condition read from state (the run view's TestedValue). */
+export interface TestedValue {
+  /** A state key, or a key path such as messages.length. */
+  key: string;
+  /** False when the key is not in state (value is then null). */
+  present: boolean;
+  value: unknown;
+  /** For when-style tests: the value the condition wants, and whether the state has it. */
+  wants: { value: unknown; met: boolean } | null;
+}
 
 /** Who wrote the text: burr-ts writes when() values as JSON, Python Burr as str(). */
 export type Dialect = "burr-ts" | "python";
@@ -15,7 +29,8 @@ export type Dialect = "burr-ts" | "python";
 export type ConditionTest =
   | { kind: "default" }
   | { kind: "equals"; key: string; expected: unknown; raw: string; dialect: Dialect }
-  | { kind: "expr"; node: ExprNode; source: string }
+  /** recorded: from a ConditionTree, so a lone name is a key, never a custom condition's name. */
+  | { kind: "expr"; node: ExprNode; source: string; recorded?: true }
   | { kind: "not"; operand: ConditionTest }
   | { kind: "all" | "any"; operands: ConditionTest[] }
   | { kind: "opaque"; name: string };
@@ -29,6 +44,28 @@ export interface Evaluation {
 
 export const OPAQUE_NOTE = "cannot be evaluated from its text: a custom condition records only its name (Python-only syntax is not read either)";
 
+/** The recorded tree as a test: nothing is parsed. */
+export function testOfTree(tree: ConditionTree): ConditionTest {
+  switch (tree.kind) {
+    case "default":
+      return { kind: "default" };
+    case "when": {
+      const clauses: ConditionTest[] = tree.equals.map(({ key, value }) => ({ kind: "equals", key, expected: value, raw: JSON.stringify(value) ?? "", dialect: "burr-ts" }));
+      return clauses.length === 1 ? clauses[0] : { kind: "all", operands: clauses };
+    }
+    case "expr":
+      return { kind: "expr", node: tree.tree, source: tree.source, recorded: true };
+    case "not":
+      return { kind: "not", operand: testOfTree(tree.operand) };
+    case "and":
+    case "or":
+      return { kind: tree.kind === "and" ? "all" : "any", operands: tree.operands.map(testOfTree) };
+    case "custom":
+      return { kind: "opaque", name: tree.name };
+  }
+}
+
+/** Reads a display text back into a test (Python Burr runs, graphs recorded before ConditionTree). */
 export function parseConditionText(text: string, dialect: Dialect): ConditionTest {
   const t = text.trim();
   if (t === "default") return { kind: "default" };
@@ -84,7 +121,7 @@ function run(test: ConditionTest, state: Record<string, unknown>, values: Map<st
       return { outcome: met ? "holds" : "fails", note: null };
     }
     case "expr":
-      return runExpr(test.node, test.source, state, values);
+      return runExpr(test.node, test.source, state, values, test.recorded === true);
     case "not": {
       const inner = run(test.operand, state, values);
       return inner.outcome === "unknown" ? inner : { outcome: inner.outcome === "holds" ? "fails" : "holds", note: null };
@@ -100,10 +137,10 @@ function run(test: ConditionTest, state: Record<string, unknown>, values: Map<st
   }
 }
 
-function runExpr(node: ExprNode, source: string, state: Record<string, unknown>, values: Map<string, TestedValue>): Outcome {
+function runExpr(node: ExprNode, source: string, state: Record<string, unknown>, values: Map<string, TestedValue>, recorded: boolean): Outcome {
   const missing = keysOf(node).filter((k) => !Object.hasOwn(state, k));
   // A lone name that is no state key is a custom condition's name, not an expression.
-  if (node.kind === "key" && node.path.length === 0 && missing.length) return { outcome: "unknown", note: OPAQUE_NOTE };
+  if (!recorded && node.kind === "key" && node.path.length === 0 && missing.length) return { outcome: "unknown", note: OPAQUE_NOTE };
   for (const path of keyPaths(node)) {
     if (values.has(path.text)) continue;
     const present = Object.hasOwn(state, path.key);

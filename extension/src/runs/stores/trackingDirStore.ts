@@ -4,8 +4,8 @@
 // responsive over 10,000 apps); reading a run is the runtime's TrackingReader.
 import { closeSync, existsSync, openSync, promises as fs, readFileSync, readSync, statSync, type Dirent } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
-import type { AppRun, AppStatus, AppSummary, ProjectSummary, RunSource } from "./types.js";
+import { TrackingReader } from "../../../../runtime/src/tracking/index.js";
+import type { AppRun, AppStatus, AppSummary, ProjectSummary, RunStore } from "./types.js";
 
 const TAIL_CHUNK = 64 * 1024;
 const LIST_CONCURRENCY = 16;
@@ -17,7 +17,7 @@ interface Cached {
   summary: AppSummary;
 }
 
-export class TrackingDirSource implements RunSource {
+export class TrackingDirStore implements RunStore {
   readonly kind = "trackingDir" as const;
   readonly id: string;
   readonly label: string;

@@ -5,13 +5,13 @@
 import { capturedErrorOf } from "./capturedError.js";
 import { errorHeadline, formatAge, formatDuration } from "./format.js";
 import { isRunning } from "./materialize.js";
-import type { AppRun, AppSummary, ProjectSummary, RunSource, StepRecord } from "./types.js";
+import type { AppRun, AppSummary, ProjectSummary, RunStore, StepRecord } from "../stores/types.js";
 
 export type RunsNode =
-  | { kind: "source"; source: RunSource }
-  | { kind: "project"; source: RunSource; project: ProjectSummary }
-  | { kind: "app"; source: RunSource; project: string; app: AppSummary }
-  | { kind: "step"; source: RunSource; project: string; appId: string; step: StepRecord; previous: StepRecord | null; run: AppRun }
+  | { kind: "store"; store: RunStore }
+  | { kind: "project"; store: RunStore; project: ProjectSummary }
+  | { kind: "app"; store: RunStore; project: string; app: AppSummary }
+  | { kind: "step"; store: RunStore; project: string; appId: string; step: StepRecord; previous: StepRecord | null; run: AppRun }
   | { kind: "message"; severity: "error" | "warning" | "info"; text: string; detail?: string };
 
 export interface NodeView {
@@ -32,34 +32,34 @@ export class RunsTreeModel {
   private readonly runs = new Map<string, { lastWritten: number; run: Promise<AppRun> }>();
 
   constructor(
-    private sources: RunSource[],
+    private stores: RunStore[],
     private readonly now: () => number = Date.now,
   ) {}
 
-  setSources(sources: RunSource[]): void {
-    this.sources = sources;
+  setStores(stores: RunStore[]): void {
+    this.stores = stores;
     this.runs.clear();
   }
 
-  getSources(): RunSource[] {
-    return this.sources;
+  getStores(): RunStore[] {
+    return this.stores;
   }
 
   async children(node?: RunsNode): Promise<RunsNode[]> {
     if (!node) return this.roots();
     switch (node.kind) {
-      case "source":
-        return this.projectsOf(node.source);
+      case "store":
+        return this.projectsOf(node.store);
       case "project":
         return guard(`project "${node.project.name}"`, async () =>
-          (await node.source.listApps(node.project.name)).map((app): RunsNode => ({ kind: "app", source: node.source, project: node.project.name, app })),
+          (await node.store.listApps(node.project.name)).map((app): RunsNode => ({ kind: "app", store: node.store, project: node.project.name, app })),
         );
       case "app":
         return guard(`app "${node.app.appId}"`, async () => {
-          const run = await this.readApp(node.source, node.project, node.app);
+          const run = await this.readApp(node.store, node.project, node.app);
           const messages: RunsNode[] = run.warnings.map((text) => ({ kind: "message", severity: "warning", text }));
           const steps = run.steps.map((step, i): RunsNode => ({
-            kind: "step", source: node.source, project: node.project, appId: node.app.appId, step, previous: i > 0 ? run.steps[i - 1] : null, run,
+            kind: "step", store: node.store, project: node.project, appId: node.app.appId, step, previous: i > 0 ? run.steps[i - 1] : null, run,
           }));
           if (!steps.length && !messages.length) messages.push({ kind: "message", severity: "info", text: "No steps recorded yet" });
           return [...messages, ...steps];
@@ -70,42 +70,42 @@ export class RunsTreeModel {
   }
 
   /** The app's run, read once per change of its log. */
-  readApp(source: RunSource, project: string, app: Pick<AppSummary, "appId" | "lastWritten">): Promise<AppRun> {
-    const key = `${source.id}\u0000${project}\u0000${app.appId}`;
+  readApp(store: RunStore, project: string, app: Pick<AppSummary, "appId" | "lastWritten">): Promise<AppRun> {
+    const key = `${store.id}\u0000${project}\u0000${app.appId}`;
     const hit = this.runs.get(key);
     if (hit && hit.lastWritten === app.lastWritten) return hit.run;
-    const run = source.readApp(project, app.appId);
+    const run = store.readApp(project, app.appId);
     this.runs.set(key, { lastWritten: app.lastWritten, run });
     run.catch(() => this.runs.delete(key));
     return run;
   }
 
   private async roots(): Promise<RunsNode[]> {
-    // One tracking directory alone shows its projects at the top; more sources get a node each.
-    if (this.sources.length === 1 && this.sources[0].kind === "trackingDir") return this.projectsOf(this.sources[0]);
-    return this.sources.map((source): RunsNode => ({ kind: "source", source }));
+    // One tracking directory alone shows its projects at the top; more stores get a node each.
+    if (this.stores.length === 1 && this.stores[0].kind === "trackingDir") return this.projectsOf(this.stores[0]);
+    return this.stores.map((store): RunsNode => ({ kind: "store", store }));
   }
 
-  private projectsOf(source: RunSource): Promise<RunsNode[]> {
-    return guard(source.label, async () => {
-      const projects = await source.listProjects();
-      if (!projects.length) return [{ kind: "message", severity: "info", text: `No tracked projects in ${source.label} yet` }];
-      return projects.map((project): RunsNode => ({ kind: "project", source, project }));
+  private projectsOf(store: RunStore): Promise<RunsNode[]> {
+    return guard(store.label, async () => {
+      const projects = await store.listProjects();
+      if (!projects.length) return [{ kind: "message", severity: "info", text: `No tracked projects in ${store.label} yet` }];
+      return projects.map((project): RunsNode => ({ kind: "project", store, project }));
     });
   }
 
   view(node: RunsNode): NodeView {
     const now = this.now();
     switch (node.kind) {
-      case "source":
+      case "store":
         return {
-          id: node.source.id, label: node.source.label, description: node.source.kind === "trackingDir" ? "tracking directory" : node.source.kind,
-          tooltip: node.source.label, contextValue: `burr.source.${node.source.kind}`, icon: node.source.kind === "trackingDir" ? "folder-library" : "database", collapsible: true,
+          id: node.store.id, label: node.store.label, description: node.store.kind === "trackingDir" ? "tracking directory" : node.store.kind,
+          tooltip: node.store.label, contextValue: `burr.store.${node.store.kind}`, icon: node.store.kind === "trackingDir" ? "folder-library" : "database", collapsible: true,
         };
       case "project": {
         const p = node.project;
         return {
-          id: `${node.source.id}/${p.name}`, label: p.name, description: `${p.appCount} app${p.appCount === 1 ? "" : "s"} · ${formatAge(p.lastWritten, now)}`,
+          id: `${node.store.id}/${p.name}`, label: p.name, description: `${p.appCount} app${p.appCount === 1 ? "" : "s"} · ${formatAge(p.lastWritten, now)}`,
           tooltip: `Project ${p.name}\n${p.appCount} apps\nlast written ${new Date(p.lastWritten).toLocaleString()}`, contextValue: "burr.project", icon: "project", collapsible: true,
         };
       }
@@ -116,9 +116,9 @@ export class RunsTreeModel {
         parts.push(formatAge(a.lastWritten, now));
         const warn = a.warnings?.length ? `\n⚠ ${a.warnings.join("\n⚠ ")}` : "";
         return {
-          id: `${node.source.id}/${node.project}/${a.appId}`, label: a.appId, description: (a.warnings?.length ? "⚠ " : "") + parts.join(" · "),
+          id: `${node.store.id}/${node.project}/${a.appId}`, label: a.appId, description: (a.warnings?.length ? "⚠ " : "") + parts.join(" · "),
           tooltip: `App ${a.appId} (${a.status})\nproject ${node.project}\npartition key ${a.partitionKey ?? "none"}\n${a.steps} steps, last written ${new Date(a.lastWritten).toLocaleString()}${warn}`,
-          contextValue: `burr.app.${node.source.kind}.${a.status}`, ...statusIcon(a.status), collapsible: true,
+          contextValue: `burr.app.${node.store.kind}.${a.status}`, ...statusIcon(a.status), collapsible: true,
         };
       }
       case "step": {
@@ -133,7 +133,7 @@ export class RunsTreeModel {
             ? `\nerror captured${captured.key ? ` into "${captured.key}"` : ""} (the step completed): ${captured.type}: ${captured.message}`
             : "";
         return {
-          id: `${node.source.id}/${node.project}/${node.appId}/${s.sequenceId}`, label: `${s.sequenceId} · ${s.action || "(unknown action)"}`, description,
+          id: `${node.store.id}/${node.project}/${node.appId}/${s.sequenceId}`, label: `${s.sequenceId} · ${s.action || "(unknown action)"}`, description,
           tooltip: `Step ${s.sequenceId}: ${s.action}\n${duration}${note}`,
           contextValue: s.error ? "burr.step.failed" : captured ? "burr.step.captured" : "burr.step",
           icon: s.error ? "error" : captured ? "warning" : running ? "loading~spin" : "symbol-event",

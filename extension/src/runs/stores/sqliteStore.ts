@@ -6,10 +6,9 @@ import type { Stats } from "node:fs";
 import { promises as fs } from "node:fs";
 import { basename, resolve } from "node:path";
 import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
-import {
-  appSummary, partitionOf, projectsFromApps, runFromBurrTsRows, runFromRows, splitTable, type AppRow, type BranchRow, type BurrTsStepRow, type StepRow,
-} from "./persistedRows.js";
-import type { AppRun, AppSummary, ProjectSummary, RunSource } from "./types.js";
+import { PersistedRunReader, type QueryDriver } from "../../../../runtime/src/persistence/read/index.js";
+import { splitTable } from "./databaseSpec.js";
+import type { AppRun, AppSummary, ProjectSummary, RunStore } from "./types.js";
 import { mergeWal, walGeneration, type WalGeneration } from "./walMerge.js";
 
 let engine: Promise<SqlJsStatic> | null = null;
@@ -18,14 +17,32 @@ function sqlJs(wasmPath: string): Promise<SqlJsStatic> {
   return engine;
 }
 
-export class SqliteSource implements RunSource {
+/** The runtime's QueryDriver over one loaded sql.js image. */
+function sqlJsDriver(db: Database): QueryDriver {
+  return {
+    dialect: "sqlite",
+    async query(sql, params = []) {
+      const stmt = db.prepare(sql);
+      try {
+        stmt.bind(params as (string | number | null)[]);
+        const out: Record<string, unknown>[] = [];
+        while (stmt.step()) out.push(stmt.getAsObject());
+        return out;
+      } finally {
+        stmt.free();
+      }
+    },
+  };
+}
+
+export class SqliteStore implements RunStore {
   readonly kind = "sqlite" as const;
   readonly id: string;
   readonly label: string;
   readonly dbPath: string;
   private readonly table: string;
   /** key: the main file's and the log's mtime and size, so a step committed to either reloads. */
-  private loaded: { key: string; db: Database; burrTs: boolean; walWarning: string | null } | null = null;
+  private loaded: { key: string; db: Database; reader: PersistedRunReader; walWarning: string | null } | null = null;
 
   constructor(spec: string, private readonly wasmPath: string) {
     const { target, table } = splitTable(spec);
@@ -36,32 +53,16 @@ export class SqliteSource implements RunSource {
   }
 
   async listProjects(): Promise<ProjectSummary[]> {
-    return projectsFromApps(await this.appRows());
+    return (await this.open()).reader.listProjects();
   }
 
   async listApps(project: string): Promise<AppSummary[]> {
-    const key = partitionOf(project);
-    return (await this.appRows()).filter((a) => a.partitionKey === key).map(appSummary).sort((a, b) => b.lastWritten - a.lastWritten);
+    return (await this.open()).reader.listApps(project);
   }
 
   async readApp(project: string, appId: string): Promise<AppRun> {
-    const { db, burrTs, walWarning } = await this.open();
-    const key = [partitionOf(project), appId];
-    const where = `WHERE COALESCE(partition_key, '') = ? AND app_id = ?`;
-    if (!burrTs) {
-      const rows = this.query<StepRow>(db, `SELECT sequence_id AS sequenceId, position, status, state, created_at AS createdAt FROM ${this.table} ${where} ORDER BY sequence_id`, key);
-      const run = runFromRows(partitionOf(project), rows);
-      if (walWarning) run.warnings.push(walWarning);
-      return run;
-    }
-    const rows = this.query<BurrTsStepRow>(db, `SELECT sequence_id AS sequenceId, position, status, state, created_at AS createdAt, kind, branch FROM ${this.table} ${where} ORDER BY sequence_id`, key);
-    let branches: BranchRow[] = [];
-    try {
-      branches = this.query<BranchRow>(db, `SELECT branch, parent_branch AS parentBranch, fork_sequence_id AS forkSequenceId FROM ${this.table}_branches ${where}`, key);
-    } catch {
-      // No branches table: one history.
-    }
-    const run = runFromBurrTsRows(partitionOf(project), rows, branches);
+    const { reader, walWarning } = await this.open();
+    const run = await reader.readApp(project, appId);
     if (walWarning) run.warnings.push(walWarning);
     return run;
   }
@@ -75,22 +76,8 @@ export class SqliteSource implements RunSource {
     this.loaded = null;
   }
 
-  private async appRows(): Promise<AppRow[]> {
-    const { db, burrTs } = await this.open();
-    // The latest step of each app (on its newest branch, for burr-ts tables).
-    return this.query<AppRow>(
-      db,
-      `SELECT partitionKey, appId, lastSequenceId, lastStatus, lastWritten FROM (
-         SELECT COALESCE(partition_key, '') AS partitionKey, app_id AS appId, sequence_id AS lastSequenceId, status AS lastStatus,
-                created_at AS lastWritten, ROW_NUMBER() OVER (PARTITION BY COALESCE(partition_key, ''), app_id
-                ORDER BY ${burrTs ? "branch DESC, " : ""}sequence_id DESC) AS rn
-         FROM ${this.table}) WHERE rn = 1`,
-      [],
-    );
-  }
-
   /** The whole file and its log are read into memory (sql.js has no file access); reloaded when either changes. */
-  private async open(): Promise<{ db: Database; burrTs: boolean; walWarning: string | null }> {
+  private async open(): Promise<{ db: Database; reader: PersistedRunReader; walWarning: string | null }> {
     let st: Stats;
     try {
       st = await fs.stat(this.dbPath);
@@ -103,18 +90,18 @@ export class SqliteSource implements RunSource {
     if (this.loaded?.key === key) return this.loaded;
     const SQL = await sqlJs(this.wasmPath);
     const { image, walWarning } = await this.readImage(walPath);
-    let db: Database;
-    let burrTs: boolean;
+    let db: Database | null = null;
+    let reader: PersistedRunReader;
     try {
       db = new SQL.Database(image);
-      db.exec(`SELECT 1 FROM ${this.table} LIMIT 1`);
-      const columns = this.query<{ name: string }>(db, `SELECT name FROM pragma_table_info('${this.table}')`, []).map((c) => c.name);
-      burrTs = columns.includes("kind") && columns.includes("branch");
+      reader = new PersistedRunReader(sqlJsDriver(db), this.table);
+      await reader.persisterTable();
     } catch (err) {
+      db?.close();
       throw new Error(`${this.dbPath} has no readable persister table "${this.table}": ${(err as Error).message}${walWarning ? ` (${walWarning})` : ""}`);
     }
     this.loaded?.db.close();
-    this.loaded = { key, db, burrTs, walWarning };
+    this.loaded = { key, db, reader, walWarning };
     return this.loaded;
   }
 
@@ -145,18 +132,6 @@ export class SqliteSource implements RunSource {
 
   private walWarning(walPath: string, why: string): string {
     return `Write-ahead log ${walPath} was left out: ${why}. Steps committed since the last checkpoint may be missing; the steps in ${this.dbPath} are shown.`;
-  }
-
-  private query<T>(db: Database, sql: string, params: (string | number)[]): T[] {
-    const stmt = db.prepare(sql);
-    try {
-      stmt.bind(params);
-      const out: T[] = [];
-      while (stmt.step()) out.push(stmt.getAsObject() as T);
-      return out;
-    } finally {
-      stmt.free();
-    }
   }
 }
 

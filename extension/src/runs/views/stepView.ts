@@ -4,7 +4,7 @@ import { CAPTURED_ERROR_ATTRIBUTE, capturedErrorOf } from "./capturedError.js";
 import { fullStep, isRunning } from "./materialize.js";
 import { diffState } from "./stateDiff.js";
 import { explainNext } from "./transitionWhy.js";
-import type { AppRun, SpanRecord, StepRecord } from "./types.js";
+import type { AppRun, SpanRecord, StepRecord } from "../stores/types.js";
 
 export interface StepViewInput {
   sourceLabel: string;

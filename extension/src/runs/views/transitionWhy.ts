@@ -1,11 +1,12 @@
 // Why the next step ran: the transition taken, the state values its condition
 // tested, and the transitions tried before it (Burr tries an action's
-// transitions in order; the first that holds wins). The recorded condition
-// texts are evaluated on the recorded state; where that disagrees with what
-// the run did, the view says so instead of giving a wrong reason. Pure.
+// transitions in order; the first that holds wins). The recorded conditions
+// (the graph's ConditionTree; the display text for Python Burr runs) are
+// evaluated on the recorded state by the runtime's explainer; where that
+// disagrees with what the run did, the view says so instead of giving a wrong reason. Pure.
 import type { GraphModel, TransitionModel } from "../../../../runtime/src/graph/model.js";
 import type { NextView, TransitionCheck } from "../../../../webview/src/protocol/runs.js";
-import { evaluateTest, parseConditionText, testKeys, type ConditionTest } from "./conditionText.js";
+import { evaluateTest, parseConditionText, testKeys, testOfTree, type ConditionTest } from "../../../../runtime/src/conditions/explain.js";
 
 export interface NextInput {
   graph: GraphModel | null;
@@ -83,13 +84,17 @@ function ended(action: string, checks: TransitionCheck[]): NextView {
   return { ...rest, action: taken.to, summary: `If the app resumes, ${taken.to} comes next (${why}).` };
 }
 
-/** Evaluates one transition's recorded condition text on a state. */
+/** Evaluates one transition's recorded condition on a state. */
 export function checkTransition(t: TransitionModel, state: Record<string, unknown>): TransitionCheck {
-  // burr-ts graphs record the keys each condition reads (and write when() values as JSON);
-  // Python Burr's do not.
-  let test: ConditionTest = parseConditionText(t.condition, t.keys ? "burr-ts" : "python");
-  // A text that reads other keys than the condition does is a custom condition's name.
-  if (t.keys && !sameKeys(testKeys(test), t.keys)) test = { kind: "opaque", name: t.condition };
+  let test: ConditionTest;
+  if (t.conditionTree) test = testOfTree(t.conditionTree);
+  else {
+    // Older burr-ts graphs record the keys each condition reads (and write when() values as JSON);
+    // Python Burr's do not.
+    test = parseConditionText(t.condition, t.keys ? "burr-ts" : "python");
+    // A text that reads other keys than the condition does is a custom condition's name.
+    if (t.keys && !sameKeys(testKeys(test), t.keys)) test = { kind: "opaque", name: t.condition };
+  }
   const { outcome, note, values } = evaluateTest(test, state);
   // For a custom condition, the keys it declares are still worth seeing.
   const shown =

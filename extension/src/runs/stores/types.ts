@@ -1,5 +1,5 @@
 // The run data is the runtime TrackingReader's (DESIGN.md, Tracking); a
-// RunSource is one place runs come from. No vscode, no Node-only types.
+// RunStore is one place runs come from. No vscode, no Node-only types.
 
 export type {
   AppRun, AppStatus, AppSummary, ChildPointer, ProjectSummary, RunPointer, SpanRecord, StepRecord, StreamRecord,
@@ -7,7 +7,7 @@ export type {
 import type { AppRun, AppSummary, ProjectSummary } from "../../../../runtime/src/tracking/types.js";
 
 /** One place runs come from: a tracking directory or a persister database. */
-export interface RunSource {
+export interface RunStore {
   /** Stable id, e.g. "dir:/home/u/.burr" or "db:/tmp/app.db". */
   readonly id: string;
   /** What the user sees on the source's node. */

@@ -3,7 +3,7 @@
 // This reads it back for the tree and the run view. Logs are untrusted input:
 // anything not shaped like the record is left as an ordinary attribute.
 import type { CapturedErrorView } from "../../../../webview/src/protocol/runs.js";
-import type { AppRun, StepRecord } from "./types.js";
+import type { AppRun, StepRecord } from "../stores/types.js";
 
 export const CAPTURED_ERROR_ATTRIBUTE = "captured_error";
 

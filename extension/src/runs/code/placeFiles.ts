@@ -3,8 +3,8 @@
 // so nothing opens a file of another checkout.
 import { basename } from "node:path";
 import * as vscode from "vscode";
-import type { GraphModel } from "../../../runtime/src/graph/model.js";
-import { placeInWorkspace, recordedPath } from "./model/workspacePaths.js";
+import type { GraphModel } from "../../../../runtime/src/graph/model.js";
+import { placeInWorkspace, recordedPath } from "./workspacePaths.js";
 
 export function workspaceRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);

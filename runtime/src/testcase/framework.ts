@@ -2,7 +2,7 @@
 // describe/it from where that framework (and its types) provide them.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestFramework } from "./testCodegen.js";
+import type { TestFramework } from "./codegen.js";
 
 const CONFIG_FILES: [TestFramework, string[]][] = [
   ["vitest", ["vitest.config.ts", "vitest.config.mts", "vitest.config.js", "vitest.config.mjs", "vitest.workspace.ts"]],

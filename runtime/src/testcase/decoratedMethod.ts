@@ -1,7 +1,7 @@
 // For "Create test from step" on a decorated action: which exported class
 // declares the method, and what its constructor takes, read from the module's
 // text near the line the run recorded (the method's decorator).
-export interface DecoratedMethodSource {
+export interface DecoratedMethod {
   className: string;
   /** The constructor's parameter list as written (without parentheses); "" when it takes none. */
   constructorParams: string;
@@ -11,7 +11,7 @@ export interface DecoratedMethodSource {
  * The exported class whose `@…(…)`-decorated method `actionName` is declared at
  * or just after `definedAtLine` (0-based); null when the text shows no such method.
  */
-export function findDecoratedMethod(sourceText: string, actionName: string, definedAtLine: number): DecoratedMethodSource | null {
+export function findDecoratedMethod(sourceText: string, actionName: string, definedAtLine: number): DecoratedMethod | null {
   const lines = sourceText.split("\n");
   if (!/^\s*@/.test(lines[definedAtLine] ?? "")) return null;
   const name = actionName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -44,7 +44,7 @@ function paramsFrom(text: string, from: number): string {
 }
 
 /** A starting point for the constructor call: the class with a placeholder per parameter. */
-export function constructorDraft(found: DecoratedMethodSource): string {
+export function constructorDraft(found: DecoratedMethod): string {
   if (!found.constructorParams) return `new ${found.className}()`;
   const names = splitTopLevel(found.constructorParams).map((p) => p.replace(/^(?:private|public|protected|readonly|\s)+/g, "").split(/[:=?]/)[0]!.trim());
   return `new ${found.className}(${names.map((n) => `/* ${n.replace(/\*\//g, "")} */ undefined as never`).join(", ")})`;

@@ -1,11 +1,11 @@
-// Settings → run sources: burr.trackingDir (~ expanded) and burr.persisterDatabases.
+// Settings → run stores: burr.trackingDir (~ expanded) and burr.persisterDatabases.
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import { PostgresSource } from "./model/postgresSource.js";
-import { SqliteSource } from "./model/sqliteSource.js";
-import { TrackingDirSource } from "./model/trackingDirSource.js";
-import type { RunSource } from "./model/types.js";
+import { PostgresStore } from "./postgresStore.js";
+import { SqliteStore } from "./sqliteStore.js";
+import { TrackingDirStore } from "./trackingDirStore.js";
+import type { RunStore } from "./types.js";
 
 export function expandHome(p: string): string {
   if (p === "~") return homedir();
@@ -20,17 +20,17 @@ function workspaceRelative(p: string): string {
   return folder ? join(folder.uri.fsPath, expanded) : expanded;
 }
 
-export function sourcesFromSettings(wasmPath: string): { sources: RunSource[]; trackingDir: TrackingDirSource } {
+export function storesFromSettings(wasmPath: string): { stores: RunStore[]; trackingDir: TrackingDirStore } {
   const config = vscode.workspace.getConfiguration("burr");
-  const trackingDir = new TrackingDirSource(workspaceRelative(config.get<string>("trackingDir") || "~/.burr"));
-  const sources: RunSource[] = [trackingDir];
+  const trackingDir = new TrackingDirStore(workspaceRelative(config.get<string>("trackingDir") || "~/.burr"));
+  const stores: RunStore[] = [trackingDir];
   for (const spec of config.get<string[]>("persisterDatabases") ?? []) {
     if (typeof spec !== "string" || !spec.trim()) continue;
     try {
-      sources.push(/^postgres(ql)?:\/\//.test(spec) ? new PostgresSource(spec) : new SqliteSource(workspaceRelative(spec), wasmPath));
+      stores.push(/^postgres(ql)?:\/\//.test(spec) ? new PostgresStore(spec) : new SqliteStore(workspaceRelative(spec), wasmPath));
     } catch (err) {
       void vscode.window.showWarningMessage(`burr.persisterDatabases entry ${JSON.stringify(spec)} is ignored: ${(err as Error).message}`);
     }
   }
-  return { sources, trackingDir };
+  return { stores, trackingDir };
 }

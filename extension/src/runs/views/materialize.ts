@@ -1,8 +1,8 @@
 // Runs are read with states as deltas (a compact log of 5,000 steps would
 // otherwise rebuild 5,000 full states to show a tree that needs none); a
 // step's full state is rebuilt only when something looks at it.
-import { stateAt } from "../../../../runtime/src/tracking/logParser.js";
-import type { AppRun, StepRecord } from "./types.js";
+import { stateAt } from "../../../../runtime/src/tracking/index.js";
+import type { AppRun, StepRecord } from "../stores/types.js";
 
 const cache = new WeakMap<StepRecord, StepRecord>();
 
