@@ -101,7 +101,7 @@ async function openRun(storageDir: string, project: string, appId: string) {
   const last = kids[kids.length - 1];
   if (last.kind !== "step") throw new Error(`last row is not a step: ${model.view(last).label}`);
   if (kids.length !== STEPS) throw new Error(`expected ${STEPS} step rows, got ${kids.length}`);
-  buildStepView({ sourceLabel: "", project, appId, run, step: last.step, previous: last.previous, actions: [] });
+  buildStepView({ storeLabel: "", project, appId, run, step: last.step, previous: last.previous, actions: [] });
   const total = ms(t0);
   const cu = process.cpuUsage(c0);
   const cpu = (cu.user + cu.system) / 1000;

@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import {
   PersistedRowError, PersistedRunReader, PersisterTableError, PostgreSQLPersister, SQLitePersister, State,
-  betterSqliteDriver, listPersistedApps, openPersisterTable, openSqliteDriver, pgDriver, readPersistedHistory,
+  betterSqliteDriver, listPersistedApps, openPersisterTable, openSqliteDriver, pgDriver, readPersistedHistory, stateAt,
   type QueryDriver, type RewindableStatePersister,
 } from "burr-ts";
 import { dropTables, pgUrl, requirePg, uniqueTable } from "./pgSupport.js";
@@ -36,6 +36,8 @@ async function writeHistory(p: RewindableStatePersister, partitionKey: string | 
   return state;
 }
 
+const reader = (driver: QueryDriver, table: string) => new PersistedRunReader(driver, table);
+
 /** What every driver must read the same way: listing, the head branch's states, the stored Date. */
 async function checkReading(driver: QueryDriver, table: string, persister: RewindableStatePersister, partitionKey: string): Promise<void> {
   const t = await openPersisterTable(driver, table);
@@ -59,17 +61,21 @@ async function checkReading(driver: QueryDriver, table: string, persister: Rewin
     const loaded = await persister.load(partitionKey, "rewound", s.sequenceId);
     assert.deepEqual(s.state, loaded!.state.serialize(), `step ${s.sequenceId} decodes as the persister loads it`);
   }
+  // Left as deltas, the steps rebuild to the same states when looked at (stateAt, as the run views do).
+  const lazy = await reader(driver, table).readApp(partitionKey, "rewound", { states: "delta" });
+  assert.ok(lazy.steps.some((s) => s.stateDelta && s.state === null), "delta rows stay deltas");
+  assert.deepEqual(lazy.steps.map((_, i) => stateAt(lazy.steps, i)), h.steps.map((s) => s.state));
   const last = State.deserialize(h.steps[6]!.state!);
   assert.ok(last.get("when") instanceof Date, "the stored Date comes back through State.deserialize");
   assert.deepEqual(last.get("items"), [0, 1, 2, 3, 4]);
 
-  const reader = new PersistedRunReader(driver, table);
-  const projects = await reader.listProjects();
+  const runs = reader(driver, table);
+  const projects = await runs.listProjects();
   assert.deepEqual(projects.map((p) => [p.name, p.appCount]).sort(), [["(no partition key)", 1], [partitionKey, 1]]);
-  const run = await reader.readApp(partitionKey, "rewound");
+  const run = await runs.readApp(partitionKey, "rewound");
   assert.equal(run.steps.length, 7);
   assert.match(run.warnings.join("\n"), /Showing branch 1/);
-  const [summary] = await reader.listApps("(no partition key)");
+  const [summary] = await runs.listApps("(no partition key)");
   assert.deepEqual([summary!.appId, summary!.steps, summary!.partitionKey], ["plain", 7, null]);
 }
 
@@ -135,6 +141,7 @@ describe("reading persister tables: SQLite through better-sqlite3", function () 
         { sql: `UPDATE bad SET state = '{"d": 5}', kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 3`, seq: 3, column: "state", problem: /"d" \(keys deleted\) is not an array/ },
         { sql: `UPDATE bad SET state = '{"a": {"items": 7}}', kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 3`, seq: 3, column: "state", problem: /"a" \(items appended\) is not an object of arrays/ },
         { sql: `UPDATE bad SET kind = 'delta' WHERE app_id = 'victim' AND sequence_id = 0`, seq: 0, column: "state", problem: /delta with no full row before it/ },
+        { sql: `UPDATE bad SET state = x'7b7d', kind = 'full' WHERE app_id = 'victim' AND sequence_id = 0`, seq: 0, column: "state", problem: /holds a blob, not a JSON object/ },
         { sql: `UPDATE bad SET position = x'2a' WHERE app_id = 'victim' AND sequence_id = 1`, seq: 1, column: "position", problem: /is a blob, not the name of an action/ },
       ];
       for (const c of cases) {

@@ -24,7 +24,7 @@ const all = ["copyState", "openGraph", "createTest", "forkAndDebug", "replay"] a
 async function viewOf(dir: string, project: string, appId: string, seq: number): Promise<StepViewData> {
   const run = await new TrackingDirStore(dir).readApp(project, appId);
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
-  return buildStepView({ sourceLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
+  return buildStepView({ storeLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
 }
 
 describe("runs: run view in headless Chromium", function () {

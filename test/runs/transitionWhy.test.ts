@@ -18,7 +18,7 @@ import { writeRun } from "./writeRun.js";
 function nextOf(run: AppRun, seq: number): NextView {
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
   assert.ok(i >= 0, `no step ${seq}`);
-  return buildStepView({ sourceLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
+  return buildStepView({ storeLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
 }
 
 const brief = (n: NextView) => ({

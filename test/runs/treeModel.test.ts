@@ -98,13 +98,13 @@ describe("runs: tree model", () => {
 
   it("builds the step view: nested spans in order with offsets, stream figures", async () => {
     const run = await new TrackingDirStore(pythonRuns).readApp("tracing", "traced");
-    const view = buildStepView({ sourceLabel: "x", project: "tracing", appId: "traced", run, step: run.steps[1], previous: run.steps[0], actions: [] });
+    const view = buildStepView({ storeLabel: "x", project: "tracing", appId: "traced", run, step: run.steps[1], previous: run.steps[0], actions: [] });
     assert.deepEqual(view.spans.map((s) => [s.name, s.depth]), [["compute", 0], ["inner", 1]]);
     assert.ok(view.spans[1].startOffset! >= view.spans[0].startOffset!);
     assert.deepEqual(view.spans[0].attributes, { n: 1 });
     assert.deepEqual(view.change.appended, [{ key: "squares", items: [1] }]);
     const streamed = await new TrackingDirStore(pythonRuns).readApp("streaming", "streaming");
-    const sv = buildStepView({ sourceLabel: "x", project: "s", appId: "s", run: streamed, step: streamed.steps[1], previous: streamed.steps[0], actions: [] });
+    const sv = buildStepView({ storeLabel: "x", project: "s", appId: "s", run: streamed, step: streamed.steps[1], previous: streamed.steps[0], actions: [] });
     assert.equal(sv.stream?.items, 4);
     assert.ok(sv.stream!.timeToFirstItemMs! >= 0);
   });
@@ -133,7 +133,7 @@ describe("runs: tree model", () => {
       }
 
       const run = await new TrackingDirStore(t.dir).readApp("capture", appId);
-      const view = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[2], previous: run.steps[1], actions: [] });
+      const view = buildStepView({ storeLabel: t.dir, project: "capture", appId, run, step: run.steps[2], previous: run.steps[1], actions: [] });
       assert.equal(view.status, "completed");
       assert.equal(view.error, null);
       assert.deepEqual({ ...view.capturedError, stack: undefined }, { type: "TypeError", message: failureMessage(2), key: "error", stack: undefined });
@@ -141,7 +141,7 @@ describe("runs: tree model", () => {
       assert.deepEqual(view.attributes, {}, "shown as the record, not repeated as an attribute");
       assert.deepEqual(view.change.changed.map((c) => [c.key, c.before]), [["error", null]], "retry had cleared it");
       assert.equal(view.next.action, "retry");
-      const ok = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[4], previous: run.steps[3], actions: [] });
+      const ok = buildStepView({ storeLabel: t.dir, project: "capture", appId, run, step: run.steps[4], previous: run.steps[3], actions: [] });
       assert.equal(ok.capturedError, null);
     } finally {
       t.dispose();
@@ -163,10 +163,10 @@ describe("runs: tree model", () => {
       assert.equal(second.description, "error captured: ValueError");
       assert.doesNotMatch(second.tooltip, /into "/);
       const run = await new TrackingDirStore(t.dir).readApp("demo", "odd");
-      const v0 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[0], previous: null, actions: [] });
+      const v0 = buildStepView({ storeLabel: "x", project: "demo", appId: "odd", run, step: run.steps[0], previous: null, actions: [] });
       assert.equal(v0.capturedError, null);
       assert.deepEqual(v0.attributes, { captured_error: "just a string a user logged" });
-      const v1 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[1], previous: run.steps[0], actions: [] });
+      const v1 = buildStepView({ storeLabel: "x", project: "demo", appId: "odd", run, step: run.steps[1], previous: run.steps[0], actions: [] });
       assert.deepEqual(v1.capturedError, { type: "ValueError", message: "no model", stack: null, key: null });
     } finally {
       t.dispose();

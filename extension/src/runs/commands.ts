@@ -49,7 +49,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     shownStep = node;
     const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
     if (node.store.kind === "trackingDir") actions.push("createTest", "forkAndDebug", "replay");
-    const data = buildStepView({ sourceLabel: node.store.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+    const data = buildStepView({ storeLabel: node.store.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
     RunViewPanel.show(context.extensionUri, data, (command) => {
       const target = shownStep;
       if (!target) return;
@@ -63,7 +63,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
   const openGraph = async (app: AppNode) => {
     const run = await model.readApp(app.store, app.project, app.app);
     if (!run.graph) {
-      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its source records none"}.`);
+      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its store records none"}.`);
       return;
     }
     const actions = run.steps.map((s) => s.action);

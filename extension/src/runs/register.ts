@@ -31,7 +31,7 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     return new TrackingWatcher(trackingDir.storageDir, (projects, databases) => {
       if (projects.includes(null)) return provider.refresh();
       for (const s of stores) if (s instanceof SqliteStore && databases.includes(s.dbPath)) provider.refreshId(s.id);
-      // A project's row (its app count and age) comes from its source's listing: list that again.
+      // A project's row (its app count and age) comes from its store's listing: list that again.
       if (projects.length > 0) provider.refreshId(trackingDir.id);
       // Its annotations.jsonl may have changed too (Burr's UI, another window): read them again.
       for (const p of projects) if (p !== null) annotations.invalidate(trackingDir.id, p);

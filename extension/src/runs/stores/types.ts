@@ -1,4 +1,4 @@
-// The run data is the runtime TrackingReader's (DESIGN.md, Tracking); a
+// The run data is the runtime TrackingReader's (runtime/src/tracking/types.ts); a
 // RunStore is one place runs come from. No vscode, no Node-only types.
 
 export type {
@@ -8,17 +8,17 @@ import type { AppRun, AppSummary, ProjectSummary } from "../../../../runtime/src
 
 /** One place runs come from: a tracking directory or a persister database. */
 export interface RunStore {
-  /** Stable id, e.g. "dir:/home/u/.burr" or "db:/tmp/app.db". */
+  /** Stable id, e.g. "dir:/home/u/.burr" or "sqlite:/tmp/app.db#burr_state". */
   readonly id: string;
-  /** What the user sees on the source's node. */
+  /** What the user sees on the store's node. */
   readonly label: string;
   readonly kind: "trackingDir" | "sqlite" | "postgres";
   listProjects(): Promise<ProjectSummary[]>;
   listApps(project: string): Promise<AppSummary[]>;
   readApp(project: string, appId: string): Promise<AppRun>;
-  /** Removes the run; sources that cannot delete throw with a reason. */
+  /** Removes the run; stores that cannot delete throw with a reason. */
   deleteApp(project: string, appId: string): Promise<void>;
-  /** The directory of a tracked app (for replay), when the source is a tracking dir. */
+  /** The directory of a tracked app (for replay), when the store is a tracking dir. */
   appDirectory?(project: string, appId: string): string;
   close?(): Promise<void>;
 }

@@ -93,7 +93,7 @@ export class TrackingWatcher {
         });
         this.dbDirs.set(dir, entry);
       } catch {
-        // No such directory: the source shows its own error; the next follow() retries.
+        // No such directory: the store shows its own error; the next follow() retries.
       }
     }
   }

@@ -7,7 +7,7 @@ import { explainNext } from "./transitionWhy.js";
 import type { AppRun, SpanRecord, StepRecord } from "../stores/types.js";
 
 export interface StepViewInput {
-  sourceLabel: string;
+  storeLabel: string;
   project: string;
   appId: string;
   run: AppRun;
@@ -41,7 +41,7 @@ export function buildStepView(input: StepViewInput): StepViewData {
     next: after ? { action: after.action, sequenceId: after.sequenceId } : null,
   });
   return {
-    source: input.sourceLabel,
+    source: input.storeLabel,
     project: input.project,
     appId: input.appId,
     partitionKey: run.partitionKey ?? null,

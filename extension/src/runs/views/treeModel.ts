@@ -1,5 +1,5 @@
 // The Tracked Runs tree without VS Code: which nodes exist under which, and
-// how each one reads (label, description, icon, contextValue). A source,
+// how each one reads (label, description, icon, contextValue). A store,
 // project or app that cannot be read yields a message node in its place;
 // its siblings are untouched.
 import { capturedErrorOf } from "./capturedError.js";

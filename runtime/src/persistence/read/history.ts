@@ -13,6 +13,12 @@ import { branchRows, stepRows, type PersisterTable, type RawBranchRow, type RawS
 export interface ReadHistoryOptions {
   /** "throw" (default): the first bad row throws. "report": its state is null and the error is in `problems`. */
   badRows?: "throw" | "report";
+  /**
+   * "full" (default): every step's whole state. "delta": a delta row's step keeps
+   * `state: null` and its `delta`, rebuilt only when looked at (stateAt from
+   * "burr-ts"), so reading a long history costs O(rows), not O(rows x state).
+   */
+  states?: "full" | "delta";
 }
 
 export interface PersistedStepRecord {
@@ -23,8 +29,10 @@ export interface PersistedStepRecord {
   status: string;
   /** Epoch ms; null when the row has no readable time. */
   createdAt: number | null;
-  /** The whole state after this step in stored form, or null when it cannot be rebuilt. */
+  /** The whole state after this step in stored form, or null when it cannot be rebuilt (or is left as `delta`). */
   state: PlainState | null;
+  /** With states: "delta", what a delta row's step changed (state is then null). */
+  delta?: StepChanges;
 }
 
 export interface PersistedHistory {
@@ -85,22 +93,34 @@ export async function readPersistedHistory(
     if (!step) continue;
     if (integer(r.branch) === branchHolding(branches, head, step.sequenceId)) chosen.set(step.sequenceId, { row: r, step });
   }
+  const lazy = options.states === "delta";
+  // The state after the previous row; `known` alone when deltas are left unapplied.
   let state: PlainState | null = null;
+  let known = false;
   for (const { row, step } of [...chosen.values()].sort((a, b) => a.step.sequenceId - b.step.sequenceId)) {
     try {
-      if (row.kind === "full") state = objectOf(row.state, place(step.sequenceId, "state"), jsonText);
-      else if (row.kind !== "delta") throw new PersistedRowError(place(step.sequenceId, "kind"), `is ${JSON.stringify(row.kind)}, not "full" or "delta"`);
-      else if (state === null) throw new PersistedRowError(place(step.sequenceId, "state"), "holds a delta with no full row before it, so the state is unknown");
+      if (row.kind === "full") {
+        state = objectOf(row.state, place(step.sequenceId, "state"), jsonText);
+        step.state = state;
+      } else if (row.kind !== "delta") throw new PersistedRowError(place(step.sequenceId, "kind"), `is ${JSON.stringify(row.kind)}, not "full" or "delta"`);
+      else if (!known) throw new PersistedRowError(place(step.sequenceId, "state"), "holds a delta with no full row before it, so the state is unknown");
       else {
-        state = structuredClone(state);
-        applyChanges(state, deltaOf(row.state, place(step.sequenceId, "state"), jsonText));
+        const delta = deltaOf(row.state, place(step.sequenceId, "state"), jsonText);
+        if (lazy) step.delta = delta;
+        else {
+          state = structuredClone(state!);
+          applyChanges(state, delta);
+          step.state = state;
+        }
       }
+      known = true;
     } catch (err) {
       if (!(err instanceof PersistedRowError)) throw err;
       bad(err);
+      // Until the next full row no state can be rebuilt, eagerly or later.
       state = null;
+      known = false;
     }
-    step.state = state;
     history.steps.push(step);
   }
   return history;
@@ -142,8 +162,8 @@ function objectOf(v: unknown, at: RowPlace, jsonText: boolean): PlainState {
     } catch (err) {
       throw new PersistedRowError(at, `is not valid JSON (${(err as Error).message})`, err);
     }
-  } else if (v !== null && typeof v === "object") value = structuredClone(v);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) {
     throw new PersistedRowError(at, `holds ${kindOf(value)}, not a JSON object of state keys`);
   }
   return value as PlainState;

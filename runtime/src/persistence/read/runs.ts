@@ -2,7 +2,7 @@
 // (one per partition key: persisters have no project), apps and runs, in the
 // TrackingReader's types (../../tracking/types.ts). Used by the VS Code
 // Tracked Runs view and by any Node program that shows persisted runs.
-import type { AppRun, AppSummary, ProjectSummary, StepRecord } from "../../tracking/types.js";
+import type { AppRun, AppSummary, ProjectSummary, ReadAppOptions, StepRecord } from "../../tracking/types.js";
 import type { QueryDriver } from "./driver.js";
 import { readPersistedHistory, rowTime, type PersistedHistory } from "./history.js";
 import { latestRows, openPersisterTable, type PersisterTable, type RawAppRow } from "./tables.js";
@@ -47,7 +47,7 @@ const STATE_ONLY = "A persister stores state only: no graph, inputs, results or 
 export function historyToRun(h: PersistedHistory): AppRun {
   const warnings = [STATE_ONLY, ...h.problems.map((p) => p.message)];
   const steps: StepRecord[] = h.steps.map((s) => ({
-    sequenceId: s.sequenceId, action: s.position, inputs: {}, result: null, state: s.state,
+    sequenceId: s.sequenceId, action: s.position, inputs: {}, result: null, state: s.state, ...(s.delta ? { stateDelta: s.delta } : {}),
     error: s.status === "failed" ? `${s.position} failed (the persister records the status, not the error)` : null,
     startTime: s.createdAt, endTime: s.createdAt, spans: [], attributes: {}, stream: null,
   }));
@@ -90,8 +90,12 @@ export class PersistedRunReader {
       .sort((a, b) => b.lastWritten - a.lastWritten);
   }
 
-  /** The app's run; bad rows become warnings and steps with no state, as a viewer wants. */
-  async readApp(project: string, appId: string): Promise<AppRun> {
-    return historyToRun(await readPersistedHistory(await this.persisterTable(), partitionOfProject(project), appId, { badRows: "report" }));
+  /**
+   * The app's run; bad rows become warnings and steps with no state, as a viewer wants.
+   * states: "delta" leaves delta rows' steps as `stateDelta` (rebuild one with the tracking module's stateAt).
+   */
+  async readApp(project: string, appId: string, options: ReadAppOptions = {}): Promise<AppRun> {
+    const history = await readPersistedHistory(await this.persisterTable(), partitionOfProject(project), appId, { badRows: "report", states: options.states });
+    return historyToRun(history);
   }
 }
