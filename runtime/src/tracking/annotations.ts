@@ -5,6 +5,7 @@
 // write takes a lock file, re-reads, and replaces the file by rename, checking
 // that nobody (e.g. Burr's own UI, which appends without a lock) wrote meanwhile.
 import { promises as fsp } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 
 /** Burr's AnnotationDataPointer: what the annotation is about. */
@@ -65,8 +66,11 @@ export interface AnnotationUpdate {
   stepName?: string;
 }
 
-/** Where a project's annotations live. */
+/** Where a project's annotations live. The project is one directory name (it may come from a UI request). */
 export function annotationsPath(storageDir: string, project: string): string {
+  if (typeof project !== "string" || !project || project === "." || project === ".." || /[\\/\0]/.test(project)) {
+    throw new Error(`Annotations: invalid project name ${JSON.stringify(project)}: it names one directory of the tracking directory (no "/", "\\" or "..")`);
+  }
   return join(storageDir, project, "annotations.jsonl");
 }
 
@@ -202,20 +206,54 @@ export async function readAnnotations(storageDir: string, project: string, filte
 const LOCK_STALE_MS = 30_000;
 const LOCK_WAIT_MS = 15_000;
 
+/** True when the lock names a process of this machine that no longer runs (killed while writing). */
+async function holderIsGone(lock: string): Promise<boolean> {
+  const text = await fsp.readFile(lock, "utf8").catch(() => "");
+  const [pid, host] = text.split("@");
+  if (!pid || !/^\d+$/.test(pid) || host !== hostname()) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Creates the lock already holding `pid@host`: written to a file of our own,
+ * then hard-linked to the lock name (atomic, fails if it exists), so a writer
+ * killed at any moment leaves either no lock or one that names it.
+ */
+async function takeLock(lock: string): Promise<void> {
+  const owner = `${process.pid}@${hostname()}`;
+  const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await fsp.writeFile(mine, owner);
+  try {
+    await fsp.link(mine, lock);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw err;
+    // No hard links here (some network or FUSE filesystems): create it directly.
+    const h = await fsp.open(lock, "wx");
+    await h.writeFile(owner);
+    await h.close();
+  } finally {
+    await fsp.rm(mine, { force: true });
+  }
+}
+
 async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   let delay = 2;
   for (;;) {
     try {
-      const h = await fsp.open(lock, "wx");
-      await h.writeFile(String(process.pid));
-      await h.close();
+      await takeLock(lock);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`Cannot lock annotations ${path} (${lock}): ${(err as Error).message}`);
       const st = await fsp.stat(lock).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
+      if (st && (Date.now() - st.mtimeMs > LOCK_STALE_MS || (await holderIsGone(lock)))) {
         await fsp.rm(lock, { force: true });
         continue;
       }
