@@ -122,7 +122,7 @@ async function start(): Promise<void> {
     const run = { ...node.run, steps };
     shownRun = { node, run, step: whole.step, previous: i > 0 ? steps[i - 1] : null };
     const actions: RunViewCommand[] = run.graph ? ["copyState", "openGraph"] : ["copyState"];
-    const data = buildStepView({ sourceLabel: node.store.label, project: node.project, appId: node.appId, run, step: whole.step, previous: shownRun.previous, actions });
+    const data = buildStepView({ storeLabel: node.store.label, project: node.project, appId: node.appId, run, step: whole.step, previous: shownRun.previous, actions });
     runView.post({ type: "step", data });
     const ref = shownRef();
     if (ref) {
