@@ -79,7 +79,7 @@ export async function openRunView(browser: Browser, origin: string, storageDir: 
   const index = new AnnotationIndex();
   const run = await source.readApp(project, appId);
   const i = run.steps.findIndex((s) => s.sequenceId === sequenceId);
-  const step = buildStepView({ sourceLabel: storageDir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: ["copyState", "openGraph"] });
+  const step = buildStepView({ storeLabel: storageDir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: ["copyState", "openGraph"] });
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const sent: HostToRunView[] = [];
