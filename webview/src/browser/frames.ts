@@ -8,12 +8,14 @@ export class FrameHost<In extends { type: string }, Out extends { type: string }
   private readonly latest = new Map<string, In>();
 
   constructor(
-    src: string,
+    private readonly src: string,
     title: string,
     private readonly onMessage: (m: Out) => void,
+    /** Load the page only when first shown (the graph's layout engine is large). */
+    lazy = false,
   ) {
     this.element = document.createElement("iframe");
-    this.element.src = src;
+    if (!lazy) this.element.src = src;
     this.element.title = title;
     this.element.className = "frame";
     window.addEventListener("message", (event: MessageEvent<unknown>) => {
@@ -26,6 +28,11 @@ export class FrameHost<In extends { type: string }, Out extends { type: string }
       }
       this.onMessage(m);
     });
+  }
+
+  /** Loads the view's page if it is not loading yet. */
+  load(): void {
+    if (!this.element.getAttribute("src")) this.element.src = this.src;
   }
 
   /** Sends now if the view is ready; the latest message of each type is also kept for when it (re)loads. */

@@ -92,7 +92,7 @@ async function start(): Promise<void> {
   const graphView = new FrameHost<HostToGraphMessage, GraphToHostMessage>("/frames/graph.html", "Graph", (m) => {
     if (m.type === "openSource") crumb.textContent = `${m.what}: ${m.source.file}:${m.source.start.line + 1}`;
     if (m.type === "rendered") graphView.element.dataset.rendered = String(m.nodes);
-  });
+  }, true);
   runView.element.classList.add("active");
   frames.append(runView.element, graphView.element);
   const showTab = (which: "step" | "graph") => {
@@ -100,6 +100,7 @@ async function start(): Promise<void> {
     graphTab.classList.toggle("active", which === "graph");
     runView.element.classList.toggle("active", which === "step");
     graphView.element.classList.toggle("active", which === "graph");
+    if (which === "graph") graphView.load();
   };
   stepTab.addEventListener("click", () => showTab("step"));
   graphTab.addEventListener("click", () => showTab("graph"));

@@ -140,7 +140,7 @@ export class RunsTree {
       const a = node.app;
       const hay = `${a.appId} ${a.partitionKey ?? ""} ${a.status}`.toLowerCase();
       const tagOk = tag === null || this.hooks.tagsOf(node.store.id, node.project, a.appId).some((t) => t.toLowerCase().includes(tag));
-      // A step filter ("text" matching an action) keeps every app: their steps are filtered when opened.
+      // An open app stays whatever its id, so text can filter its steps by action.
       return tagOk && (!text || hay.includes(text) || this.expanded.has(this.idOf(node)));
     }
     if (node.kind === "step") {
