@@ -115,7 +115,7 @@ describe("runs: annotations in the tree and the run view's host", () => {
       observations: [{ data_fields: { note: "seen in Burr" }, thumbs_up_thumbs_down: null, data_pointers: [] }], created: "2026-01-01T10:00:00", updated: "2026-01-01T10:00:00",
     }) + "\n");
     const before = sent.length;
-    index.invalidate(store.id, "demo");
+    await index.invalidate(store.id, "demo");
     for (let i = 0; i < 100 && sent.length === before; i++) await new Promise((r) => setTimeout(r, 10));
     const data = (sent[sent.length - 1] as Extract<HostToRunView, { type: "annotations" }>).data;
     assert.deepEqual(data.annotations.map((a) => a.id), [7], "Burr's empty partition key matches a run without one");
@@ -123,6 +123,27 @@ describe("runs: annotations in the tree and the run view's host", () => {
     const b = apps.find((n) => n.kind === "app" && n.app.appId === "app-b")!;
     assert.equal(marks.mark(b)?.description, "✎ 1");
     session.dispose();
+  });
+
+  it("a change in the project's folder that leaves annotations.jsonl alone (a running app's log) reads nothing again and tells no one", async () => {
+    const reader = new TrackingReader(t.dir);
+    const mine = await reader.annotate("demo", { appId: "app-a", partitionKey: null, stepSequenceId: 0, stepName: "humanInput", tags: ["x"], observations: [] });
+    const notes = index.forProject(store, "demo")!;
+    const first = notes.list();
+    await first;
+    const fired: (string | null)[] = [];
+    index.onDidChange((_s, p) => fired.push(p));
+    writeRun(t.dir, "demo", "app-a", chatbotSteps(2)); // the run grows; its annotations do not change
+    await index.invalidate(store.id, "demo");
+    assert.deepEqual(fired, []);
+    assert.equal(notes.list(), first, "the cached listing is kept");
+    appendFileSync(join(t.dir, "demo", "annotations.jsonl"), JSON.stringify({
+      id: 9, project_id: "demo", app_id: "app-a", partition_key: null, step_sequence_id: 1, span_id: null, step_name: "safetyCheck", tags: ["y"],
+      observations: [], created: "2026-01-01T10:00:00", updated: "2026-01-01T10:00:00",
+    }) + "\n");
+    await index.invalidate(store.id, "demo");
+    assert.deepEqual(fired, ["demo"]);
+    assert.deepEqual((await notes.list()).map((a) => a.id).sort(), [mine.id, 9]);
   });
 
   it("a persister database cannot be annotated here: the run view is told why, and the tree is unfiltered", async () => {

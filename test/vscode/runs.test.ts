@@ -14,7 +14,7 @@ import { SQLitePersister, TrackingReader, type Application } from "burr-ts";
 import { chat, chatbotBuilder, type ChatState } from "../../examples/chatbot/app.js";
 import { skipOrFail } from "../support/skip.js";
 import { chromiumMissing } from "../webview/browser.js";
-import { codeServerMissing, packageExtension, REPO, resetUi, runCommand, startCodeServer, webviewFrame, type CodeServer } from "./harness.js";
+import { answerSaveDialog, codeServerMissing, packageExtension, REPO, resetUi, runCommand, startCodeServer, waitForFile, webviewFrame, type CodeServer } from "./harness.js";
 
 const MARKUP_PROMPT = "<b>Is markup</b> shown as text?";
 
@@ -177,6 +177,20 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     assert.equal(await rows().filter({ hasText: "3 · humanInput" }).count(), 1, "the tagged step stays");
     await runCommand(page, "Burr: Clear the Annotation Tag Filter");
     await rows().filter({ hasText: "0 · humanInput" }).first().waitFor({ timeout: 30_000 });
+  });
+
+  it("Burr: Export Dataset writes the steps annotated with a tag as JSONL", async () => {
+    const { page, workspace } = vscode!;
+    const target = join(workspace, "golden.jsonl");
+    await runCommand(page, "Burr: Export Dataset");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "golden" }).first().click();
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "JSONL" }).first().click();
+    await answerSaveDialog(page, target);
+    const text = await waitForFile(target, (t) => t.endsWith("\n"));
+    const rows = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.length, 1);
+    assert.deepEqual([rows[0].app_id, rows[0].step_sequence_id, rows[0].note], [app.uid, 3, "<i>asks about markup</i>"]);
+    assert.deepEqual(rows[0].inputs, { prompt: MARKUP_PROMPT });
   });
 
   it("Copy State as JSON (step context menu) puts the step's state on the clipboard", async () => {

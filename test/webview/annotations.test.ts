@@ -194,6 +194,24 @@ describe("webview: annotations in the run view (Chromium)", function () {
     assert.equal(await page.isEnabled(".annot-save"), true, "the user can try again or cancel");
   });
 
+  it("keeps the open form, its text and its focus while the list is redrawn for another writer's change", async () => {
+    const v = await view(1);
+    const { page } = v;
+    await settled(v, 0);
+    await page.click(".annot-add");
+    await page.fill(".annot-note", "half typed");
+    await page.focus(".annot-note");
+    await reader.annotate(PROJECT, { appId: APP, partitionKey: "user-42", stepSequenceId: 1, stepName: "safetyCheck", tags: ["elsewhere"], observations: [] });
+    await v.index.invalidate(v.source.id, PROJECT); // what the tracking watcher does when annotations.jsonl changes
+    await page.waitForSelector('.annotation .tag:text("elsewhere")');
+    assert.equal(await page.inputValue(".annot-note"), "half typed");
+    assert.equal(await page.evaluate(() => document.activeElement?.className), "annot-note", "focus stayed in the note");
+    await page.keyboard.type(", finished");
+    assert.equal(await page.inputValue(".annot-note"), "half typed, finished");
+    await page.click(".annot-cancel");
+    await page.waitForFunction(() => !document.querySelector(".annotation-form"));
+  });
+
   it("says why a run cannot be annotated and offers no form (a host that cannot store)", async () => {
     const v = await view(1);
     const { page } = v;

@@ -34,7 +34,7 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
       // A project's row (its app count and age) comes from its store's listing: list that again.
       if (projects.length > 0) provider.refreshId(trackingDir.id);
       // Its annotations.jsonl may have changed too (Burr's UI, another window): read them again.
-      for (const p of projects) if (p !== null) annotations.invalidate(trackingDir.id, p);
+      for (const p of projects) if (p !== null) void annotations.invalidate(trackingDir.id, p);
     });
   }
   const databases = () => stores.flatMap((s) => (s instanceof SqliteStore ? [s.dbPath] : []));

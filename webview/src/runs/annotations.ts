@@ -56,6 +56,7 @@ export class AnnotationsCard {
     if (m.type === "annotations") {
       const s = this.step;
       if (s && (m.data.appId !== s.appId || m.data.sequenceId !== s.sequenceId || m.data.project !== s.project)) return true; // stale: another step's
+      if (this.data && JSON.stringify(this.data) === JSON.stringify(m.data)) return true;
       this.data = m.data;
       if (this.filterTag && !m.data.annotations.some((a) => a.tags.includes(this.filterTag!))) this.filterTag = null;
       this.draw();
@@ -85,10 +86,14 @@ export class AnnotationsCard {
     const count = d ? d.annotations.length : 0;
     this.head.querySelector("h2")!.textContent = count ? `Annotations (${count})` : "Annotations";
     for (const extra of [...this.head.children].slice(1)) extra.remove();
-    this.body.replaceChildren();
+    // The open form stays where it is (never detached, so typing keeps its focus); the rest is drawn again.
+    const form = this.editing?.form.root ?? null;
+    for (const child of [...this.body.children]) if (child !== form) child.remove();
+    if (form && form.parentElement !== this.body) this.body.append(form);
+    const before = (node: Node) => this.body.insertBefore(node, form);
     if (!this.step) return;
     if (!d) {
-      this.body.append(el("p", "muted", "Loading annotations…"));
+      before(el("p", "muted", "Loading annotations…"));
       return;
     }
     if (d.writable && !this.editing) {
@@ -97,16 +102,15 @@ export class AnnotationsCard {
       add.addEventListener("click", () => this.openForm(null));
       this.head.append(add);
     }
-    if (!d.writable) this.body.append(el("p", "muted annot-readonly", d.readOnlyReason ?? "Annotations cannot be stored for this run."));
-    if (this.error) this.body.append(el("p", "annot-error", this.error));
+    if (!d.writable) before(el("p", "muted annot-readonly", d.readOnlyReason ?? "Annotations cannot be stored for this run."));
+    if (this.error) before(el("p", "annot-error", this.error));
     const tags = [...new Set(d.annotations.flatMap((a) => a.tags))].sort();
-    if (tags.length) this.body.append(this.filterBar(tags));
+    if (tags.length) before(this.filterBar(tags));
     const shown = d.annotations.filter((a) => !this.filterTag || a.tags.includes(this.filterTag));
     const list = el("div", "annot-list");
     for (const a of shown) list.append(this.item(a));
-    if (!d.annotations.length && !this.editing) this.body.append(el("p", "muted annot-empty", d.writable ? "No annotations on this step yet." : "No annotations on this step."));
-    this.body.append(list);
-    if (this.editing) this.body.append(this.editing.form.root);
+    if (!d.annotations.length && !this.editing) before(el("p", "muted annot-empty", d.writable ? "No annotations on this step yet." : "No annotations on this step."));
+    before(list);
   }
 
   private filterBar(tags: string[]): HTMLElement {

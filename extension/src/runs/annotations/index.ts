@@ -3,6 +3,8 @@
 // tracking directory). Lists are cached per project until the project's files
 // change (the tracking watcher reports it) or we write. No vscode import: the
 // tree, the run view and tests share it.
+import { stat } from "node:fs/promises";
+import { annotationsPath } from "../../../../runtime/src/tracking/annotations.js";
 import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
 import type { Annotation as StoredAnnotation, AnnotationCreate, AnnotationUpdate } from "../../../../runtime/src/tracking/annotations.js";
 import type { Annotation as ViewAnnotation } from "../../../../webview/src/protocol/runs.js";
@@ -42,7 +44,8 @@ export function isOfStep(a: Annotation, r: StepRef): boolean {
 
 export class AnnotationIndex {
   private readonly readers = new Map<string, TrackingReader>();
-  private readonly cache = new Map<string, Promise<Annotation[]>>();
+  /** Per store and project: the listing, and the file's size and mtime when it was read. */
+  private readonly cache = new Map<string, { list: Promise<Annotation[]>; path: string; seen: Promise<string> }>();
   private readonly listeners = new Set<(sourceId: string, project: string | null) => void>();
 
   /** Null when the store cannot hold annotations; then `readOnlyReason` says why. */
@@ -59,12 +62,16 @@ export class AnnotationIndex {
       list: () => {
         let hit = this.cache.get(key);
         if (!hit) {
+          const path = annotationsPath(reader.storageDir, project);
+          // Stat before reading: a write in between makes the next invalidate read again, never miss one.
+          const seen = signature(path);
           // A corrupt line is skipped by the reader; its warning goes to the log, the rest still shows.
-          hit = reader.listAnnotations(project, { onWarning: (w) => console.warn(`Burr annotations (${project}): ${w}`) });
+          const list = seen.then(() => reader.listAnnotations(project, { onWarning: (w) => console.warn(`Burr annotations (${project}): ${w}`) }));
+          hit = { list, path, seen };
           this.cache.set(key, hit);
-          hit.catch(() => this.cache.delete(key));
+          list.catch(() => this.cache.delete(key));
         }
-        return hit;
+        return hit.list;
       },
       create: (input) => changed(reader.annotate(project, input)),
       update: (id, patch) => changed(reader.updateAnnotation(project, id, patch)),
@@ -77,13 +84,23 @@ export class AnnotationIndex {
     return `Annotations are stored beside tracked runs (a tracking directory); ${store.label} is a ${store.kind} persister database, which this view does not annotate yet.`;
   }
 
-  /** The project's files changed on disk (another writer, e.g. Burr's UI): read again. Null project: every project of the store. */
-  invalidate(sourceId: string, project: string | null): void {
-    for (const k of [...this.cache.keys()]) {
-      const [s, p] = k.split("\u0000");
-      if (s === sourceId && (project === null || p === project)) this.cache.delete(k);
+  /**
+   * Something in the project's folder changed (the tracking watcher: a run's log,
+   * or annotations.jsonl by another writer such as Burr's UI). Reads again and
+   * tells listeners only when annotations.jsonl itself changed. Null project:
+   * every project of the store, unconditionally.
+   */
+  async invalidate(storeId: string, project: string | null): Promise<void> {
+    if (project === null) {
+      for (const k of [...this.cache.keys()]) if (k.startsWith(`${storeId}\u0000`)) this.cache.delete(k);
+      this.fire(storeId, null);
+      return;
     }
-    this.fire(sourceId, project);
+    const key = `${storeId}\u0000${project}`;
+    const hit = this.cache.get(key);
+    if (hit && (await hit.seen.catch(() => "")) === (await signature(hit.path))) return;
+    if (this.cache.get(key) === hit) this.cache.delete(key);
+    this.fire(storeId, project);
   }
 
   onDidChange(listener: (sourceId: string, project: string | null) => void): { dispose(): void } {
@@ -101,5 +118,15 @@ export class AnnotationIndex {
     let r = this.readers.get(dir);
     if (!r) this.readers.set(dir, (r = new TrackingReader(dir)));
     return r;
+  }
+}
+
+/** Size and mtime of a file ("none" when absent): what tells a rewrite or an append. */
+async function signature(path: string): Promise<string> {
+  try {
+    const st = await stat(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return "none";
   }
 }
