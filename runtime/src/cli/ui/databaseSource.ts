@@ -6,9 +6,9 @@
 // persister's (runtime/src/tracking/annotationsSql.ts); for SQLite through a
 // second, writable connection opened on the first annotation request.
 import { watch, type FSWatcher } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, dirname, resolve } from "node:path";
-import { betterSqliteDriver, openSqliteDriver, pgDriver, type BetterSqliteLike, type PgQueryable } from "../../persistence/read/node.js";
+import { openPgDriver, openWritableSqliteDriver } from "../../persistence/openDrivers.js";
+import { openSqliteDriver } from "../../persistence/read/node.js";
 import type { AnnotationStore } from "../../tracking/annotations.js";
 import { sqlAnnotationStore } from "../../tracking/annotationsSql.js";
 import { PersistedRunReader } from "../../persistence/read/runs.js";
@@ -19,10 +19,6 @@ import type { ChangeEvent, SourceKind, UiSource } from "./sources.js";
 
 const POLL_MS = 1000;
 const DEBOUNCE_MS = 60;
-
-interface PgPool extends PgQueryable {
-  end(): Promise<void>;
-}
 
 class DatabaseUiSource implements UiSource {
   private readonly reader: PersistedRunReader;
@@ -73,8 +69,6 @@ class DatabaseUiSource implements UiSource {
   }
 }
 
-const requireFromHere = createRequire(import.meta.url);
-
 function hideSecret(url: string): string {
   return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, (_m, user: string) => `//${user}${user ? ":***" : ""}@`);
 }
@@ -82,14 +76,7 @@ function hideSecret(url: string): string {
 export async function databaseSource(id: string, spec: string, table = "burr_state"): Promise<UiSource> {
   checkTableName(table);
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    let pg: { Pool: new (o: { connectionString: string; max: number }) => PgPool };
-    try {
-      pg = requireFromHere("pg") as typeof pg;
-    } catch {
-      throw new Error('reading PostgreSQL needs the pg package: run "npm install pg"');
-    }
-    const pool = new pg.Pool({ connectionString: spec, max: 4 });
-    const driver = pgDriver(pool);
+    const driver = openPgDriver(spec);
     let stop = false;
     const source: DatabaseUiSource = new DatabaseUiSource(id, `${hideSecret(spec)} (${table})`, "postgres", driver, table, (onChange) => {
       let last: string | null = null;
@@ -109,22 +96,14 @@ export async function databaseSource(id: string, spec: string, table = "burr_sta
         stop = true;
         clearTimeout(timer);
       };
-    }, () => pool.end(), () => driver);
+    }, () => driver.close(), () => driver);
     await source.listProjects();
     return source;
   }
   const path = resolve(spec);
   const driver = openSqliteDriver(path);
-  let writable: (BetterSqliteLike & { close(): void }) | null = null;
-  const writer = (): QueryDriver => {
-    if (!writable) {
-      const Database = requireFromHere("better-sqlite3") as new (file: string, o: { fileMustExist: boolean }) => BetterSqliteLike & { close(): void; pragma(s: string): unknown };
-      const db = new Database(path, { fileMustExist: true });
-      db.pragma("busy_timeout = 5000"); // the app's persister may be writing
-      writable = db;
-    }
-    return betterSqliteDriver(writable);
-  };
+  let writable: (QueryDriver & { close(): void }) | null = null;
+  const writer = (): QueryDriver => (writable ??= openWritableSqliteDriver(path));
   const source = new DatabaseUiSource(id, `${path} (${table})`, "sqlite", driver, table, (onChange) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const name = basename(path);
