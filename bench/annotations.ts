@@ -53,14 +53,20 @@ async function stepCost(): Promise<BenchSection> {
     const quiet: Array<{ wall: number; cpu: number }> = [];
     const busy: Array<{ wall: number; cpu: number }> = [];
     let written = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      quiet.push(await conversation(dir, `quiet-${r}`));
+    await conversation(dir, "warm-up"); // JIT and file cache, not measured
+    const withAnnotator = async (r: number) => {
       const child = await startAnnotator(dir, `busy-${r}`);
       const before = (await new TrackingReader(dir).listAnnotations("bench")).length;
       busy.push(await conversation(dir, `busy-${r}`));
       child.kill();
       await new Promise((res) => child.once("exit", res));
       written += (await new TrackingReader(dir).listAnnotations("bench")).length - before;
+    };
+    // Alternate which goes first, so a drift in the machine's load falls on both.
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r % 2) await withAnnotator(r);
+      quiet.push(await conversation(dir, `quiet-${r}`));
+      if (r % 2 === 0) await withAnnotator(r);
     }
     const qCpu = median(quiet.map((x) => x.cpu));
     const bCpu = median(busy.map((x) => x.cpu));

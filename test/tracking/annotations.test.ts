@@ -172,6 +172,8 @@ describe("annotations.jsonl (Burr's format and place)", () => {
       await reader.updateAnnotation("demo", 3, { tags: ["theirs", "seen-by-us"] });
       const all = await reader.listAnnotations("demo");
       assert.deepEqual(all.map((a) => a.tags), [["good", "tone"], ["bad"], ["ours", "seen-by-burr"], ["theirs", "seen-by-us"]]);
+      const fixtureLines = readFileSync(join(SCHEMA_DIR, "burr-annotations.jsonl"), "utf8").split("\n").slice(0, 2);
+      assert.deepEqual(readFileSync(path, "utf8").split("\n").slice(0, 2), fixtureLines, "lines we did not change stay byte for byte");
       assert.equal(all[2]!.observations[0]!.data_fields.note, "burr says hi");
       assert.equal((JSON.parse(burr("validate", path)) as unknown[]).length, 4);
     });
