@@ -9,7 +9,7 @@ import { databaseSource } from "./databaseSource.js";
 import type { UiSource } from "./sources.js";
 import { TrackingDirUiSource } from "./trackingDirSource.js";
 
-export const UI_USAGE = `usage: burr-ts ui [--port 7241] [--tracking-dir DIR] [--db FILE|postgres://URL]... [--host H]
+export const UI_USAGE = `usage: burr-ts ui [--port 7241] [--tracking-dir DIR] [--db FILE|postgres://URL]... [--table NAME] [--host H]
 
 Serves the Tracked Runs tree, run view, graph and annotations in a browser,
 refreshing as runs are written.
