@@ -88,7 +88,19 @@ const LAYERS: Layer[] = [
     node: false,
     packages: [{ name: "elkjs" }],
   },
+  // A row of its own: the `burr-ts ui` page hosts the run views in a browser with the extension's pure run models.
+  {
+    folder: "webview/src/browser/",
+    files: ["webview/", "extension/src/runs/views/", "extension/src/runs/stores/types.ts", "runtime/src/tracking/types.ts", "runtime/src/tracking/index.ts", "runtime/src/graph/model.ts", "runtime/src/state/serde/preview.ts"],
+    node: false,
+    packages: [],
+  },
 ];
+
+/** A file belongs to the layer with the longest folder that holds it. */
+function layerOf(file: string): Layer | undefined {
+  return LAYERS.filter((l) => file.startsWith(l.folder)).sort((a, b) => b.folder.length - a.folder.length)[0];
+}
 
 /**
  * Imports the table does not allow yet, each waiting for a decision or a
@@ -130,7 +142,7 @@ function violation(layer: Layer, e: ImportEdge): string | null {
 
 describe("architecture: the layer table and no import cycles", function () {
   this.timeout(60_000);
-  const edges = new Map(LAYERS.map((layer) => [layer, sourceFiles(root, layer.folder).flatMap((f) => importsOf(root, f))]));
+  const edges = new Map(LAYERS.map((layer) => [layer, sourceFiles(root, layer.folder).flatMap((f) => importsOf(root, f)).filter((e) => layerOf(e.from) === layer)]));
 
   it("reads every layer's imports (the walk finds the files it guards)", () => {
     for (const [layer, found] of edges) {
