@@ -3,8 +3,7 @@
 // the extension's own annotation host, writing Burr's annotations.jsonl in a
 // real tracking directory. Create, edit, delete, filter by tag, hostile text.
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { TrackingReader } from "burr-ts";
@@ -246,8 +245,7 @@ describe("webview: annotations in the run view (Chromium)", function () {
     await v.page.click('[data-thumbs="up"]');
     await v.page.fill(".annot-note", "Friendly enough.");
     assert.equal(await v.page.locator(".annotation").count(), 2);
-    const shot = process.env.BURR_UPDATE_SCREENSHOTS === "1" ? join(root, "docs/annotations-run-view.png") : join(tmpdir(), "burr-annotations-run-view.png");
-    await v.page.screenshot({ path: shot });
-    assert.ok(statSync(shot).size > 10_000, "the screenshot has content");
+    // The picture of what was just checked is saved only to refresh the docs.
+    if (process.env.BURR_UPDATE_SCREENSHOTS === "1") await v.page.screenshot({ path: join(root, "docs/annotations-run-view.png") });
   });
 });

@@ -1,7 +1,6 @@
 // The built graph webview (dist/webview) in headless Chromium, inside the page
 // the extension serves (same CSP), with the VS Code API stubbed.
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, ApplicationBuilder, captureAs, expr } from "burr-ts";
 import type { Browser } from "playwright-core";
@@ -52,7 +51,6 @@ describe("graph webview in Chromium", function () {
     assert.equal(await view.page.locator(".edge .edge-line").count(), 6);
     assert.equal(await view.page.locator('.edge[data-key="safetyCheck->aiResponse"]').count(), 1);
     assert.equal(await view.page.locator("#title").textContent(), "app — chatbot/app.ts");
-    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-chatbot-dark.png") });
   });
 
   it("marks terminal actions, problems on their nodes, and names no action has", async () => {
@@ -74,7 +72,6 @@ describe("graph webview in Chromium", function () {
     const listed = await view.page.$$eval("#problems li", (els) => els.map((e) => e.textContent));
     assert.equal(listed.length, 2);
     assert.match(listed[0] ?? "", /sumarize/);
-    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-problems.png") });
   });
 
   it("draws a name flagged only as a warning (the builder escapes) as a warning box that says it may exist unseen", async () => {
@@ -119,8 +116,6 @@ describe("graph webview in Chromium", function () {
       return line.x >= box.x && line.x + line.width <= box.x + box.width && line.y + line.height <= box.y + box.height;
     });
     assert.ok(fits, "the line sits inside its node");
-    await node.screenshot({ path: join(tmpdir(), "burr-graph-captures-node.png") });
-    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-captures.png") });
 
     // The key is user text: drawn as text.
     const graph = structuredClone(app.graph);
@@ -163,7 +158,6 @@ describe("graph webview in Chromium", function () {
     await view.page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === "openSource"), before);
     const opened = (await view.posted()).slice(before).find((m) => m.type === "openSource") as { source: unknown };
     assert.deepEqual(opened.source, app.graph.transitions[0]!.source);
-    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-wildcard.png") });
   });
 
   it("posts openSource with the source range when a node or an edge is clicked", async () => {
@@ -217,7 +211,6 @@ describe("graph webview in Chromium", function () {
     assert.equal(await view.page.locator('.node.dimmed[data-action="unsafeResponse"]').count(), 1);
     const counts = await view.page.$$eval(".edge-count", (els) => els.map((e) => [e.getAttribute("data-edge-id"), e.textContent]).sort());
     assert.deepEqual(counts, [["t:0", "×2"], ["t:2", "×3"]]);
-    await view.page.screenshot({ path: join(tmpdir(), "burr-graph-highlight.png") });
     await view.send({ type: "highlight", highlight: null });
     await view.page.locator(".node.current").waitFor({ state: "detached" });
     assert.equal(await view.page.locator(".edge-count").count(), 0);
@@ -334,7 +327,6 @@ describe("graph webview in Chromium", function () {
       const background = (v: GraphPage) => v.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.notEqual(await fill(other), await fill(dark));
       assert.equal(await background(other), theme === "light" ? "rgb(255, 255, 255)" : "rgb(0, 0, 0)");
-      await other.page.screenshot({ path: join(tmpdir(), `burr-graph-chatbot-${theme}.png`) });
     });
   }
 
