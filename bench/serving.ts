@@ -40,26 +40,29 @@ function stop(s: Server): Promise<void> {
 
 type Result = autocannon.Result;
 
+// Each client holds a conversation of TURNS_PER_CONVERSATION turns, then starts a new one:
+// autocannon resets a client's context when its request list starts over, so the
+// list is one conversation (the first turn picks its app id, the rest continue it).
+const TURNS_PER_CONVERSATION = 10;
+
 function load(port: number, connections: number, sse: boolean, opts: { duration?: number; amount?: number } = {}): Promise<Result> {
   const body = JSON.stringify({ inputs: { prompt: "Who was Aaron Burr?" } });
+  const turn = {
+    method: "POST" as const,
+    headers: { "content-type": "application/json", ...(sse ? { accept: "text/event-stream" } : {}) },
+    body,
+    setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
+      context.appId ??= randomUUID();
+      return { ...req, path: `/apps/${String(context.appId)}/run` };
+    },
+  };
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}`,
         connections,
         ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? SECONDS }),
-        requests: [
-          {
-            method: "POST",
-            headers: { "content-type": "application/json", ...(sse ? { accept: "text/event-stream" } : {}) },
-            body,
-            // One conversation per client, so turns never collide (a collision would be a 409).
-            setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
-              context.appId ??= randomUUID();
-              return { ...req, path: `/apps/${String(context.appId)}/run` };
-            },
-          },
-        ],
+        requests: Array.from({ length: TURNS_PER_CONVERSATION }, () => turn),
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
@@ -120,7 +123,7 @@ export const bench: BenchFn = async () => {
   notes.push(`worst handler p99: ${worst} ms (target: under 50 ms with the offline model)`);
   return {
     title: "serving",
-    workload: `Chat turns (humanInput → safetyCheck → streaming aiResponse, offline model, SQLite persister) over loopback HTTP from a second process (autocannon, ${SECONDS} s per row), one conversation per client.`,
+    workload: `Chat turns (humanInput → safetyCheck → streaming aiResponse, offline model, SQLite persister) over loopback HTTP from a second process (autocannon, ${SECONDS} s per row), each client a conversation of ${TURNS_PER_CONVERSATION} turns, then a new one.`,
     rows,
     notes,
   };

@@ -71,6 +71,18 @@ export function errorResponse(error: unknown, log: ErrorLogger): Response {
   return jsonResponse(status, body);
 }
 
+// The text of the JSON responses made here, so the Node adapter can send it in one
+// write instead of reading it back through the Response's stream.
+const texts = new WeakMap<Response, string>();
+
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+  texts.set(response, text);
+  return response;
+}
+
+/** The body of a response jsonResponse made (undefined for any other). */
+export function knownBodyText(response: Response): string | undefined {
+  return texts.get(response);
 }

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { Handler } from "./handler.js";
+import { knownBodyText } from "./errors.js";
 
 export function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
@@ -26,20 +27,37 @@ export function toRequest(req: IncomingMessage, origin: string): Request {
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
-  if (!response.body) {
-    res.end();
+  // A JSON answer the handler made: headers and body leave in one write.
+  const text = knownBodyText(response);
+  if (text !== undefined || !response.body) {
+    res.end(text);
     return;
   }
-  res.flushHeaders();
   const reader = response.body.getReader();
   const onClose = () => {
     if (!res.writableFinished) reader.cancel().catch(() => undefined);
   };
   res.on("close", onClose);
+  // Writes are held until the end of the current tick, so the headers go out with the
+  // first event and the events a turn produces together share one packet; each later
+  // tick's events still leave at once.
+  let held = false;
+  const hold = () => {
+    if (held) return;
+    held = true;
+    res.cork();
+    process.nextTick(() => {
+      held = false;
+      if (res.writableCorked) res.uncork();
+    });
+  };
+  hold();
+  res.flushHeaders();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      hold();
       if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
       if (res.destroyed) break;
     }
