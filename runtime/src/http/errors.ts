@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { BurrError, ConfigurationError, MissingInputError, StateSerializationError } from "../errors.js";
 import { ConcurrentStepError } from "../persistence/errors.js";
+import type { JsonReply, Reply } from "./incoming.js";
 
 /** A failure the handler knows how to answer: status, a type name, a message safe to show. */
 export class HttpError extends Error {
@@ -66,23 +67,29 @@ export function describeError(error: unknown, log: ErrorLogger): { status: numbe
   };
 }
 
-export function errorResponse(error: unknown, log: ErrorLogger): Response {
+/** The JSON reply for any error (see describeError). */
+export function errorReply(error: unknown, log: ErrorLogger): JsonReply {
   const { status, body } = describeError(error, log);
-  return jsonResponse(status, body);
+  return jsonReply(status, body);
+}
+
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): JsonReply {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, text: JSON.stringify(body) };
 }
 
 // The text of the JSON responses made here, so the Node adapter can send it in one
 // write instead of reading it back through the Response's stream.
 const texts = new WeakMap<Response, string>();
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
-  texts.set(response, text);
+/** A Response for a reply (a JSON reply's text is remembered for writeResponse). */
+export function toResponse(reply: Reply): Response {
+  if (reply instanceof Response) return reply;
+  const response = new Response(reply.text, { status: reply.status, headers: reply.headers });
+  texts.set(response, reply.text);
   return response;
 }
 
-/** The body of a response jsonResponse made (undefined for any other). */
+/** The body of a response toResponse made from a JSON reply (undefined for any other). */
 export function knownBodyText(response: Response): string | undefined {
   return texts.get(response);
 }
