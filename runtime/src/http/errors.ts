@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { BurrError, ConfigurationError, MissingInputError, StateSerializationError } from "../errors.js";
 import { ConcurrentStepError } from "../persistence/errors.js";
-import type { JsonReply, Reply } from "./incoming.js";
+import { isStreamReply, type JsonReply, type Reply } from "./incoming.js";
 
 /** A failure the handler knows how to answer: status, a type name, a message safe to show. */
 export class HttpError extends Error {
@@ -84,6 +84,7 @@ const texts = new WeakMap<Response, string>();
 /** A Response for a reply (a JSON reply's text is remembered for writeResponse). */
 export function toResponse(reply: Reply): Response {
   if (reply instanceof Response) return reply;
+  if (isStreamReply(reply)) return reply.toResponse();
   const response = new Response(reply.text, { status: reply.status, headers: reply.headers });
   texts.set(response, reply.text);
   return response;

@@ -22,8 +22,23 @@ export interface JsonReply {
   text: string;
 }
 
-/** A JSON reply, or a Response (SSE streams, and whatever an authorize hook returns). */
-export type Reply = JsonReply | Response;
+/** A stream of text frames (the SSE routes): pulled one event at a time, or made a Response. */
+export interface StreamReply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** The next frames; null once the stream has ended. */
+  next(): Promise<string[] | null>;
+  /** The client went away. */
+  cancel(): void;
+  toResponse(): Response;
+}
+
+/** A JSON reply, a stream, or a Response (whatever an authorize hook returns). */
+export type Reply = JsonReply | StreamReply | Response;
+
+export function isStreamReply(reply: Reply): reply is StreamReply {
+  return !(reply instanceof Response) && typeof (reply as Partial<StreamReply>).next === "function";
+}
 
 /** The handler's Node entry point, found on a createHandler handler by toNodeListener. */
 export const NODE_ENTRY = Symbol.for("burr-ts.http.nodeEntry");

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from "node:stream";
 import type { Handler } from "./handler.js";
 import { knownBodyText } from "./errors.js";
-import { fromNode, headersOf, NODE_ENTRY, type Incoming, type NodeEntry, type Reply } from "./incoming.js";
+import { fromNode, headersOf, isStreamReply, NODE_ENTRY, type Incoming, type NodeEntry, type Reply, type StreamReply } from "./incoming.js";
 
 export function toRequest(req: IncomingMessage, origin: string): Request {
   const method = req.method ?? "GET";
@@ -19,14 +19,60 @@ export function toRequest(req: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
-/** A createHandler reply on the socket: a JSON reply in one write, a Response through writeResponse. */
+/** A createHandler reply on the socket: a JSON reply in one write, a stream frame by frame, a Response through writeResponse. */
 async function writeReply(reply: Reply, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (reply instanceof Response) return writeResponse(reply, res);
+  if (isStreamReply(reply)) return writeStream(reply, res);
   res.statusCode = reply.status;
   for (const name in reply.headers) res.setHeader(name, reply.headers[name]!);
   // A body left unread (one refused as too large) is not drained: the connection closes instead.
   if (!req.complete) res.setHeader("connection", "close");
   res.end(reply.text);
+}
+
+// Writes are held until the end of the current tick, so the headers go out with the
+// first event and the events a turn produces together share one packet; each later
+// tick's events still leave at once.
+function holdUntilTickEnd(res: ServerResponse): () => void {
+  let held = false;
+  return () => {
+    if (held) return;
+    held = true;
+    res.cork();
+    process.nextTick(() => {
+      held = false;
+      if (res.writableCorked) res.uncork();
+    });
+  };
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+}
+
+async function writeStream(reply: StreamReply, res: ServerResponse): Promise<void> {
+  res.statusCode = reply.status;
+  for (const name in reply.headers) res.setHeader(name, reply.headers[name]!);
+  const onClose = () => {
+    if (!res.writableFinished) reply.cancel();
+  };
+  res.on("close", onClose);
+  const hold = holdUntilTickEnd(res);
+  hold();
+  res.flushHeaders();
+  try {
+    for (;;) {
+      const frames = await reply.next();
+      if (frames === null || res.destroyed) break;
+      hold();
+      let room = true;
+      for (const f of frames) room = res.write(f) && room;
+      if (!room) await drained(res);
+    }
+  } finally {
+    res.off("close", onClose);
+    if (!res.destroyed) res.end();
+  }
 }
 
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
@@ -43,19 +89,7 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     if (!res.writableFinished) reader.cancel().catch(() => undefined);
   };
   res.on("close", onClose);
-  // Writes are held until the end of the current tick, so the headers go out with the
-  // first event and the events a turn produces together share one packet; each later
-  // tick's events still leave at once.
-  let held = false;
-  const hold = () => {
-    if (held) return;
-    held = true;
-    res.cork();
-    process.nextTick(() => {
-      held = false;
-      if (res.writableCorked) res.uncork();
-    });
-  };
+  const hold = holdUntilTickEnd(res);
   hold();
   res.flushHeaders();
   try {
@@ -63,7 +97,7 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
       const { done, value } = await reader.read();
       if (done) break;
       hold();
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(value)) await drained(res);
       if (res.destroyed) break;
     }
   } catch {
