@@ -172,8 +172,11 @@ export class SQLitePersister implements RewindableStatePersister {
 
   /** The app's newest branch and the highest step saved on it, in one indexed read. */
   async head(partitionKey: string | null, appId: string): Promise<HistoryHead> {
+    const s = this.ready();
+    const mine = this.heads.get(SnapshotPolicy.key(partitionKey, appId));
+    if (mine && mine.version === s.dataVersion.get()) return { branch: mine.head, lastSequenceId: mine.top };
     const pk = partitionKey ?? "";
-    const { head, top } = this.ready().headTop.get(pk, appId, pk, appId) as { head: number; top: number | null };
+    const { head, top } = s.headTop.get(pk, appId, pk, appId) as { head: number; top: number | null };
     return { branch: head, lastSequenceId: top };
   }
 
