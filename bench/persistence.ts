@@ -174,38 +174,43 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+// A warm-up run of this many turns precedes each measured one (in the same process), so the
+// JIT has settled even when the machine is busy; the subjects that grow with history skip it.
+const WARMUP_TURNS = 1000;
+
+/** One measured run of a subject in this (child) process, after a warm-up. */
 async function measureSubject(subject: Subject): Promise<Figures> {
-  const langGraph = subject.startsWith("LangGraph");
-  const turns = langGraph ? LANGGRAPH_TURNS : TURNS;
-  // Subjects whose step cost grows with the history run once, to keep the section near two minutes.
-  const runs = SLOW.has(subject) ? 1 : RUNS;
-  const perStep: number[] = [];
-  const atTurn: Record<number, number[]> = Object.fromEntries(CHECKPOINTS.map((t) => [t, []]));
-  let bytes = 0;
-  for (let run = SLOW.has(subject) ? 0 : -1; run < runs; run++) {
+  const turns = subject.startsWith("LangGraph") ? LANGGRAPH_TURNS : TURNS;
+  let figures: Figures | null = null;
+  for (const warmUp of SLOW.has(subject) ? [false] : [true, false]) {
     (globalThis as { gc?: () => void }).gc?.();
     const dir = mkdtempSync(join(tmpdir(), "burr-bench-persist-"));
     try {
-      const out = await WORKLOADS[subject](dir, run < 0 ? 200 : turns);
-      if (run < 0) continue; // warm-up
+      const out = await WORKLOADS[subject](dir, warmUp ? WARMUP_TURNS : turns);
+      if (warmUp) continue;
       if (out.historyLength !== turns * 2) throw new Error(`${subject}: history has ${out.historyLength} messages, expected ${turns * 2}`);
-      bytes = out.bytes;
-      perStep.push(out.turnTimes.reduce((a, b) => a + b, 0) / (turns * 2) / 1000);
-      for (const t of CHECKPOINTS) {
-        if (t > turns) continue;
-        const w = Array.from(out.turnTimes.subarray(t - WINDOW, t));
-        atTurn[t].push(median(w) / 2 / 1000);
-      }
+      const atTurn: Record<number, number | null> = {};
+      for (const t of CHECKPOINTS) atTurn[t] = t > turns ? null : median(Array.from(out.turnTimes.subarray(t - WINDOW, t))) / 2 / 1000;
+      figures = { turns, perStep: out.turnTimes.reduce((a, b) => a + b, 0) / (turns * 2) / 1000, atTurn, bytes: out.bytes, peakRssMb: 0 };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  return { ...figures!, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Medians over runs (peak RSS: the largest). */
+function combine(runs: Figures[]): Figures {
+  const at = (t: number) => {
+    const xs = runs.map((r) => r.atTurn[t]).filter((x): x is number => x !== null && x !== undefined);
+    return xs.length ? median(xs) : null;
+  };
   return {
-    turns,
-    perStep: median(perStep),
-    atTurn: Object.fromEntries(CHECKPOINTS.map((t) => [t, atTurn[t].length ? median(atTurn[t]) : null])),
-    bytes,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    turns: runs[0]!.turns,
+    perStep: median(runs.map((r) => r.perStep)),
+    atTurn: Object.fromEntries(CHECKPOINTS.map((t) => [t, at(t)])),
+    bytes: runs[runs.length - 1]!.bytes,
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
   };
 }
 
@@ -280,14 +285,23 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
   const notes: string[] = [];
   // BURR_BENCH_PERSISTENCE_ONLY="burr-ts + SQLitePersister,plain loop, INSERT what the step wrote" runs a subset.
   const only = process.env.BURR_BENCH_PERSISTENCE_ONLY;
-  for (const subject of SUBJECTS) {
-    if (only && !SUBJECTS.filter((x) => only.includes(x)).includes(subject)) continue;
-    try {
-      results.set(subject, await inChild<Figures>({ BURR_BENCH_PERSISTENCE_SUBJECT: subject }));
-    } catch (error) {
-      notes.push(`${subject} failed: ${(error as Error).message}`);
+  const chosen = SUBJECTS.filter((subject) => !only || only.includes(subject));
+  // The fast subjects take turns, round by round, each run in a fresh process: a change in the
+  // machine's load during the section then falls on all of them alike, not on whichever ran last.
+  const runs = new Map<Subject, Figures[]>(chosen.map((subject) => [subject, []]));
+  const failed = new Set<Subject>();
+  for (let round = 0; round < RUNS; round++) {
+    for (const subject of chosen) {
+      if (failed.has(subject) || (SLOW.has(subject) && round > 0)) continue;
+      try {
+        runs.get(subject)!.push(await inChild<Figures>({ BURR_BENCH_PERSISTENCE_SUBJECT: subject }));
+      } catch (error) {
+        failed.add(subject);
+        notes.push(`${subject} failed: ${(error as Error).message}`);
+      }
     }
   }
+  for (const subject of chosen) if (!failed.has(subject) && runs.get(subject)!.length) results.set(subject, combine(runs.get(subject)!));
   const rows: BenchRow[] = [...results].map(([subject, f]) => ({
     subject: f.turns === TURNS ? subject : `${subject} (${f.turns.toLocaleString("en-US")} turns)`,
     figures: {
@@ -321,7 +335,7 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
     const r = lg.perStep / burr.perStep;
     notes.push(`target ≥100x faster than LangGraph.js's SQLite checkpointer: ${r.toFixed(0)}x → ${r >= 100 ? "met" : "NOT met"}${lg.turns < TURNS ? ` (LangGraph ran ${lg.turns} turns: its per-step cost grows with history, so this understates the gap)` : ""}`);
   }
-  notes.push(`µs/step at turn N: the median turn among the ${WINDOW} turns ending at N (periodic work — WAL checkpoints, full snapshots at growing intervals — is in the whole-run µs/step); medians of ${RUNS} runs after a warm-up (one run for the three subjects whose cost grows with history); each subject in its own process (peak RSS includes Node itself); MB written = files on disk after the run (db + WAL, or the tracking directory).`);
+  notes.push(`µs/step at turn N: the median turn among the ${WINDOW} turns ending at N (periodic work — WAL checkpoints, full snapshots at growing intervals — is in the whole-run µs/step); medians of ${RUNS} runs, the subjects taking turns, each run in its own process after a ${WARMUP_TURNS.toLocaleString("en-US")}-turn warm-up (one run, no warm-up, for the three subjects whose cost grows with history; peak RSS includes Node itself); MB written = files on disk after the run (db + WAL, or the tracking directory).`);
   notes.push(`PostgreSQL: 4 worker processes, each stepping ${PG_APPS} apps concurrently for ${PG_TURNS} turns (2 steps each), every step one INSERT through a pool of 4 connections; row count checked.`);
   return {
     title: "persistence",
