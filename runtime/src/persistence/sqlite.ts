@@ -32,7 +32,7 @@ interface StepRow {
 }
 
 const requireFromHere = createRequire(import.meta.url);
-// Apps whose head a persister remembers (past this, it forgets them all and reads heads again).
+// Apps whose head a persister remembers (past this, it forgets the oldest, whose next save reads it again).
 const MAX_KNOWN_HEADS = 10_000;
 
 function openDatabase(dbPath: string): Db {
@@ -143,7 +143,7 @@ export class SQLitePersister implements RewindableStatePersister {
       throw new PersistenceError(`SQLitePersister (${this.dbPath}): saving step ${args.sequenceId} (${args.position}) of app "${args.appId}" failed: ${(err as Error).message}`, { cause: err });
     }
     this.policy.committed(key, written.branch, args.sequenceId, written.kind, written.bytes);
-    if (this.heads.size >= MAX_KNOWN_HEADS && !this.heads.has(key)) this.heads.clear();
+    if (this.heads.size >= MAX_KNOWN_HEADS && !this.heads.has(key)) this.heads.delete(this.heads.keys().next().value!);
     this.heads.set(key, { version: written.version, head: written.branch, top: args.sequenceId });
   }
 
