@@ -313,8 +313,14 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
       "peak RSS MB": f.peakRssMb,
     },
   }));
-  const check = await inChild<number>({ BURR_BENCH_PERSISTENCE_CHECK: "1" }).catch(() => null);
-  if (check !== null) notes.push(`predecessor check (every save continues the stored step before it): ${check.toFixed(2)} µs/step, the extra read it adds to a save, measured alone on a ${(TURNS * 2).toLocaleString("en-US")}-step table`);
+  const check = await inChild<{ read: number; version: number }>({ BURR_BENCH_PERSISTENCE_CHECK: "1" }).catch(() => null);
+  if (check !== null) {
+    notes.push(
+      `predecessor check (every save continues the stored step before it), measured alone on a ${(TURNS * 2).toLocaleString("en-US")}-step table: ` +
+        `${check.version.toFixed(2)} µs/step while no other connection has written (PRAGMA data_version shows it; the head this connection saved is current), ` +
+        `${check.read.toFixed(2)} µs/step more when one has (the head and its newest step are read back inside the write lock)`,
+    );
+  }
   const pg = only && !only.includes("PostgreSQL") ? "PostgreSQL skipped (BURR_BENCH_PERSISTENCE_ONLY)" : await pgThroughput().catch((e: unknown) => `PostgreSQL failed: ${(e as Error).message}`);
   if (typeof pg === "string") notes.push(pg);
   else rows.push({ subject: `burr-ts + PostgreSQLPersister, 4 processes x ${PG_APPS} apps`, figures: { "steps/s": pg.stepsPerSecond } });
@@ -345,8 +351,8 @@ export const bench: BenchFn = async (): Promise<BenchSection> => {
   };
 };
 
-/** The predecessor check on its own: the query every SQLite save runs before its INSERT, on a table of a finished run. */
-async function predecessorCheckCost(): Promise<number> {
+/** The predecessor check on its own, on a table of a finished run: the data_version read every save makes, and the head read a save makes after another connection wrote. */
+async function predecessorCheckCost(): Promise<{ read: number; version: number }> {
   const { SQLitePersister, State } = await import("burr-ts");
   const Database = (await import("better-sqlite3")).default;
   const dir = mkdtempSync(join(tmpdir(), "burr-bench-check-"));
@@ -357,24 +363,30 @@ async function predecessorCheckCost(): Promise<number> {
     for (let seq = 0; seq < TURNS * 2; seq++) await p.save({ partitionKey: null, appId: "bench-app", sequenceId: seq, position: "a", state, status: "completed", changes: { set: { n: seq }, appended: {}, deleted: [] } });
     await p.close();
     const db = new Database(dbPath);
-    // What a save reads before its INSERT, with the check (head branch + its newest step) and without (head branch only).
+    // What a save reads before its INSERT: data_version, and the head branch with its newest step when another connection wrote.
     const t = "burr_state";
     const withCheck = db.prepare(
       `SELECT h.head AS head, (SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = h.head) AS top ` +
         `FROM (SELECT coalesce(max(branch), 0) AS head FROM ${t}_branches WHERE partition_key = ? AND app_id = ?) AS h`,
     );
-    const headOnly = db.prepare(`SELECT max(branch) AS head FROM ${t}_branches WHERE partition_key = ? AND app_id = ?`);
+    const dataVersion = db.prepare("PRAGMA data_version").pluck();
+    const nothing = db.prepare("SELECT 1").pluck();
     const times: number[] = [];
+    const versionTimes: number[] = [];
     const perCall = (run: () => unknown) => {
       const start = process.hrtime.bigint();
       for (let i = 0; i < 10_000; i++) run();
       return Number(process.hrtime.bigint() - start) / 10_000 / 1000;
     };
     for (let run = 0; run < 7; run++) {
-      times.push(perCall(() => withCheck.get("", "bench-app", "", "bench-app")) - perCall(() => headOnly.get("", "bench-app")));
+      // Inside one transaction, as in a save (which holds the write lock while it checks).
+      const inTx = (run: () => unknown) => db.transaction(() => perCall(run))();
+      const base = inTx(() => nothing.get());
+      times.push(Math.max(0, inTx(() => withCheck.get("", "bench-app", "", "bench-app")) - base));
+      versionTimes.push(Math.max(0, inTx(() => dataVersion.get()) - base));
     }
     db.close();
-    return median(times);
+    return { read: median(times), version: median(versionTimes) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

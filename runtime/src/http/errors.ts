@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { BurrError, ConfigurationError, MissingInputError, StateSerializationError } from "../errors.js";
 import { ConcurrentStepError } from "../persistence/errors.js";
-import { isStreamReply, type JsonReply, type Reply } from "./incoming.js";
+import type { JsonReply } from "./incoming.js";
 
 /** A failure the handler knows how to answer: status, a type name, a message safe to show. */
 export class HttpError extends Error {
@@ -75,22 +75,4 @@ export function errorReply(error: unknown, log: ErrorLogger): JsonReply {
 
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): JsonReply {
   return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, text: JSON.stringify(body) };
-}
-
-// The text of the JSON responses made here, so the Node adapter can send it in one
-// write instead of reading it back through the Response's stream.
-const texts = new WeakMap<Response, string>();
-
-/** A Response for a reply (a JSON reply's text is remembered for writeResponse). */
-export function toResponse(reply: Reply): Response {
-  if (reply instanceof Response) return reply;
-  if (isStreamReply(reply)) return reply.toResponse();
-  const response = new Response(reply.text, { status: reply.status, headers: reply.headers });
-  texts.set(response, reply.text);
-  return response;
-}
-
-/** The body of a response toResponse made from a JSON reply (undefined for any other). */
-export function knownBodyText(response: Response): string | undefined {
-  return texts.get(response);
 }

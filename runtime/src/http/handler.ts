@@ -5,8 +5,8 @@
 import type { StatePersister } from "../persistence/types.js";
 import type { StateValues } from "../state/types.js";
 import { AppStore, type AppIds, type BuildApp } from "./apps.js";
-import { defaultErrorLogger, errorReply, HttpError, jsonReply, toResponse, type ErrorLogger } from "./errors.js";
-import { fromRequest, NODE_ENTRY, type Incoming, type Reply } from "./incoming.js";
+import { defaultErrorLogger, errorReply, HttpError, jsonReply, type ErrorLogger } from "./errors.js";
+import { fromRequest, NODE_ENTRY, toResponse, type Incoming, type Reply } from "./incoming.js";
 import { checkAppId, checkInputs, checkNameList, checkPartitionKey, checkSequenceId, readJsonBody, type JsonObject } from "./request.js";
 import { checkDeclaredInputs, doneOf, runTurn, turnEvents, type TurnEvent } from "./run.js";
 import { burrEventStream, uiMessageStream, type UiTextOptions } from "./sse.js";

@@ -145,3 +145,21 @@ function join(parts: Uint8Array[], size: number): Uint8Array {
   }
   return out;
 }
+
+// The text of the JSON responses toResponse made, so the Node adapter can send it in one
+// write instead of reading it back through the Response's stream.
+const texts = new WeakMap<Response, string>();
+
+/** A Response for a reply (a JSON reply's text is remembered for writeResponse). */
+export function toResponse(reply: Reply): Response {
+  if (reply instanceof Response) return reply;
+  if (isStreamReply(reply)) return reply.toResponse();
+  const response = new Response(reply.text, { status: reply.status, headers: reply.headers });
+  texts.set(response, reply.text);
+  return response;
+}
+
+/** The body of a response toResponse made from a JSON reply (undefined for any other). */
+export function knownBodyText(response: Response): string | undefined {
+  return texts.get(response);
+}

@@ -4,8 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { Handler } from "./handler.js";
-import { knownBodyText } from "./errors.js";
-import { fromNode, headersOf, isStreamReply, NODE_ENTRY, type Incoming, type NodeEntry, type Reply, type StreamReply } from "./incoming.js";
+import { fromNode, headersOf, isStreamReply, knownBodyText, NODE_ENTRY, type Incoming, type NodeEntry, type Reply, type StreamReply } from "./incoming.js";
 
 export function toRequest(req: IncomingMessage, origin: string): Request {
   const method = req.method ?? "GET";
