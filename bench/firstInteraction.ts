@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import type { GraphViewModel, Highlight } from "../extension/src/protocol/webview.js";
+import type { GraphViewModel, Highlight } from "../webview/src/protocol/graph.js";
 import { launchChromium } from "../test/webview/browser.js";
 import { chatbotGraph } from "../test/webview/fixtures.js";
 import { openGraphPage, serveWebview } from "../test/webview/page.js";

@@ -2,7 +2,7 @@
 // really runs (the built webview's layout worker in headless Chromium), beside
 // elkjs alone in Node with its default layered options on the same graph.
 import ELK from "elkjs/lib/elk.bundled.js";
-import type { GraphViewModel } from "../extension/src/protocol/webview.js";
+import type { GraphViewModel } from "../webview/src/protocol/graph.js";
 import type { GraphModel } from "../runtime/src/graph/model.js";
 import { launchChromium } from "../test/webview/browser.js";
 import { openGraphPage, serveWebview } from "../test/webview/page.js";

@@ -5,9 +5,9 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync }
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApplicationBuilder, TrackingReader, action } from "burr-ts";
-import { buildStepView } from "../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../extension/src/runs/model/trackingDirSource.js";
-import { RunsTreeModel, type RunsNode } from "../extension/src/runs/model/treeModel.js";
+import { buildStepView } from "../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../extension/src/runs/stores/trackingDirStore.js";
+import { RunsTreeModel, type RunsNode } from "../extension/src/runs/views/treeModel.js";
 import { chatbotGraph, stepLines, type StepSpec } from "../test/runs/writeRun.js";
 import type { BenchFn, BenchSection } from "./types.js";
 
@@ -87,13 +87,13 @@ async function writeLongRun(storageDir: string, compact: boolean): Promise<strin
 }
 
 async function openRun(storageDir: string, project: string, appId: string) {
-  const source = new TrackingDirSource(storageDir);
-  const model = new RunsTreeModel([source]);
-  const [app] = await source.listApps(project);
-  const appNode: RunsNode = { kind: "app", source, project, app };
+  const store = new TrackingDirStore(storageDir);
+  const model = new RunsTreeModel([store]);
+  const [app] = await store.listApps(project);
+  const appNode: RunsNode = { kind: "app", store, project, app };
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const run = await model.readApp(source, project, app);
+  const run = await model.readApp(store, project, app);
   const read = ms(t0);
   const kids = await model.children(appNode);
   for (const k of kids) model.view(k);
@@ -101,7 +101,7 @@ async function openRun(storageDir: string, project: string, appId: string) {
   const last = kids[kids.length - 1];
   if (last.kind !== "step") throw new Error(`last row is not a step: ${model.view(last).label}`);
   if (kids.length !== STEPS) throw new Error(`expected ${STEPS} step rows, got ${kids.length}`);
-  buildStepView({ sourceLabel: "", project, appId, run, step: last.step, previous: last.previous, actions: [] });
+  buildStepView({ storeLabel: "", project, appId, run, step: last.step, previous: last.previous, actions: [] });
   const total = ms(t0);
   const cu = process.cpuUsage(c0);
   const cpu = (cu.user + cu.system) / 1000;
@@ -115,24 +115,24 @@ export const bench: BenchFn = async () => {
   const root = mkdtempSync(join(tmpdir(), "burr-bench-runs-"));
   try {
     const [writeMs] = await time(() => writeProject(root));
-    // "First" is the very first listing (cold code and caches); "fresh" is a new source
+    // "First" is the very first listing (cold code and caches); "fresh" is a new store
     // (no index of its own) over a warm OS cache: the median of three.
-    const [firstList, apps] = await time(() => new TrackingDirSource(root).listApps("big"));
+    const [firstList, apps] = await time(() => new TrackingDirStore(root).listApps("big"));
     if (apps.length !== APPS) throw new Error(`listed ${apps.length} apps, wrote ${APPS}`);
     const fresh: number[] = [];
-    for (let i = 0; i < 3; i++) fresh.push((await time(() => new TrackingDirSource(root).listApps("big")))[0]);
+    for (let i = 0; i < 3; i++) fresh.push((await time(() => new TrackingDirStore(root).listApps("big")))[0]);
     const coldList = fresh.sort((a, b) => a - b)[1];
-    const coldCpu = await cpuTime(() => new TrackingDirSource(root).listApps("big"));
+    const coldCpu = await cpuTime(() => new TrackingDirStore(root).listApps("big"));
     const readerCpu = await cpuTime(() => new TrackingReader(root).listApps("big"));
-    const source = new TrackingDirSource(root);
-    const model = new RunsTreeModel([source]);
-    await source.listApps("big");
+    const store = new TrackingDirStore(root);
+    const model = new RunsTreeModel([store]);
+    await store.listApps("big");
     const [treeMs] = await time(async () => {
       const [project] = await model.children();
       const kids = await model.children(project);
       for (const k of kids) model.view(k);
     });
-    const [warmList] = await time(() => source.listApps("big"));
+    const [warmList] = await time(() => store.listApps("big"));
     const reader = new TrackingReader(root);
     const [readerFirst] = await time(() => new TrackingReader(root).listApps("big"));
     const readerFresh: number[] = [];

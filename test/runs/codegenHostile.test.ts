@@ -3,8 +3,8 @@
 // names and values as with benign ones, and each string reads back exactly.
 import { strict as assert } from "node:assert";
 import ts from "typescript";
-import { generateStepTest, type TestFramework, type TestSpec } from "../../extension/src/runs/model/testCodegen.js";
-import type { StepRecord } from "../../extension/src/runs/model/types.js";
+import { generateStepTest, type TestFramework, type TestSpec } from "../../runtime/src/testcase/codegen.js";
+import type { StepRecord } from "../../extension/src/runs/stores/types.js";
 
 const HOSTILE = [
   "a\nprocess.exit(1); //",

@@ -8,9 +8,9 @@ import { join, resolve } from "node:path";
 import { ApplicationBuilder, actionsOf, when } from "burr-ts";
 import { Chatbot, chat, type ChatState } from "../../examples/decorated-chatbot/app.js";
 import { OfflineModel } from "../../examples/chatbot/model.js";
-import { constructorDraft, findDecoratedMethod } from "../../extension/src/runs/model/decoratedSource.js";
-import { generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import { constructorDraft, findDecoratedMethod } from "../../runtime/src/testcase/decoratedMethod.js";
+import { generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { tempDir } from "./helpers.js";
 
 const appFile = resolve("examples/decorated-chatbot/app.ts");
@@ -33,7 +33,7 @@ describe("runs: create test from a decorated action's step", function () {
       .withTracker("local", { project: "demo", storageDir: join(t.dir, "burr") })
       .build();
     await chat(app, "Who was Aaron Burr?");
-    const run = await new TrackingDirSource(join(t.dir, "burr")).readApp("demo", app.uid);
+    const run = await new TrackingDirStore(join(t.dir, "burr")).readApp("demo", app.uid);
     const step = run.steps[1]!;
     assert.equal(step.action, "safetyCheck");
     const action = run.graph!.actions.find((a) => a.name === "safetyCheck")!;

@@ -8,9 +8,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import type { ApplicationBuilder as Builder } from "burr-ts";
-import { generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { fullStep } from "../../extension/src/runs/views/materialize.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import { tempDir } from "./helpers.js";
 
 const REPO = resolve(".");
@@ -60,7 +61,9 @@ describe("runs: create test from a step whose state holds Dates, Maps and BigInt
     await app.step();
     await app.step({ inputs: { until: new Date("2026-02-13T04:05:06.789Z") } });
     appId = app.uid;
-    run = await new TrackingDirSource(join(t.dir, "burr")).readApp("rich", appId);
+    // The sidebar reads compact runs as deltas; the command rebuilds each step's state (fullStep), as here.
+    const read = await new TrackingDirStore(join(t.dir, "burr")).readApp("rich", appId);
+    run = { ...read, steps: read.steps.map((s) => fullStep(read, s)) };
   });
   after(() => t.dispose());
 

@@ -5,9 +5,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
-import { findExportName, generateStepTest, importSpecifier } from "../../extension/src/runs/model/testCodegen.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
+import { findExportName, generateStepTest, importSpecifier } from "../../runtime/src/testcase/codegen.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { fullStep } from "../../extension/src/runs/views/materialize.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
 import { tempDir } from "./helpers.js";
 
 const appFile = resolve("examples/chatbot/app.ts");
@@ -28,7 +29,9 @@ describe("runs: create test from step", function () {
     const app = chatbotBuilder({ configure: (b) => b.withTracker("local", { project: "demo", storageDir: join(t.dir, "burr") }) }).build();
     for (const prompt of ["Who was Aaron Burr?", "How do I do something unsafe?"]) await chat(app, prompt);
     appId = app.uid;
-    run = await new TrackingDirSource(join(t.dir, "burr")).readApp("demo", appId);
+    // The sidebar reads compact runs as deltas; the command rebuilds each step's state (fullStep), as here.
+    const read = await new TrackingDirStore(join(t.dir, "burr")).readApp("demo", appId);
+    run = { ...read, steps: read.steps.map((s) => fullStep(read, s)) };
   });
   after(() => t.dispose());
 

@@ -6,11 +6,11 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { PostgreSQLPersister, SQLitePersister, type StatePersister } from "burr-ts";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
-import { PostgresSource } from "../../extension/src/runs/model/postgresSource.js";
-import { SqliteSource } from "../../extension/src/runs/model/sqliteSource.js";
-import { RunsTreeModel } from "../../extension/src/runs/model/treeModel.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
+import { PostgresStore } from "../../extension/src/runs/stores/postgresStore.js";
+import { SqliteStore } from "../../extension/src/runs/stores/sqliteStore.js";
+import { RunsTreeModel } from "../../extension/src/runs/views/treeModel.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import { skipOrFail } from "../support/skip.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 
@@ -38,21 +38,21 @@ describe("runs: SQLite persister databases through sql.js", () => {
   after(() => t.dispose());
 
   it("shows partition keys as projects, apps with steps and status, and each step's state", async () => {
-    const source = new SqliteSource(join(t.dir, "app.db"), wasm);
-    const projects = await source.listProjects();
+    const store = new SqliteStore(join(t.dir, "app.db"), wasm);
+    const projects = await store.listProjects();
     assert.deepEqual(projects.map((p) => p.name).sort(), ["(no partition key)", "user-1"]);
-    const [app] = await source.listApps("user-1");
+    const [app] = await store.listApps("user-1");
     assert.deepEqual([app.appId, app.steps, app.status, app.partitionKey], ["app-1", 2, "completed", "user-1"]);
-    const [failed] = await source.listApps("(no partition key)");
+    const [failed] = await store.listApps("(no partition key)");
     assert.equal(failed.status, "failed");
-    const run = await source.readApp("user-1", "app-1");
+    const run = await store.readApp("user-1", "app-1");
     assert.equal(run.steps[1].action, "ai_response");
     assert.equal((run.steps[1].state!.chat_history as unknown[]).length, 2);
-    await source.close();
+    await store.close();
   });
 
-  it("a missing file or table is an error on that source only", async () => {
-    const model = new RunsTreeModel([new TrackingDirSource(pythonRuns), new SqliteSource(join(t.dir, "missing.db"), wasm), new SqliteSource(join(t.dir, "app.db#other"), wasm)]);
+  it("a missing file or table is an error on that store only", async () => {
+    const model = new RunsTreeModel([new TrackingDirStore(pythonRuns), new SqliteStore(join(t.dir, "missing.db"), wasm), new SqliteStore(join(t.dir, "app.db#other"), wasm)]);
     const roots = await model.children();
     assert.equal(roots.length, 3);
     const [dirKids, missingKids, otherKids] = await Promise.all(roots.map((r) => model.children(r)));
@@ -67,8 +67,8 @@ describe("runs: SQLite persister databases through sql.js", () => {
     // fresh node whose module loader refuses better-sqlite3, as Electron's ABI would.
     const esbuild = await import("esbuild");
     const entry = join(t.dir, "entry.ts");
-    writeFileSync(entry, `import { SqliteSource } from ${JSON.stringify(join(process.cwd(), "extension/src/runs/model/sqliteSource.ts"))};
-      const s = new SqliteSource(process.argv[2], process.argv[3]);
+    writeFileSync(entry, `import { SqliteStore } from ${JSON.stringify(join(process.cwd(), "extension/src/runs/stores/sqliteStore.ts"))};
+      const s = new SqliteStore(process.argv[2], process.argv[3]);
       s.listApps("user-1").then((apps) => { console.log(JSON.stringify(apps.map((a) => [a.appId, a.steps]))); });`);
     const out = join(t.dir, "bundle.cjs");
     await esbuild.build({ entryPoints: [entry], outfile: out, bundle: true, platform: "node", format: "cjs", external: ["better-sqlite3"], logLevel: "silent" });
@@ -103,11 +103,11 @@ describe("runs: burr-ts persister tables (full and delta rows, branches)", funct
       const persister = new SQLitePersister({ dbPath: join(t.dir, "chat.db") });
       await runChatbot(persister, "conv-1");
       await persister.close();
-      const source = new SqliteSource(join(t.dir, "chat.db"), wasm);
-      const [app] = await source.listApps("user-9");
+      const store = new SqliteStore(join(t.dir, "chat.db"), wasm);
+      const [app] = await store.listApps("user-9");
       assert.deepEqual([app.appId, app.steps, app.status], ["conv-1", 9, "completed"]);
-      expectLastState(await source.readApp("user-9", "conv-1"));
-      await source.close();
+      expectLastState(await store.readApp("user-9", "conv-1"));
+      await store.close();
     } finally {
       t.dispose();
     }
@@ -124,10 +124,10 @@ describe("runs: burr-ts persister tables (full and delta rows, branches)", funct
     }
     try {
       await runChatbot(persister, "conv-pg");
-      const source = new PostgresSource(`${url}#${tableName}`);
-      const [app] = await source.listApps("user-9");
+      const store = new PostgresStore(`${url}#${tableName}`);
+      const [app] = await store.listApps("user-9");
       assert.deepEqual([app.appId, app.steps], ["conv-pg", 9]);
-      expectLastState(await source.readApp("user-9", "conv-pg"));
+      expectLastState(await store.readApp("user-9", "conv-pg"));
     } finally {
       await persister.close();
       const c = new pg.Client({ connectionString: url });
@@ -152,10 +152,10 @@ describe("runs: PostgreSQL persister databases", () => {
     try {
       await client.query(ddl.replace("burr_state", table).replace("state TEXT NOT NULL", "state JSONB NOT NULL"));
       await client.query(`INSERT INTO ${table} (partition_key, app_id, sequence_id, position, state, status) VALUES ('pk','a',0,'x','{"n":1}','completed'),('pk','a',1,'y','{"n":2}','failed')`);
-      const source = new PostgresSource(`${url}#${table}`);
-      const [app] = await source.listApps("pk");
+      const store = new PostgresStore(`${url}#${table}`);
+      const [app] = await store.listApps("pk");
       assert.deepEqual([app.appId, app.steps, app.status], ["a", 2, "failed"]);
-      const run = await source.readApp("pk", "a");
+      const run = await store.readApp("pk", "a");
       assert.deepEqual(run.steps.map((s) => s.state), [{ n: 1 }, { n: 2 }]);
     } finally {
       await client.query(`DROP TABLE IF EXISTS ${table}`);
@@ -164,7 +164,7 @@ describe("runs: PostgreSQL persister databases", () => {
   });
 
   it("a server that is down is an error on its node", async () => {
-    const model = new RunsTreeModel([new PostgresSource("postgresql://postgres@127.0.0.1:1/none")]);
+    const model = new RunsTreeModel([new PostgresStore("postgresql://postgres@127.0.0.1:1/none")]);
     const [root] = await model.children();
     const [msg] = await model.children(root);
     assert.equal(msg.kind, "message");

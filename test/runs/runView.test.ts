@@ -9,9 +9,10 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ApplicationBuilder, action } from "burr-ts";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import type { StepViewData } from "../../webview/src/runs/protocol.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import type { StepViewData } from "../../webview/src/protocol/runs.js";
+import { pageHtml } from "../../webview/src/shared/page.js";
 import { skipOrFail } from "../support/skip.js";
 import { failureMessage, writeCapturedRun } from "./capturedRun.js";
 import { pythonRuns, tempDir } from "./helpers.js";
@@ -21,9 +22,9 @@ const chromiumPath = "/usr/bin/chromium";
 const all = ["copyState", "openGraph", "createTest", "forkAndDebug", "replay"] as const;
 
 async function viewOf(dir: string, project: string, appId: string, seq: number): Promise<StepViewData> {
-  const run = await new TrackingDirSource(dir).readApp(project, appId);
+  const run = await new TrackingDirStore(dir).readApp(project, appId);
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
-  return buildStepView({ sourceLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
+  return buildStepView({ storeLabel: dir, project, appId, run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [...all] });
 }
 
 describe("runs: run view in headless Chromium", function () {
@@ -47,11 +48,10 @@ describe("runs: run view in headless Chromium", function () {
     server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://x");
       if (url.pathname === "/") {
-        const theme = url.searchParams.get("theme") === "light" ? '<link rel="stylesheet" href="/light.css">' : "";
+        const theme = url.searchParams.get("theme") === "light" ? ["/light.css"] : [];
         res.setHeader("content-type", "text/html");
-        // The CSP the extension's RunViewPanel writes, with this server as cspSource.
-        res.end(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${base}; img-src ${base}; script-src 'nonce-${nonce}';">
-          <link rel="stylesheet" href="/runs.css">${theme}</head><body><main id="app"></main><script nonce="${nonce}" src="/runs.js"></script></body></html>`);
+        // The page the extension's RunViewPanel serves, with this server as cspSource.
+        res.end(pageHtml({ view: "runs", cspSource: base, nonce, asset: (f) => `/${f}`, title: "Burr run", extraStyles: theme }));
         return;
       }
       const f = files[url.pathname];

@@ -6,19 +6,19 @@ import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { action, ApplicationBuilder, condition, expr, when } from "burr-ts";
-import { parseConditionText } from "../../extension/src/runs/model/conditionText.js";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import { checkTransition } from "../../extension/src/runs/model/transitionWhy.js";
-import type { AppRun } from "../../extension/src/runs/model/types.js";
-import type { NextView } from "../../webview/src/runs/protocol.js";
+import { parseConditionText } from "../../runtime/src/conditions/explain.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { checkTransition } from "../../extension/src/runs/views/transitionWhy.js";
+import type { AppRun } from "../../extension/src/runs/stores/types.js";
+import type { NextView } from "../../webview/src/protocol/runs.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { writeRun } from "./writeRun.js";
 
 function nextOf(run: AppRun, seq: number): NextView {
   const i = run.steps.findIndex((s) => s.sequenceId === seq);
   assert.ok(i >= 0, `no step ${seq}`);
-  return buildStepView({ sourceLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
+  return buildStepView({ storeLabel: "x", project: "p", appId: "a", run, step: run.steps[i], previous: i > 0 ? run.steps[i - 1] : null, actions: [] }).next;
 }
 
 const brief = (n: NextView) => ({
@@ -29,10 +29,10 @@ const brief = (n: NextView) => ({
 
 describe("runs: why a transition happened", () => {
   describe("Python Burr runs", () => {
-    const source = new TrackingDirSource(pythonRuns);
+    const store = new TrackingDirStore(pythonRuns);
 
     it("chatbot: safe=True was taken after safe=False, tried first, failed on safe = true", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       const n = nextOf(run, 1);
       assert.deepEqual(brief(n), {
         kind: "next", action: "ai_response", verdict: "explained",
@@ -45,7 +45,7 @@ describe("runs: why a transition happened", () => {
     });
 
     it("chatbot: an unsafe prompt takes the first transition; default edges always hold", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       assert.deepEqual(brief(nextOf(run, 4)), { kind: "next", action: "unsafe_response", verdict: "explained", taken: "safety_check → unsafe_response [safe=False] holds", before: [] });
       const d = nextOf(run, 5);
       assert.deepEqual(brief(d), { kind: "next", action: "human_input", verdict: "explained", taken: "unsafe_response → human_input [default] holds", before: [] });
@@ -54,14 +54,14 @@ describe("runs: why a transition happened", () => {
     });
 
     it("chatbot: the last step ended the run; its transitions say what would come next", async () => {
-      const run = await source.readApp("seed-chatbot", "chatbot-safe");
+      const run = await store.readApp("seed-chatbot", "chatbot-safe");
       const n = nextOf(run, 8);
       assert.deepEqual(brief(n), { kind: "ended", action: "human_input", verdict: null, taken: "ai_response → human_input [default] holds", before: [] });
       assert.equal(n.summary, "If the app resumes, human_input comes next (the default transition).");
     });
 
     it("expr text: n < 4 with the value of n, while it holds and where the run halted", async () => {
-      const run = await source.readApp("tracing", "traced");
+      const run = await store.readApp("tracing", "traced");
       const n = nextOf(run, 0);
       assert.deepEqual(brief(n), { kind: "next", action: "work", verdict: "explained", taken: "work → work [n < 4] holds", before: [] });
       assert.deepEqual(n.taken!.values, [{ key: "n", present: true, value: 1, wants: null }]);
@@ -72,11 +72,11 @@ describe("runs: why a transition happened", () => {
     });
 
     it("a failed step tried no transition; a fork's only step ended its run", async () => {
-      const failed = nextOf(await source.readApp("errors", "counter-fails"), 2);
+      const failed = nextOf(await store.readApp("errors", "counter-fails"), 2);
       assert.deepEqual(brief(failed), { kind: "failed", action: null, verdict: null, taken: null, before: [] });
       assert.equal(failed.summary, "The step threw, so its transitions were not tried and the run stopped here.");
-      assert.equal(nextOf(await source.readApp("errors", "counter-fails"), 1).taken?.condition, "default");
-      const fork = nextOf(await source.readApp("forks", "forked-child"), 1);
+      assert.equal(nextOf(await store.readApp("errors", "counter-fails"), 1).taken?.condition, "default");
+      const fork = nextOf(await store.readApp("forks", "forked-child"), 1);
       assert.equal(fork.kind, "ended");
       assert.equal(fork.action, "counter");
     });
@@ -109,7 +109,7 @@ describe("runs: why a transition happened", () => {
         .withTracker("local", { project: "why", storageDir: t.dir })
         .build();
       await app.run({ haltAfter: ["done"] });
-      run = await new TrackingDirSource(t.dir).readApp("why", app.uid);
+      run = await new TrackingDirStore(t.dir).readApp("why", app.uid);
     });
     after(() => t.dispose());
 
@@ -149,6 +149,45 @@ describe("runs: why a transition happened", () => {
     });
   });
 
+  describe("burr-ts runs: the recorded condition tree, not its text", () => {
+    const t = tempDir("why-tree");
+    let run: AppRun;
+    let graphJson: { transitions: unknown[]; burr_ts_graph: { transitions: Array<{ condition: string; conditionTree?: unknown }> } };
+    before(async () => {
+      const at = new Date("2024-01-01T00:00:00Z");
+      const start = action({ reads: [], writes: ["at"] }, (state) => [{}, state.update({ at })]);
+      const end = action({ reads: [], writes: [] }, (state) => [{}, state]);
+      const app = await new ApplicationBuilder()
+        .withActions({ start, onNewYear: end, otherwise: end })
+        .withTransitions(["start", "onNewYear", when({ at: new Date("2024-01-01T00:00:00Z") }).and(expr("at is not None"))], ["start", "otherwise"])
+        .withState({ at: new Date(0) })
+        .withEntrypoint("start")
+        .withTracker("local", { project: "tree", storageDir: t.dir })
+        .build();
+      await app.run({ haltAfter: ["onNewYear", "otherwise"] });
+      run = await new TrackingDirStore(t.dir).readApp("tree", app.uid);
+      graphJson = JSON.parse(readFileSync(join(t.dir, "tree", app.uid, "graph.json"), "utf8"));
+    });
+    after(() => t.dispose());
+
+    it("graph.json keeps Burr's transition fields and records the tree beside the display text", () => {
+      assert.deepEqual(graphJson.transitions[0], { type: "transition", from_: "start", to: "onNewYear", condition: 'at="2024-01-01T00:00:00.000Z" and (at is not None)' });
+      const tree = graphJson.burr_ts_graph.transitions[0]!.conditionTree as { kind: string; operands: Array<{ kind: string }> };
+      assert.deepEqual(tree.operands.map((o) => o.kind), ["when", "expr"]);
+      assert.equal(tree.kind, "and");
+    });
+
+    it("a when() on a Date is explained from the tree (its text alone cannot match the stored Date)", () => {
+      assert.deepEqual(run.steps.map((s) => s.action), ["start", "onNewYear"]);
+      const n = nextOf(run, 0);
+      assert.equal(n.verdict, "explained", n.summary);
+      assert.equal(n.taken!.outcome, "holds");
+      // The same transition without its tree falls back to the text, which reads the value as a string.
+      const textOnly = { ...run.graph!.transitions[0]!, conditionTree: undefined };
+      assert.equal(checkTransition(textOnly, run.steps[0]!.state!).outcome, "fails");
+    });
+  });
+
   describe("choices the texts cannot reproduce", () => {
     const t = tempDir("why-bad");
     after(() => t.dispose());
@@ -163,27 +202,27 @@ describe("runs: why a transition happened", () => {
 
     it("the texts pick another action than the run did (e.g. state edited in the debugger): shown, marked not reproducible", async () => {
       writeRun(t.dir, "bad", "edited", [{ action: "check", state: { n: 10 } }, { action: "b", state: { n: 10 } }], { graph });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "edited"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "edited"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "b", verdict: "unreproducible", taken: "check → b [default] holds", before: ["a [n > 5] holds"] });
       assert.match(n.summary, /^Not reproducible: evaluating the recorded conditions on this state picks a \(“n > 5”\), but the run went to b\./);
     });
 
     it("a step with no edge to it in the graph", async () => {
       writeRun(t.dir, "bad", "jumped", [{ action: "check", state: { n: 1 } }, { action: "c", state: { n: 1 } }], { graph });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "jumped"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "jumped"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "c", verdict: "unreproducible", taken: null, before: ["a [n > 5] fails", "b [default] holds"] });
       assert.match(n.summary, /no transition from check to c/);
     });
 
     it("a run without graph.json says so, and a running step waits", async () => {
       writeRun(t.dir, "bad", "nograph", [{ action: "check", state: { n: 1 } }, { action: "b", state: { n: 1 } }], { graph: null });
-      const n = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "nograph"), 0);
+      const n = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "nograph"), 0);
       assert.deepEqual(brief(n), { kind: "next", action: "b", verdict: null, taken: null, before: [] });
       assert.match(n.summary, /No graph was recorded/);
       // A step that has begun and not ended (its end_entry line not yet written).
       const dir = writeRun(t.dir, "bad", "live", [{ action: "check", state: { n: 1 } }], { graph });
       writeFileSync(join(dir, "log.jsonl"), readFileSync(join(dir, "log.jsonl"), "utf8").split("\n").filter((l) => !l.includes("end_entry")).join("\n"));
-      const live = nextOf(await new TrackingDirSource(t.dir).readApp("bad", "live"), 0);
+      const live = nextOf(await new TrackingDirStore(t.dir).readApp("bad", "live"), 0);
       assert.deepEqual(brief(live), { kind: "running", action: null, verdict: null, taken: null, before: [] });
       assert.equal(live.summary, "The next action is chosen when this step ends.");
     });

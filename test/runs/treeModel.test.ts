@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { diffState } from "../../extension/src/runs/model/stateDiff.js";
-import { buildStepView } from "../../extension/src/runs/model/stepView.js";
-import { TrackingDirSource } from "../../extension/src/runs/model/trackingDirSource.js";
-import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/model/treeModel.js";
-import { TrackingWatcher } from "../../extension/src/runs/model/watcher.js";
-import { pathOf } from "../../extension/src/runs/model/path.js";
-import { ageRefreshMs } from "../../extension/src/runs/model/format.js";
+import { diffState } from "../../extension/src/runs/views/stateDiff.js";
+import { buildStepView } from "../../extension/src/runs/views/stepView.js";
+import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
+import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/views/treeModel.js";
+import { TrackingWatcher } from "../../extension/src/runs/stores/watcher.js";
+import { pathOf } from "../../extension/src/runs/views/runPath.js";
+import { ageRefreshMs } from "../../extension/src/runs/views/format.js";
 import { failureMessage, writeCapturedRun } from "./capturedRun.js";
 import { pythonRuns, tempDir } from "./helpers.js";
 import { chatbotSteps, stepLines, writeRun } from "./writeRun.js";
@@ -15,7 +15,7 @@ import { chatbotSteps, stepLines, writeRun } from "./writeRun.js";
 const now = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 describe("runs: tree model", () => {
-  const model = new RunsTreeModel([new TrackingDirSource(pythonRuns)], () => now);
+  const model = new RunsTreeModel([new TrackingDirStore(pythonRuns)], () => now);
   const find = async (parent: RunsNode | undefined, label: string) => {
     const kids = await model.children(parent);
     const hit = kids.find((k) => model.view(k).label === label);
@@ -25,7 +25,7 @@ describe("runs: tree model", () => {
 
   it("a project row's age is computed when drawn, and says when it next needs redrawing", async () => {
     let clock = now;
-    const ticking = new RunsTreeModel([new TrackingDirSource(pythonRuns)], () => clock);
+    const ticking = new RunsTreeModel([new TrackingDirStore(pythonRuns)], () => clock);
     const project = (await ticking.children(undefined)).find((k) => k.kind === "project");
     assert.ok(project && project.kind === "project");
     const written = project.project.lastWritten;
@@ -63,7 +63,7 @@ describe("runs: tree model", () => {
     try {
       writeRun(t.dir, "demo", "older", chatbotSteps(1), { partitionKey: "user-1", t0: now - 3_600_000 });
       writeRun(t.dir, "demo", "newer", chatbotSteps(2), { graph: null });
-      const m = new RunsTreeModel([new TrackingDirSource(t.dir)], () => now);
+      const m = new RunsTreeModel([new TrackingDirStore(t.dir)], () => now);
       const [project] = await m.children();
       const apps = await m.children(project);
       // Newest first (by the log's mtime): "newer" was written last.
@@ -79,7 +79,7 @@ describe("runs: tree model", () => {
   });
 
   it("a missing tracking directory is an error node that says what to do", async () => {
-    const m = new RunsTreeModel([new TrackingDirSource("/nonexistent/burr")]);
+    const m = new RunsTreeModel([new TrackingDirStore("/nonexistent/burr")]);
     const [node] = await m.children();
     assert.equal(node.kind, "message");
     assert.match(m.view(node).label, /No runs yet: .* does not exist\. Run an app with withTracker/);
@@ -97,14 +97,14 @@ describe("runs: tree model", () => {
   });
 
   it("builds the step view: nested spans in order with offsets, stream figures", async () => {
-    const run = await new TrackingDirSource(pythonRuns).readApp("tracing", "traced");
-    const view = buildStepView({ sourceLabel: "x", project: "tracing", appId: "traced", run, step: run.steps[1], previous: run.steps[0], actions: [] });
+    const run = await new TrackingDirStore(pythonRuns).readApp("tracing", "traced");
+    const view = buildStepView({ storeLabel: "x", project: "tracing", appId: "traced", run, step: run.steps[1], previous: run.steps[0], actions: [] });
     assert.deepEqual(view.spans.map((s) => [s.name, s.depth]), [["compute", 0], ["inner", 1]]);
     assert.ok(view.spans[1].startOffset! >= view.spans[0].startOffset!);
     assert.deepEqual(view.spans[0].attributes, { n: 1 });
     assert.deepEqual(view.change.appended, [{ key: "squares", items: [1] }]);
-    const streamed = await new TrackingDirSource(pythonRuns).readApp("streaming", "streaming");
-    const sv = buildStepView({ sourceLabel: "x", project: "s", appId: "s", run: streamed, step: streamed.steps[1], previous: streamed.steps[0], actions: [] });
+    const streamed = await new TrackingDirStore(pythonRuns).readApp("streaming", "streaming");
+    const sv = buildStepView({ storeLabel: "x", project: "s", appId: "s", run: streamed, step: streamed.steps[1], previous: streamed.steps[0], actions: [] });
     assert.equal(sv.stream?.items, 4);
     assert.ok(sv.stream!.timeToFirstItemMs! >= 0);
   });
@@ -113,7 +113,7 @@ describe("runs: tree model", () => {
     const t = tempDir("captured");
     try {
       const appId = await writeCapturedRun(t.dir);
-      const m = new RunsTreeModel([new TrackingDirSource(t.dir)], () => now);
+      const m = new RunsTreeModel([new TrackingDirStore(t.dir)], () => now);
       const [project] = await m.children();
       const [app] = await m.children(project);
       assert.match(m.view(app).description, /^completed · 6 steps/);
@@ -132,8 +132,8 @@ describe("runs: tree model", () => {
         assert.doesNotMatch(plain.description, /captured/);
       }
 
-      const run = await new TrackingDirSource(t.dir).readApp("capture", appId);
-      const view = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[2], previous: run.steps[1], actions: [] });
+      const run = await new TrackingDirStore(t.dir).readApp("capture", appId);
+      const view = buildStepView({ storeLabel: t.dir, project: "capture", appId, run, step: run.steps[2], previous: run.steps[1], actions: [] });
       assert.equal(view.status, "completed");
       assert.equal(view.error, null);
       assert.deepEqual({ ...view.capturedError, stack: undefined }, { type: "TypeError", message: failureMessage(2), key: "error", stack: undefined });
@@ -141,7 +141,7 @@ describe("runs: tree model", () => {
       assert.deepEqual(view.attributes, {}, "shown as the record, not repeated as an attribute");
       assert.deepEqual(view.change.changed.map((c) => [c.key, c.before]), [["error", null]], "retry had cleared it");
       assert.equal(view.next.action, "retry");
-      const ok = buildStepView({ sourceLabel: t.dir, project: "capture", appId, run, step: run.steps[4], previous: run.steps[3], actions: [] });
+      const ok = buildStepView({ storeLabel: t.dir, project: "capture", appId, run, step: run.steps[4], previous: run.steps[3], actions: [] });
       assert.equal(ok.capturedError, null);
     } finally {
       t.dispose();
@@ -155,18 +155,18 @@ describe("runs: tree model", () => {
         { action: "humanInput", state: { prompt: "hi" }, attributes: { captured_error: "just a string a user logged" } },
         { action: "safetyCheck", state: { prompt: "hi", safe: true }, attributes: { captured_error: { type: "ValueError", message: "no model" } } },
       ]);
-      const m = new RunsTreeModel([new TrackingDirSource(t.dir)], () => now);
+      const m = new RunsTreeModel([new TrackingDirStore(t.dir)], () => now);
       const [project] = await m.children();
       const [app] = await m.children(project);
       const [first, second] = (await m.children(app)).map((s) => m.view(s));
       assert.equal(first.contextValue, "burr.step");
       assert.equal(second.description, "error captured: ValueError");
       assert.doesNotMatch(second.tooltip, /into "/);
-      const run = await new TrackingDirSource(t.dir).readApp("demo", "odd");
-      const v0 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[0], previous: null, actions: [] });
+      const run = await new TrackingDirStore(t.dir).readApp("demo", "odd");
+      const v0 = buildStepView({ storeLabel: "x", project: "demo", appId: "odd", run, step: run.steps[0], previous: null, actions: [] });
       assert.equal(v0.capturedError, null);
       assert.deepEqual(v0.attributes, { captured_error: "just a string a user logged" });
-      const v1 = buildStepView({ sourceLabel: "x", project: "demo", appId: "odd", run, step: run.steps[1], previous: run.steps[0], actions: [] });
+      const v1 = buildStepView({ storeLabel: "x", project: "demo", appId: "odd", run, step: run.steps[1], previous: run.steps[0], actions: [] });
       assert.deepEqual(v1.capturedError, { type: "ValueError", message: "no model", stack: null, key: null });
     } finally {
       t.dispose();

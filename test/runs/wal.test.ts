@@ -9,9 +9,9 @@ import Database from "better-sqlite3";
 import initSqlJs from "sql.js";
 import { SQLitePersister } from "burr-ts";
 import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
-import { SqliteSource } from "../../extension/src/runs/model/sqliteSource.js";
-import { mergeWal, walGeneration } from "../../extension/src/runs/model/walMerge.js";
-import { TrackingWatcher } from "../../extension/src/runs/model/watcher.js";
+import { SqliteStore } from "../../extension/src/runs/stores/sqliteStore.js";
+import { mergeWal, walGeneration } from "../../extension/src/runs/stores/walMerge.js";
+import { TrackingWatcher } from "../../extension/src/runs/stores/watcher.js";
 import { tempDir } from "./helpers.js";
 
 const wasm = require.resolve("sql.js/dist/sql-wasm.wasm");
@@ -57,12 +57,12 @@ const logWarnings = (warnings: string[]) => warnings.filter((w) => /write-ahead|
 
 /** Sequence ids the sidebar's SQLite source shows for app-1, and its warnings about the log. */
 async function sidebarSees(dbPath: string): Promise<{ seqs: number[]; warnings: string[] }> {
-  const source = new SqliteSource(dbPath, wasm);
+  const store = new SqliteStore(dbPath, wasm);
   try {
-    const run = await source.readApp("user-1", "app-1");
+    const run = await store.readApp("user-1", "app-1");
     return { seqs: run.steps.map((s) => s.sequenceId), warnings: logWarnings(run.warnings) };
   } finally {
-    await source.close();
+    await store.close();
   }
 }
 
@@ -107,21 +107,21 @@ describe("runs: SQLite write-ahead log folded in for sql.js", function () {
       alone.close();
       assert.ok(rowsInMain < 6, `the main file alone holds ${rowsInMain} of 6 steps`);
 
-      const source = new SqliteSource(dbPath, wasm);
-      const [summary] = await source.listApps("user-9");
+      const store = new SqliteStore(dbPath, wasm);
+      const [summary] = await store.listApps("user-9");
       assert.deepEqual([summary.appId, summary.steps, summary.status], ["conv-1", 6, "completed"]);
-      let run = await source.readApp("user-9", "conv-1");
+      let run = await store.readApp("user-9", "conv-1");
       assert.deepEqual(logWarnings(run.warnings), []);
       assert.deepEqual(run.steps.map((s) => s.action), ["humanInput", "safetyCheck", "aiResponse", "humanInput", "safetyCheck", "aiResponse"]);
       assert.equal((run.steps[5].state!.chatHistory as unknown[]).length, 4);
       assert.equal(run.steps[3].state!.prompt, "Why the duel?");
 
       await chat(app, "unsafe please");
-      assert.equal((await source.listApps("user-9"))[0].steps, 9, "a step committed to the log alone reloads the source");
-      run = await source.readApp("user-9", "conv-1");
+      assert.equal((await store.listApps("user-9"))[0].steps, 9, "a step committed to the log alone reloads the source");
+      run = await store.readApp("user-9", "conv-1");
       assert.equal(run.steps[8].action, "unsafeResponse");
       assert.equal((run.steps[8].state!.chatHistory as unknown[]).length, 6);
-      await source.close();
+      await store.close();
     } finally {
       await persister.close();
     }

@@ -7,10 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ts from "typescript";
-import { detectTestFramework } from "../../extension/src/runs/model/testFramework.js";
-import { generateStepTest, importSpecifier, type TestFramework } from "../../extension/src/runs/model/testCodegen.js";
-import type { StepRecord } from "../../extension/src/runs/model/types.js";
-import { placeGraphSources, placeInWorkspace } from "../../extension/src/runs/model/workspacePaths.js";
+import { detectTestFramework } from "../../runtime/src/testcase/framework.js";
+import { generateStepTest, importSpecifier, type TestFramework } from "../../runtime/src/testcase/codegen.js";
+import type { StepRecord } from "../../extension/src/runs/stores/types.js";
+import { placeGraphSources, placeInWorkspace } from "../../extension/src/runs/code/workspacePaths.js";
 
 const REPO = resolve(__dirname, "../..");
 

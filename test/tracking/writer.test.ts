@@ -16,8 +16,8 @@ describe("LocalTrackingClient", function () {
   beforeEach(() => (storageDir = mkdtempSync(join(tmpdir(), "burr-track-"))));
   afterEach(() => rmSync(storageDir, { recursive: true, force: true }));
 
-  it("writes graph.json, metadata.json and log.jsonl exactly as Python Burr lays them out", async () => {
-    const app = await buildChat({ appId: "chat-1", partitionKey: "user-1", tracker: { project: "demo", storageDir } });
+  it("writes graph.json, metadata.json and log.jsonl exactly as Python Burr lays them out (compact: false)", async () => {
+    const app = await buildChat({ appId: "chat-1", partitionKey: "user-1", tracker: { project: "demo", storageDir, compact: false } });
     await turn(app, "Who was Aaron Burr?");
     const dir = join(storageDir, "demo", "chat-1");
     assert.deepEqual(readdirSync(dir).sort(), ["graph.json", "log.jsonl", "metadata.json"]);
@@ -109,8 +109,9 @@ describe("LocalTrackingClient", function () {
   });
 
   it("compact: writes deltas with periodic full states, flagged per line; the reader rebuilds the same states", async () => {
-    const full = await buildChat({ appId: "same", tracker: { project: "full", storageDir } });
-    const compact = await buildChat({ appId: "same", tracker: { project: "compact", storageDir, compact: true } });
+    const full = await buildChat({ appId: "same", tracker: { project: "full", storageDir, compact: false } });
+    // Compact is the default form.
+    const compact = await buildChat({ appId: "same", tracker: { project: "compact", storageDir } });
     for (let i = 0; i < 40; i++) {
       await turn(full, `question ${i} ${"words ".repeat(20)}`);
       await turn(compact, `question ${i} ${"words ".repeat(20)}`);

@@ -2,18 +2,19 @@
 // run written while VS Code is open appears in the sidebar by itself; opening
 // a step shows its state in the run view; then each action a user reaches from
 // the tree (context menu, inline button) is driven and its effect checked:
-// clipboard, generated test file, replay and fork sessions, deletion.
+// clipboard, generated test file, replay and fork sessions, annotations and the
+// tag filter, deletion.
 import assert from "node:assert/strict";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { transform } from "esbuild";
 import type { Locator, Page } from "playwright-core";
-import { SQLitePersister, type Application } from "burr-ts";
+import { SQLitePersister, TrackingReader, type Application } from "burr-ts";
 import { chat, chatbotBuilder, type ChatState } from "../../examples/chatbot/app.js";
 import { skipOrFail } from "../support/skip.js";
 import { chromiumMissing } from "../webview/browser.js";
-import { codeServerMissing, packageExtension, REPO, resetUi, startCodeServer, webviewFrame, type CodeServer } from "./harness.js";
+import { answerSaveDialog, codeServerMissing, packageExtension, REPO, resetUi, runCommand, startCodeServer, waitForFile, webviewFrame, type CodeServer } from "./harness.js";
 
 const MARKUP_PROMPT = "<b>Is markup</b> shown as text?";
 
@@ -155,6 +156,41 @@ describe("extension in VS Code (code-server): Tracked Runs", function () {
     const graphAt = await Promise.any([0, 1].map((i) => inFrame(i, visited("aiResponse")).waitFor({ timeout: 60_000 }).then(() => i)));
     assert.equal(await inFrame(graphAt, visited("safetyCheck")).count(), 1);
     assert.equal(await inFrame(graphAt, visited("unsafeResponse")).count(), 0, "the run never took the unsafe branch");
+  });
+
+  it("annotates a step in the run view; the tree marks it and the tag filter keeps only it", async () => {
+    const { page } = vscode!;
+    await (await row("3 · humanInput")).click();
+    const view = webviewFrame(page);
+    await view.locator(".annot-add").click({ timeout: 60_000 });
+    await view.locator(".annot-tags").fill("golden");
+    await view.locator(".annot-note").fill("<i>asks about markup</i>");
+    await view.locator(".annot-save").click();
+    await view.locator(".annotation", { hasText: "<i>asks about markup</i>" }).waitFor({ timeout: 30_000 });
+    const [stored] = await new TrackingReader(trackingDir).listAnnotations("demo", { appId: app.uid });
+    assert.deepEqual([stored.step_sequence_id, stored.step_name, stored.partition_key, stored.tags], [3, "humanInput", "user-7", ["golden"]]);
+    // The tree redraws the project's rows after our write: the step carries the mark.
+    await rows().filter({ hasText: "3 · humanInput" }).filter({ hasText: "✎ golden" }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, "Burr: Filter Tracked Runs by Annotation Tag");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "golden" }).first().click();
+    await rows().filter({ hasText: "0 · humanInput" }).first().waitFor({ state: "detached", timeout: 30_000 });
+    assert.equal(await rows().filter({ hasText: "3 · humanInput" }).count(), 1, "the tagged step stays");
+    await runCommand(page, "Burr: Clear the Annotation Tag Filter");
+    await rows().filter({ hasText: "0 · humanInput" }).first().waitFor({ timeout: 30_000 });
+  });
+
+  it("Burr: Export Dataset writes the steps annotated with a tag as JSONL", async () => {
+    const { page, workspace } = vscode!;
+    const target = join(workspace, "golden.jsonl");
+    await runCommand(page, "Burr: Export Dataset");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "golden" }).first().click();
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "JSONL" }).first().click();
+    await answerSaveDialog(page, target);
+    const text = await waitForFile(target, (t) => t.endsWith("\n"));
+    const rows = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.length, 1);
+    assert.deepEqual([rows[0].app_id, rows[0].step_sequence_id, rows[0].note], [app.uid, 3, "<i>asks about markup</i>"]);
+    assert.deepEqual(rows[0].inputs, { prompt: MARKUP_PROMPT });
   });
 
   it("Copy State as JSON (step context menu) puts the step's state on the clipboard", async () => {

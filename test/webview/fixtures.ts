@@ -1,6 +1,6 @@
 // Graph models the webview tests feed the view, shaped as the language server
 // sends them (AppGraph → GraphViewModel).
-import type { GraphViewModel } from "../../extension/src/protocol/webview.js";
+import type { GraphViewModel } from "../../webview/src/protocol/graph.js";
 import type { ActionModel, GraphModel, SourceRange } from "../../runtime/src/graph/model.js";
 
 const file = "file:///workspace/chatbot/app.ts";

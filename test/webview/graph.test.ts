@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, ApplicationBuilder, captureAs, expr } from "burr-ts";
 import type { Browser } from "playwright-core";
-import type { GraphViewModel } from "../../extension/src/protocol/webview.js";
+import type { GraphViewModel } from "../../webview/src/protocol/graph.js";
 import { skipOrFail } from "../support/skip.js";
 import { chromiumMissing, launchChromium } from "./browser.js";
 import { chatbotGraph, chatbotView, largeGraph } from "./fixtures.js";
@@ -221,6 +221,20 @@ describe("graph webview in Chromium", function () {
     await view.send({ type: "highlight", highlight: null });
     await view.page.locator(".node.current").waitFor({ state: "detached" });
     assert.equal(await view.page.locator(".edge-count").count(), 0);
+  });
+
+  it("marks the actions whose steps in a tracked run carry annotations, with a count and a tooltip", async () => {
+    const view = await show(chatbotView());
+    await view.send({ type: "highlight", highlight: { current: "aiResponse", visited: ["humanInput", "aiResponse"], annotated: { aiResponse: 2, humanInput: 1 } } });
+    await view.page.locator('.node.annotated[data-action="aiResponse"] .annot-badge').waitFor();
+    const badges = await view.page.$$eval(".node.annotated", (els) => els.map((e) => [e.getAttribute("data-action"), e.querySelector(".annot-badge text")?.textContent, e.querySelector(".annot-badge title")?.textContent]).sort());
+    assert.deepEqual(badges, [
+      ["aiResponse", "✎ 2", "2 annotations on this action's steps in this run"],
+      ["humanInput", "✎ 1", "1 annotation on this action's steps in this run"],
+    ]);
+    await view.send({ type: "highlight", highlight: { current: "aiResponse", annotated: { aiResponse: 3 } } });
+    await view.page.locator('.node.annotated[data-action="humanInput"]').waitFor({ state: "detached" });
+    assert.deepEqual(await view.page.$$eval(".annot-badge text", (els) => els.map((e) => e.textContent)), ["✎ 3"], "redrawn, not added to");
   });
 
   it("keeps every place when an edit changes only a condition's text", async () => {

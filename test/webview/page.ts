@@ -1,13 +1,13 @@
 // Loads the built graph webview (dist/webview) in headless Chromium inside the
-// very page the extension serves (graphPageHtml, same CSP), served over
+// very page the extension serves (pageHtml, same CSP), served over
 // loopback HTTP, with `acquireVsCodeApi` stubbed to record what the view posts.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { graphPageHtml, makeNonce } from "../../extension/src/graph/html.js";
-import type { GraphToHostMessage, HostToGraphMessage } from "../../extension/src/protocol/webview.js";
+import { makeNonce, pageHtml } from "../../webview/src/shared/page.js";
+import type { GraphToHostMessage, HostToGraphMessage } from "../../webview/src/protocol/graph.js";
 
 const root = join(__dirname, "../..");
 export type Theme = "dark" | "light" | "high-contrast";
@@ -44,17 +44,15 @@ export async function serveWebview(): Promise<{ origin: string; close(): Promise
 }
 
 function page(origin: string, theme: Theme): string {
-  const html = graphPageHtml({
+  return pageHtml({
+    view: "graph",
     cspSource: origin,
     nonce: makeNonce(),
-    scriptUri: `${origin}/dist/webview/graph.js`,
-    styleUri: `${origin}/dist/webview/graph.css`,
-    workerUri: `${origin}/dist/webview/layoutWorker.js`,
+    asset: (file) => `${origin}/dist/webview/${file}`,
     title: "Burr graph",
+    extraStyles: [`${origin}/themes/${theme}.css`],
+    bodyClass: bodyClass[theme],
   });
-  return html
-    .replace("</head>", `<link rel="stylesheet" href="${origin}/themes/${theme}.css">\n</head>`)
-    .replace("<body ", `<body class="${bodyClass[theme]}" `);
 }
 
 declare global {

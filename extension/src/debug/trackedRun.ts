@@ -1,7 +1,7 @@
 // Reads one tracked app directory (Burr's format, full or burr-ts's compact
 // form) through the runtime's TrackingReader into the steps a replay walks.
 import { basename, dirname } from "node:path";
-import { TrackingReader } from "../../../runtime/src/tracking/reader.js";
+import { TrackingReader } from "../../../runtime/src/tracking/index.js";
 import type { GraphModel } from "../../../runtime/src/graph/model.js";
 import type { WireValue } from "./source.js";
 

@@ -3,7 +3,7 @@
 // current action, a visited path and per-edge counts on it.
 import type * as vscode from "vscode";
 import type { GraphModel } from "../../../runtime/src/graph/model.js";
-import type { Highlight } from "../protocol/webview.js";
+import type { Highlight } from "../../../webview/src/protocol/graph.js";
 
 /** Declared with the webview messages (the view paints it); re-exported for the debugger and runs view. */
 export type { Highlight };

@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import type { GraphModel } from "../../../runtime/src/graph/model.js";
 import type { AppGraph } from "../../../server/src/protocol.js";
 import type { BurrClient } from "../client/languageClient.js";
-import type { GraphViewModel } from "../protocol/webview.js";
+import type { GraphViewModel } from "../../../webview/src/protocol/graph.js";
 import type { GraphHighlighter, Highlight } from "./highlighter.js";
 import { GRAPH_VIEW_TYPE, GraphPanel, type PanelEvents } from "./panel.js";
 import { openSource } from "./source.js";

@@ -3,8 +3,8 @@
 // and the last graph and highlight are replayed then.
 import * as vscode from "vscode";
 import type { SourceRange } from "../../../runtime/src/graph/model.js";
-import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../protocol/webview.js";
-import { graphPageHtml, makeNonce } from "./html.js";
+import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../../../webview/src/protocol/graph.js";
+import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
 
 export const GRAPH_VIEW_TYPE = "burr.graph";
 
@@ -49,14 +49,7 @@ export class GraphPanel {
       panel.onDidDispose(() => this.dispose()),
     );
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = graphPageHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: asset("graph.js"),
-      styleUri: asset("graph.css"),
-      workerUri: asset("layoutWorker.js"),
-      title: panel.title,
-    });
+    panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title });
   }
 
   get current(): GraphViewModel | null {

@@ -2,8 +2,8 @@
 // drawn: redraw the rows that show one while the view is visible, as often as
 // the youngest of them changes wording (every 5 s under a minute, then less).
 import * as vscode from "vscode";
-import { ageRefreshMs } from "./model/format.js";
-import type { RunsNode } from "./model/treeModel.js";
+import { ageRefreshMs } from "./views/format.js";
+import type { RunsNode } from "./views/treeModel.js";
 
 export class AgeTicker implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | null = null;

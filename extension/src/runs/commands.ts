@@ -1,16 +1,19 @@
 // The Tracked Runs commands. Each takes the tree node it was invoked on
 // (context menu, inline button, run view) or falls back to the selection.
 import * as vscode from "vscode";
-import type { RunViewCommand } from "../../../webview/src/runs/protocol.js";
+import type { RunViewCommand } from "../../../webview/src/protocol/runs.js";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import type { AnnotationIndex } from "./annotations/index.js";
+import { StepAnnotationSession } from "./annotations/session.js";
 import { createTestFromStep } from "./createTest.js";
 import { forkAndDebug } from "./fork.js";
-import { pathOf } from "./model/path.js";
-import { fullStep } from "./model/materialize.js";
-import { buildStepView } from "./model/stepView.js";
-import type { RunsNode, RunsTreeModel } from "./model/treeModel.js";
-import { placeGraphSources } from "./model/workspacePaths.js";
-import { chooseSourceFiles, workspaceRoots } from "./placeSources.js";
+import { pathOf } from "./views/runPath.js";
+import { fullStep } from "./views/materialize.js";
+import { buildStepView } from "./views/stepView.js";
+import type { RunsNode, RunsTreeModel } from "./views/treeModel.js";
+import type { AppRun } from "./stores/types.js";
+import { placeGraphSources } from "./code/workspacePaths.js";
+import { chooseSourceFiles, workspaceRoots } from "./code/placeFiles.js";
 import { RunViewPanel } from "./runViewPanel.js";
 import type { RunsTreeProvider } from "./treeProvider.js";
 
@@ -22,10 +25,11 @@ interface Deps {
   provider: RunsTreeProvider;
   view: vscode.TreeView<RunsNode>;
   graph: GraphHighlighter;
+  annotations: AnnotationIndex;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps): void {
-  const { model, provider, view, graph } = deps;
+  const { model, provider, view, graph, annotations } = deps;
   let shownStep: StepNode | undefined;
 
   const pick = <K extends RunsNode["kind"]>(kind: K, arg: unknown): Extract<RunsNode, { kind: K }> | undefined => {
@@ -44,42 +48,45 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
   const openStep = (node: StepNode) => {
     shownStep = node;
     const actions: RunViewCommand[] = node.run.graph ? ["copyState", "openGraph"] : ["copyState"];
-    if (node.source.kind === "trackingDir") actions.push("createTest", "forkAndDebug", "replay");
-    const data = buildStepView({ sourceLabel: node.source.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
+    if (node.store.kind === "trackingDir") actions.push("createTest", "forkAndDebug", "replay");
+    const data = buildStepView({ storeLabel: node.store.label, project: node.project, appId: node.appId, run: node.run, step: node.step, previous: node.previous, actions });
     RunViewPanel.show(context.extensionUri, data, (command) => {
       const target = shownStep;
       if (!target) return;
       const id = { copyState: "burr.runs.copyState", createTest: "burr.runs.createTest", forkAndDebug: "burr.runs.forkAndDebug", replay: "burr.runs.replay", openGraph: "burr.runs.openGraph" }[command];
       void vscode.commands.executeCommand(id, target);
-    });
+    }, (send) => new StepAnnotationSession(annotations, {
+      store: node.store, project: node.project, appId: node.appId, partitionKey: node.run.partitionKey ?? null, sequenceId: node.step.sequenceId, action: node.step.action,
+    }, send));
   };
 
   const openGraph = async (app: AppNode) => {
-    const run = await model.readApp(app.source, app.project, app.app);
+    const run = await model.readApp(app.store, app.project, app.app);
     if (!run.graph) {
-      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its source records none"}.`);
+      void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its store records none"}.`);
       return;
     }
     const actions = run.steps.map((s) => s.action);
     // Clicking a node opens its source in this workspace, never a file of the checkout that recorded the run.
     const placed = placeGraphSources(run.graph, workspaceRoots());
-    await graph.showModel(`run:${app.source.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, placed, {
+    await graph.showModel(`run:${app.store.id}/${app.project}/${app.app.appId}`, `${app.app.appId} (${app.project})`, placed, {
       ...pathOf(actions),
       current: actions[actions.length - 1] ?? null,
+      annotated: await annotatedActions(annotations, app, run),
     });
   };
 
   const replay = async (app: AppNode) => {
-    if (!app.source.appDirectory) {
-      void vscode.window.showWarningMessage(`Replay needs a tracked run (withTracker): ${app.source.label} holds persisted state only.`);
+    if (!app.store.appDirectory) {
+      void vscode.window.showWarningMessage(`Replay needs a tracked run (withTracker): ${app.store.label} holds persisted state only.`);
       return;
     }
-    const run = await model.readApp(app.source, app.project, app.app);
+    const run = await model.readApp(app.store, app.project, app.app);
     const sourceMap = await chooseSourceFiles(run.graph);
     if (!sourceMap) return;
     const folder = vscode.workspace.workspaceFolders?.[0];
     await vscode.debug.startDebugging(folder, {
-      type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.source.appDirectory(app.project, app.app.appId),
+      type: "burr", request: "launch", name: `Replay ${app.app.appId}`, replay: app.store.appDirectory(app.project, app.app.appId),
       sourceRoots: workspaceRoots(), sourceMap,
       // Without a stop a replay (no code runs) reaches its end at once and the session is over before it is seen.
       stopOnEntry: true,
@@ -90,11 +97,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
     const ok = await vscode.window.showWarningMessage(`Delete run ${app.app.appId} of project ${app.project}? Its files are removed.`, { modal: true }, "Delete");
     if (ok !== "Delete") return;
     try {
-      await app.source.deleteApp(app.project, app.app.appId);
+      await app.store.deleteApp(app.project, app.app.appId);
     } catch (err) {
       void vscode.window.showErrorMessage(`Could not delete ${app.app.appId}: ${(err as Error).message}`);
     }
-    provider.refreshId(app.source.id); // the project row counts its apps: list it again
+    provider.refreshId(app.store.id); // the project row counts its apps: list it again
   };
 
   const guard = <T>(fn: (node: T) => unknown) => async (node: T | undefined) => {
@@ -108,7 +115,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
 
   context.subscriptions.push(
     vscode.commands.registerCommand("burr.runs.refresh", () => {
-      model.setSources(model.getSources());
+      model.setStores(model.getStores());
       provider.refresh();
     }),
     vscode.commands.registerCommand("burr.runs.openStep", (arg?: unknown) => guard(openStep)(pick("step", arg))),
@@ -126,10 +133,27 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
   );
 }
 
+/** Annotations on the run's steps, per action name, for the graph's badges (none when unreadable). */
+async function annotatedActions(index: AnnotationIndex, app: AppNode, run: AppRun): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const all = (await index.forProject(app.store, app.project)?.list()) ?? [];
+    const actionOf = new Map(run.steps.map((s) => [s.sequenceId, s.action]));
+    for (const a of all) {
+      if (a.app_id !== app.app.appId || (a.partition_key || null) !== (run.partitionKey ?? null)) continue;
+      const action = actionOf.get(a.step_sequence_id) ?? a.step_name;
+      out[action] = (out[action] ?? 0) + 1;
+    }
+  } catch {
+    // The graph still shows; the run view says why annotations cannot be read.
+  }
+  return out;
+}
+
 function appNodeOfStep(step: StepNode): AppNode {
   const last = step.run.steps[step.run.steps.length - 1];
   return {
-    kind: "app", source: step.source, project: step.project,
+    kind: "app", store: step.store, project: step.project,
     app: { appId: step.appId, partitionKey: step.run.partitionKey ?? null, steps: step.run.steps.length, lastWritten: last?.endTime ?? 0, status: last?.error ? "failed" : "completed" },
   };
 }

@@ -5,11 +5,11 @@
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import type { StepNode } from "./commands.js";
-import { fullStep } from "./model/materialize.js";
-import { detectTestFramework } from "./model/testFramework.js";
-import { findExportName, generateStepTest, importSpecifier } from "./model/testCodegen.js";
-import { constructorDraft, findDecoratedMethod } from "./model/decoratedSource.js";
-import { isInside, placeInWorkspace, recordedPath } from "./model/workspacePaths.js";
+import { fullStep } from "./views/materialize.js";
+import { detectTestFramework } from "../../../runtime/src/testcase/framework.js";
+import { findExportName, generateStepTest, importSpecifier } from "../../../runtime/src/testcase/codegen.js";
+import { constructorDraft, findDecoratedMethod } from "../../../runtime/src/testcase/decoratedMethod.js";
+import { isInside, placeInWorkspace, recordedPath } from "./code/workspacePaths.js";
 
 export async function createTestFromStep(node: StepNode): Promise<vscode.Uri | undefined> {
   const { run } = node;

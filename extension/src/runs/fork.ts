@@ -10,9 +10,9 @@ import type { StepNode } from "./commands.js";
 
 /** The launch configuration's "fork": where the tracked step is. */
 export function forkLaunch(step: StepNode): ForkLaunch {
-  const dir = step.source.appDirectory?.(step.project, step.appId);
-  if (step.source.kind !== "trackingDir" || !dir) {
-    throw new Error(`Fork and Debug needs a tracked run (withTracker): ${step.source.label} holds persisted state, which the program's own initializeFrom loads`);
+  const dir = step.store.appDirectory?.(step.project, step.appId);
+  if (step.store.kind !== "trackingDir" || !dir) {
+    throw new Error(`Fork and Debug needs a tracked run (withTracker): ${step.store.label} holds persisted state, which the program's own initializeFrom loads`);
   }
   // <trackingDir>/<project>/<appId>
   return { trackingDir: dirname(dirname(dir)), project: step.project, appId: step.appId, partitionKey: step.run.partitionKey ?? null, sequenceId: step.step.sequenceId };

@@ -1,11 +1,14 @@
 // Wires the Tracked Runs tree, its watcher, the run view and the commands.
 import * as vscode from "vscode";
 import type { GraphHighlighter } from "../graph/highlighter.js";
+import { AnnotationIndex } from "./annotations/index.js";
+import { registerTagFilter } from "./annotations/commands.js";
+import { AnnotationMarks } from "./annotations/treeMarks.js";
 import { registerRunCommands } from "./commands.js";
-import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
-import { SqliteSource } from "./model/sqliteSource.js";
-import { TrackingWatcher } from "./model/watcher.js";
-import { sourcesFromSettings } from "./sources.js";
+import { RunsTreeModel, type RunsNode } from "./views/treeModel.js";
+import { SqliteStore } from "./stores/sqliteStore.js";
+import { TrackingWatcher } from "./stores/watcher.js";
+import { storesFromSettings } from "./stores/settings.js";
 import { AgeTicker } from "./ageTicker.js";
 import { RunsTreeProvider } from "./treeProvider.js";
 
@@ -14,9 +17,11 @@ const WATCHED_APPS = 50;
 
 export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighlighter): void {
   const wasmPath = context.asAbsolutePath("dist/sql-wasm.wasm");
-  let { sources, trackingDir } = sourcesFromSettings(wasmPath);
-  const model = new RunsTreeModel(sources);
-  const provider = new RunsTreeProvider(model);
+  let { stores, trackingDir } = storesFromSettings(wasmPath);
+  const model = new RunsTreeModel(stores);
+  const annotations = new AnnotationIndex();
+  const marks = new AnnotationMarks(annotations);
+  const provider = new RunsTreeProvider(model, marks);
   const view = vscode.window.createTreeView("burr.trackedRuns", { treeDataProvider: provider, showCollapseAll: true });
 
   const projectsSeen = new Set<string>();
@@ -25,18 +30,20 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
   function makeWatcher(): TrackingWatcher {
     return new TrackingWatcher(trackingDir.storageDir, (projects, databases) => {
       if (projects.includes(null)) return provider.refresh();
-      for (const s of sources) if (s instanceof SqliteSource && databases.includes(s.dbPath)) provider.refreshId(s.id);
-      // A project's row (its app count and age) comes from its source's listing: list that again.
+      for (const s of stores) if (s instanceof SqliteStore && databases.includes(s.dbPath)) provider.refreshId(s.id);
+      // A project's row (its app count and age) comes from its store's listing: list that again.
       if (projects.length > 0) provider.refreshId(trackingDir.id);
+      // Its annotations.jsonl may have changed too (Burr's UI, another window): read them again.
+      for (const p of projects) if (p !== null) void annotations.invalidate(trackingDir.id, p);
     });
   }
-  const databases = () => sources.flatMap((s) => (s instanceof SqliteSource ? [s.dbPath] : []));
+  const databases = () => stores.flatMap((s) => (s instanceof SqliteStore ? [s.dbPath] : []));
   const follow = () => watcher.follow([...projectsSeen], [...appsSeen].map(([project, appIds]) => ({ project, appIds })), databases());
   provider.onChildren = (parent: RunsNode | undefined, kids: RunsNode[]) => {
     for (const k of kids) {
-      if (k.kind === "project" && k.source === trackingDir) projectsSeen.add(k.project.name);
+      if (k.kind === "project" && k.store === trackingDir) projectsSeen.add(k.project.name);
     }
-    if (parent?.kind === "project" && parent.source === trackingDir) {
+    if (parent?.kind === "project" && parent.store === trackingDir) {
       const apps = kids.flatMap((k) => (k.kind === "app" ? [k.app] : []));
       appsSeen.set(parent.project.name, apps.filter((a, i) => i < WATCHED_APPS || a.status === "running").map((a) => a.appId));
     }
@@ -57,9 +64,9 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
     { dispose: () => watcher.dispose() },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("burr.trackingDir") && !e.affectsConfiguration("burr.persisterDatabases")) return;
-      for (const s of model.getSources()) void s.close?.();
-      ({ sources, trackingDir } = sourcesFromSettings(wasmPath));
-      model.setSources(sources);
+      for (const s of model.getStores()) void s.close?.();
+      ({ stores, trackingDir } = storesFromSettings(wasmPath));
+      model.setStores(stores);
       watcher.dispose();
       projectsSeen.clear();
       appsSeen.clear();
@@ -67,7 +74,10 @@ export function registerRuns(context: vscode.ExtensionContext, graph: GraphHighl
       follow();
       provider.refresh();
     }),
-    { dispose: () => model.getSources().forEach((s) => void s.close?.()) },
+    { dispose: () => model.getStores().forEach((s) => void s.close?.()) },
   );
-  registerRunCommands(context, { model, provider, view, graph });
+  // Our own writes: redraw the project's rows (marks, filter); the run view refreshes itself.
+  context.subscriptions.push(annotations.onDidChange((sourceId, project) => provider.refreshId(project === null ? sourceId : `${sourceId}/${project}`)));
+  registerTagFilter(context, { model, provider, view, marks });
+  registerRunCommands(context, { model, provider, view, graph, annotations });
 }

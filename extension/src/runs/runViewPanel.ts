@@ -1,8 +1,10 @@
-// The run view: one webview panel showing the selected step. Data goes in by
-// message after the view says `ready`; nothing from a run is put into HTML.
-import { randomBytes } from "node:crypto";
+// The run view: one webview panel showing the selected step and its
+// annotations. Data goes in by message after the view says `ready`; nothing
+// from a run is put into HTML.
 import * as vscode from "vscode";
-import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../../../webview/src/runs/protocol.js";
+import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
+import type { StepAnnotationSession } from "./annotations/session.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../../../webview/src/protocol/runs.js";
 
 export class RunViewPanel {
   static readonly viewType = "burr.runView";
@@ -10,14 +12,21 @@ export class RunViewPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private data: StepViewData | null = null;
+  private session: StepAnnotationSession | null = null;
 
-  static show(extensionUri: vscode.Uri, data: StepViewData, onCommand: (c: RunViewCommand) => void): RunViewPanel {
+  /** `annotations` makes the step's annotation session, given how to reach the view. */
+  static show(
+    extensionUri: vscode.Uri,
+    data: StepViewData,
+    onCommand: (c: RunViewCommand) => void,
+    annotations?: (send: (m: HostToRunView) => void) => StepAnnotationSession,
+  ): RunViewPanel {
     const title = `${data.appId} · step ${data.sequenceId} ${data.action}`;
     if (RunViewPanel.current) {
       RunViewPanel.current.onCommand = onCommand;
       RunViewPanel.current.panel.title = title;
       RunViewPanel.current.panel.reveal(undefined, true);
-      RunViewPanel.current.post(data);
+      RunViewPanel.current.post(data, annotations);
       return RunViewPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(RunViewPanel.viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
@@ -25,7 +34,7 @@ export class RunViewPanel {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist", "webview")],
     });
     RunViewPanel.current = new RunViewPanel(panel, extensionUri, onCommand);
-    RunViewPanel.current.post(data);
+    RunViewPanel.current.post(data, annotations);
     return RunViewPanel.current;
   }
 
@@ -51,9 +60,16 @@ export class RunViewPanel {
       case "ready":
         this.ready = true;
         if (this.data) this.send({ type: "step", data: this.data });
+        void this.session?.refresh();
         return;
       case "command":
         this.onCommand(m.command);
+        return;
+      case "annotate":
+      case "updateAnnotation":
+      case "deleteAnnotation":
+        if (this.session) void this.session.handle(m);
+        else this.send({ type: "annotationResult", requestId: m.requestId, ok: false, error: "This step cannot be annotated here." });
         return;
       default: {
         const never: never = m;
@@ -62,9 +78,14 @@ export class RunViewPanel {
     }
   }
 
-  private post(data: StepViewData): void {
+  private post(data: StepViewData, annotations?: (send: (m: HostToRunView) => void) => StepAnnotationSession): void {
     this.data = data;
-    if (this.ready) this.send({ type: "step", data });
+    this.session?.dispose();
+    this.session = annotations ? annotations((m) => this.ready && this.send(m)) : null;
+    if (this.ready) {
+      this.send({ type: "step", data });
+      void this.session?.refresh();
+    }
   }
 
   private send(m: HostToRunView): void {
@@ -72,26 +93,13 @@ export class RunViewPanel {
   }
 
   private dispose(): void {
+    this.session?.dispose();
     if (RunViewPanel.current === this) RunViewPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString("base64");
   const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview", f)).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset("runs.css")}">
-<title>Burr run</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="muted">Loading step…</p></main>
-<script nonce="${nonce}" src="${asset("runs.js")}"></script>
-</body>
-</html>`;
+  return pageHtml({ view: "runs", cspSource: webview.cspSource, nonce: makeNonce(), asset, title: "Burr run" });
 }

@@ -1,6 +1,7 @@
 // VS Code face of RunsTreeModel: NodeView → TreeItem, and targeted refreshes.
 import * as vscode from "vscode";
-import { RunsTreeModel, type RunsNode } from "./model/treeModel.js";
+import type { AnnotationMarks } from "./annotations/treeMarks.js";
+import { RunsTreeModel, type RunsNode } from "./views/treeModel.js";
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
@@ -11,7 +12,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
   /** Told what each listing returned (the watcher follows what is visible). */
   onChildren?: (parent: RunsNode | undefined, kids: RunsNode[]) => void;
 
-  constructor(readonly model: RunsTreeModel) {}
+  /** `marks`: annotated rows are marked, and a tag filter hides the rest. */
+  constructor(
+    readonly model: RunsTreeModel,
+    private readonly marks?: AnnotationMarks,
+  ) {}
 
   refresh(node?: RunsNode): void {
     if (!node) this.known.clear();
@@ -34,12 +39,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     for (const node of rows) this.changed.fire(node);
   }
 
-  findProject(sourceId: string, project: string): RunsNode | undefined {
-    return this.known.get(`${sourceId}/${project}`);
+  findProject(storeId: string, project: string): RunsNode | undefined {
+    return this.known.get(`${storeId}/${project}`);
   }
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {
-    const kids = await this.model.children(element);
+    const listed = await this.model.children(element);
+    const kids = this.marks ? await this.marks.filter(element, listed) : listed;
     for (const k of kids) {
       this.parents.set(k, element);
       const id = this.model.view(k).id;
@@ -57,8 +63,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     const v = this.model.view(node);
     const item = new vscode.TreeItem(v.label, v.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     if (v.id) item.id = v.id;
-    item.description = v.description;
-    item.tooltip = v.tooltip;
+    const mark = this.marks?.mark(node);
+    item.description = mark ? (v.description ? `${mark.description} · ${v.description}` : mark.description) : v.description;
+    item.tooltip = mark ? `${v.tooltip}\n✎ ${mark.tooltip}` : v.tooltip;
     item.contextValue = v.contextValue;
     item.iconPath = new vscode.ThemeIcon(v.icon, v.iconColor ? new vscode.ThemeColor(v.iconColor) : undefined);
     if (node.kind === "step") {

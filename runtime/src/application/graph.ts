@@ -6,6 +6,7 @@ import { always, Condition } from "../conditions/index.js";
 import { ConfigurationError } from "../errors.js";
 import type { ActionModel, GraphModel, SourceRange, TransitionModel } from "../graph/model.js";
 import { WILDCARD, wildcardSources } from "../graph/wildcard.js";
+import { conditionTree } from "./conditionTree.js";
 
 /** `[from, to]` or `[from, to, condition]`; `from` may list several actions, or be "*" for every action but `to`. */
 export type TransitionSpec =
@@ -170,7 +171,9 @@ export function actionModel(name: string, act: ActionBase): ActionModel {
 }
 
 export function transitionModel(t: Transition): TransitionModel {
-  const model: TransitionModel = { from: t.from, to: t.to, condition: t.condition.name, keys: [...t.condition.keys] };
+  const model: TransitionModel = {
+    from: t.from, to: t.to, condition: t.condition.name, keys: [...t.condition.keys], conditionTree: conditionTree(t.condition.shape, t.condition.name),
+  };
   if (t.source) model.source = t.source;
   if (t.wildcard) model.wildcard = true;
   return model;

@@ -11,7 +11,7 @@
 import type { State } from "../state/state.js";
 import { ConditionKeyError, ExprSyntaxError } from "./errors.js";
 import { compileExpr, compileValue } from "./compile.js";
-import { keysOf, parseExpr } from "./parse.js";
+import { keysOf, parseExpr, type ExprNode } from "./parse.js";
 import { valuesEqual, valueText } from "./values.js";
 
 /** Anything a condition can test: a State, or a view of one. */
@@ -19,9 +19,20 @@ export type ConditionState = Pick<State, "has" | "get" | "keys">;
 
 type Resolver = (state: ConditionState) => boolean;
 
+/** How a condition was made, as data (when() values as given); the graph model records it (graph/model.ts ConditionTree). */
+export type ConditionShape =
+  | { kind: "default" }
+  | { kind: "when"; values: Readonly<Record<string, unknown>> }
+  | { kind: "expr"; source: string; tree: ExprNode }
+  | { kind: "not"; operand: ConditionShape }
+  | { kind: "and" | "or"; operands: ConditionShape[] }
+  | { kind: "custom"; name: string; keys: readonly string[] };
+
 export class Condition {
   /** The state keys this condition tests; each must be present when it runs. */
   readonly keys: readonly string[];
+  /** What it tests, as data (recorded in the graph model). */
+  readonly shape: ConditionShape;
 
   constructor(
     keys: readonly string[],
@@ -29,8 +40,11 @@ export class Condition {
     private readonly resolver: Resolver,
     /** Display text. */
     readonly name: string,
+    /** What it tests, as data; a condition made without one is custom. */
+    shape?: ConditionShape,
   ) {
     this.keys = Object.freeze([...new Set(keys)]);
+    this.shape = shape ?? { kind: "custom", name, keys: this.keys };
   }
 
   /** True when the transition should be taken; throws ConditionKeyError for a missing key. */
@@ -49,19 +63,23 @@ export class Condition {
 
   not(): Condition {
     const inner = this.resolver;
-    return new Condition(this.keys, (state) => !inner(state), `not ${wrap(this.name)}`);
+    return new Condition(this.keys, (state) => !inner(state), `not ${wrap(this.name)}`, { kind: "not", operand: this.shape });
   }
 
   and(other: Condition): Condition {
     const left = this.resolver;
     const right = other.resolver;
-    return new Condition([...this.keys, ...other.keys], (state) => left(state) && right(state), `${wrap(this.name)} and ${wrap(other.name)}`);
+    return new Condition([...this.keys, ...other.keys], (state) => left(state) && right(state), `${wrap(this.name)} and ${wrap(other.name)}`, {
+      kind: "and", operands: [this.shape, other.shape],
+    });
   }
 
   or(other: Condition): Condition {
     const left = this.resolver;
     const right = other.resolver;
-    return new Condition([...this.keys, ...other.keys], (state) => left(state) || right(state), `${wrap(this.name)} or ${wrap(other.name)}`);
+    return new Condition([...this.keys, ...other.keys], (state) => left(state) || right(state), `${wrap(this.name)} or ${wrap(other.name)}`, {
+      kind: "or", operands: [this.shape, other.shape],
+    });
   }
 
   static when(values: Record<string, unknown>): Condition {
@@ -99,7 +117,8 @@ export function when(values: Record<string, unknown>): Condition {
   }
   const expected = keys.map((key) => values[key]);
   const name = keys.map((key, i) => `${key}=${valueText(expected[i])}`).join(", ");
-  return new Condition(keys, (state) => keys.every((key, i) => valuesEqual(state.get(key), expected[i])), name);
+  const shape: ConditionShape = { kind: "when", values: Object.fromEntries(keys.map((key, i) => [key, expected[i]])) };
+  return new Condition(keys, (state) => keys.every((key, i) => valuesEqual(state.get(key), expected[i])), name, shape);
 }
 
 /**
@@ -112,7 +131,7 @@ export function when(values: Record<string, unknown>): Condition {
  */
 export function expr(source: string): Condition {
   const tree = parseExpr(source);
-  return new Condition(keysOf(tree), compileExpr(tree, source), source.trim());
+  return new Condition(keysOf(tree), compileExpr(tree, source), source.trim(), { kind: "expr", source: source.trim(), tree });
 }
 
 /**
@@ -141,4 +160,4 @@ function compareKey(key: string, op: "<" | "<=" | ">" | ">=", value: number | st
 }
 
 /** Always holds: Burr's `default`, used for transitions without a condition. */
-export const always: Condition = new Condition([], () => true, "default");
+export const always: Condition = new Condition([], () => true, "default", { kind: "default" });

@@ -6,6 +6,7 @@ export type {
   SourcePosition,
   SourceRange,
   TransitionModel,
+  ConditionTree,
 } from "./model.js";
 export { editDistance, validateGraph } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";

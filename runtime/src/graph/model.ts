@@ -1,6 +1,7 @@
 // The one graph model shared by every layer: the runtime (a built app), the
 // language server (static analysis), the tracker (graph.json) and the webview.
-// Pure data and no imports, so the webview can use it without Node.
+// Pure data; its one import is a type (the expr tree), so the webview can use it without Node.
+import type { ExprNode } from "../conditions/parse.js";
 
 /** Zero-based position, as LSP counts. */
 export interface SourcePosition {
@@ -35,10 +36,26 @@ export interface TransitionModel {
   condition: string;
   /** State keys the condition tests, where known. */
   keys?: string[];
+  /** The condition as data (built apps record it; Python Burr's and older graph.json do not: parse `condition` then). */
+  conditionTree?: ConditionTree;
   source?: SourceRange;
   /** One of the edges a `["*", to, condition]` tuple stands for (every action but `to`); absent otherwise. */
   wildcard?: true;
 }
+
+/**
+ * A transition's condition as recorded: what each part tests, so a recorded
+ * transition can be explained without reading its display text back.
+ * `when` values are in the stored (serde-tagged) form states are recorded in.
+ */
+export type ConditionTree =
+  | { kind: "default" }
+  | { kind: "when"; equals: Array<{ key: string; value: unknown }> }
+  | { kind: "expr"; source: string; tree: ExprNode }
+  | { kind: "not"; operand: ConditionTree }
+  | { kind: "and" | "or"; operands: ConditionTree[] }
+  /** condition(fn): only its name and declared keys are known. */
+  | { kind: "custom"; name: string; keys: string[] };
 
 export interface GraphModel {
   entrypoint: string | null;

@@ -18,5 +18,7 @@ export { SQLitePersister, type SQLitePersisterOptions } from "./sqlite.js";
 export { PostgreSQLPersister, type PostgreSQLValues, type PostgreSQLOptions } from "./postgres.js";
 export { PythonSQLiteLoader, type PythonSQLiteLoaderOptions } from "./pythonSqlite.js";
 export type { SnapshotOptions } from "./snapshotPolicy.js";
-// For readers of persister tables (the Tracked Runs view): rows are "full" snapshots or "delta"s.
+// For readers of persister tables (the Tracked Runs view, `burr-ts ui`): rows are "full" snapshots or "delta"s.
 export { replay as replayPersistedRows, decodeDelta as decodePersistedDelta } from "./codec.js";
+export * from "./read/index.js";
+export { betterSqliteDriver, pgDriver, openSqliteDriver, type BetterSqliteLike, type PgQueryable } from "./read/node.js";

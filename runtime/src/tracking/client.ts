@@ -1,7 +1,10 @@
 // LocalTrackingClient: writes runs exactly as Python Burr's local tracker does
 // (<storageDir>/<project>/<appId>/graph.json, metadata.json, log.jsonl,
 // children.jsonl), so Burr's UI and our Tracked Runs view read the same runs.
-// `compact: true` writes the state as deltas with periodic full states.
+// By default the state is written compactly: deltas with periodic full states
+// (every reader we ship reads them). `compact: false` writes Burr's full form,
+// the whole state every step, which Burr's own UI needs; `burr-ts export
+// --burr-format` turns a compact run into that form afterwards.
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +35,10 @@ export interface LocalTrackingOptions {
   project: string;
   /** Default ~/.burr, as Burr. */
   storageDir?: string;
-  /** Write state deltas with periodic full states instead of the full state every step. */
+  /**
+   * Default true: state deltas with periodic full states. `false` writes
+   * Burr's full form (the whole state every step), for Burr's own UI.
+   */
   compact?: boolean;
   /** Tuning of the compact form's full states. */
   snapshots?: SnapshotOptions;
@@ -70,7 +76,7 @@ export class LocalTrackingClient implements LifecycleHooks, StateLoader {
     }
     this.project = opts.project;
     this.storageDir = opts.storageDir ?? join(homedir(), ".burr");
-    this.compact = opts.compact ?? false;
+    this.compact = opts.compact ?? true;
     this.policy = new SnapshotPolicy({ maxDeltaChain: 200, ...opts.snapshots });
   }
 

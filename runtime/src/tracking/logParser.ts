@@ -11,7 +11,7 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /** A state_delta that fits (set: object, appended: arrays by key, deleted: keys), or why it does not. */
-function asChanges(v: unknown): StepChanges | string {
+export function asChanges(v: unknown): StepChanges | string {
   const d = obj(v);
   if (!d) return "is not an object";
   if (d.set !== undefined && !obj(d.set)) return "has a set that is not an object";

@@ -8,6 +8,16 @@ import { burrToGraph } from "./graphJson.js";
 import { MAX_WARNINGS, parseLog } from "./logParser.js";
 import { parseTime } from "./format.js";
 import { summarizeTail, type TailSummary } from "./tail.js";
+import {
+  createAnnotation,
+  deleteAnnotation,
+  readAnnotations,
+  updateAnnotation,
+  type Annotation,
+  type AnnotationCreate,
+  type AnnotationFilter,
+  type AnnotationUpdate,
+} from "./annotations.js";
 import type { AppRun, AppSummary, ChildPointer, RunPointer, ProjectSummary, ReadAppOptions } from "./types.js";
 
 interface Metadata {
@@ -144,6 +154,32 @@ export class TrackingReader {
       spawningParent: meta.value.spawningParent,
       compact: log.compact,
     };
+  }
+
+  /**
+   * Annotations of a project (Burr's annotations.jsonl), filtered by app,
+   * partition key and step. Unreadable lines are skipped and reported to
+   * `onWarning` (default console.warn).
+   */
+  async listAnnotations(project: string, filter: AnnotationFilter = {}): Promise<Annotation[]> {
+    const { onWarning, ...rest } = filter;
+    const { annotations, warnings } = await readAnnotations(this.storageDir, project, rest);
+    for (const w of warnings) (onWarning ?? console.warn)(w);
+    return annotations;
+  }
+
+  /** Annotates a step (or a span in it); returns the stored record with its id. */
+  annotate(project: string, input: AnnotationCreate): Promise<Annotation> {
+    return createAnnotation(this.storageDir, project, input);
+  }
+
+  /** Replaces the given fields of an annotation; throws if the id is unknown. */
+  updateAnnotation(project: string, id: number, patch: AnnotationUpdate): Promise<Annotation> {
+    return updateAnnotation(this.storageDir, project, id, patch);
+  }
+
+  deleteAnnotation(project: string, id: number): Promise<void> {
+    return deleteAnnotation(this.storageDir, project, id);
   }
 
   /** metadata.json is written once per app (Burr never rewrites it), so it is read once per reader. */

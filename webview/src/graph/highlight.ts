@@ -1,7 +1,8 @@
 // Paints a debugger's or a tracked run's progress over a drawn graph: the
-// current action, the actions visited, and how often each transition was taken.
-import type { Highlight } from "../../../extension/src/protocol/webview.js";
-import { svgEl, withText } from "../shared/dom.js";
+// current action, the actions visited, how often each transition was taken, and
+// how many annotations the run's steps of each action carry.
+import type { Highlight } from "../protocol/graph.js";
+import { svgEl, svgTitle, withText } from "../shared/dom.js";
 import type { DrawnGraph } from "./render.js";
 import { ENTRY_EDGE_ID } from "./scene.js";
 
@@ -20,6 +21,10 @@ export function applyHighlight(drawn: DrawnGraph, badgeLayer: SVGGElement, highl
     el.classList.toggle("dimmed", anyProgress && node.kind === "action" && !isCurrent && !visits.has(node.name));
     if (isCurrent) el.setAttribute("aria-current", "step");
     else el.removeAttribute("aria-current");
+    el.querySelector(":scope > .annot-badge")?.remove();
+    const notes = node.kind === "action" ? highlight?.annotated?.[node.name] ?? 0 : 0;
+    el.classList.toggle("annotated", notes > 0);
+    if (notes > 0) drawAnnotated(el, notes);
   }
   for (const [id, { edge, el, badge }] of drawn.edges) {
     const count = id === ENTRY_EDGE_ID ? (anyProgress ? 1 : 0) : (counts[`${edge.from}->${edge.to}`] ?? 0);
@@ -38,4 +43,15 @@ function drawCount(parent: SVGGElement, edgeId: string, x: number, y: number, co
   const g = svgEl("g", { class: "edge-count", "data-edge-id": edgeId, transform: `translate(${x},${y})` }, parent);
   svgEl("rect", { width, height: 18, rx: 9 }, g);
   withText(svgEl("text", { x: width / 2, y: 13, "text-anchor": "middle" }, g), text);
+}
+
+/** "✎ n" on the node's top edge; its tooltip says what it counts. */
+function drawAnnotated(node: SVGGElement, count: number): void {
+  const text = `✎ ${count}`;
+  const width = 12 + text.length * 7;
+  // Top-left: edges mostly meet a node near its middle, and the problem badge sits top-right.
+  const g = svgEl("g", { class: "annot-badge", transform: "translate(14,-9)" }, node);
+  svgEl("rect", { width, height: 18, rx: 9 }, g);
+  withText(svgEl("text", { x: width / 2, y: 13, "text-anchor": "middle" }, g), text);
+  svgTitle(g, `${count} annotation${count === 1 ? "" : "s"} on this action's steps in this run`);
 }

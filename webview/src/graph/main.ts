@@ -1,13 +1,13 @@
 // Entry of the graph webview: wires the page to the host. The host sends
 // nothing until this script says `ready`.
-import type { HostToGraphMessage } from "../../../extension/src/protocol/webview.js";
+import type { GraphToHostMessage, HostToGraphMessage } from "../protocol/graph.js";
 import { LayoutClient } from "../layout/client.js";
-import { connectToHost } from "../shared/vscodeApi.js";
+import { hostChannel } from "../shared/vscodeApi.js";
 import { editorFontFamily, textWidth, uiFontFamily } from "../shared/measure.js";
 import { buildChrome } from "./chrome.js";
 import { GraphView, type SavedState } from "./view.js";
 
-const host = connectToHost<SavedState>();
+const host = hostChannel<HostToGraphMessage, GraphToHostMessage, SavedState>("graph");
 const root = document.getElementById("app") ?? document.body;
 const workerUrl = document.body.dataset.layoutWorker;
 
@@ -29,8 +29,7 @@ function start(): void {
   layouts.warm(); // in parallel with `ready` → graph: elkjs is loaded by the time the graph comes
   const view = new GraphView(ui, layouts, metrics, host.post, host.setState, host.getState());
 
-  window.addEventListener("message", (event: MessageEvent<HostToGraphMessage>) => {
-    const message = event.data;
+  host.onMessage((message) => {
     switch (message.type) {
       case "graph":
         void view.showGraph(message.model, message.highlight);

@@ -2,7 +2,7 @@
 // marker, and names a transition uses that no action has) and edges, with the
 // sizes their text needs. Pure apart from text measurement, which is injected.
 import type { ActionModel, GraphProblem, TransitionModel } from "../../../runtime/src/graph/model.js";
-import type { GraphViewModel } from "../../../extension/src/protocol/webview.js";
+import type { GraphViewModel } from "../protocol/graph.js";
 import type { LayoutInput } from "../layout/stable.js";
 
 export type NodeKind = "action" | "entry" | "unknown";

@@ -1,7 +1,7 @@
 // The graph view's state machine: receives graphs and highlights from the host,
 // lays them out (keeping places across edits), draws them, and turns clicks
 // into openSource messages.
-import type { GraphToHostMessage, GraphViewModel, Highlight } from "../../../extension/src/protocol/webview.js";
+import type { GraphToHostMessage, GraphViewModel, Highlight } from "../protocol/graph.js";
 import type { GraphProblem, SourceRange } from "../../../runtime/src/graph/model.js";
 import type { LayoutClient } from "../layout/client.js";
 import { quickLayout } from "../layout/quick.js";

@@ -4,7 +4,7 @@
 // Values stored beyond JSON (`__burr_serde__` tags) show by type, as the
 // debugger's Variables view shows them: `Date 2026-…`, `Map(2) {…}`.
 import { asTagged, storedOneLine, taggedChildren, taggedPreview } from "../../../runtime/src/state/serde/preview.js";
-import { el, highlighted } from "./dom.js";
+import { el, highlighted } from "../shared/dom.js";
 
 export interface TreeOptions {
   query: string;

@@ -1,24 +1,21 @@
-// The run view: one step of a tracked run. Receives `step` messages from the
-// host; sends `ready` and toolbar commands back.
-import { el, section } from "./dom.js";
+// The run view: one step of a tracked run and its annotations. Receives `step`
+// and `annotations` messages from the host; sends `ready`, toolbar commands
+// and annotation requests back.
+import { el, section } from "../shared/dom.js";
+import { hostChannel } from "../shared/vscodeApi.js";
+import { AnnotationsCard } from "./annotations.js";
 import { renderTree } from "./jsonTree.js";
-import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "./protocol.js";
+import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../protocol/runs.js";
 import { capturedSection, changes, errorSection, nextSection, timeline, timing } from "./sections.js";
 
-interface VsCodeApi {
-  postMessage(m: RunViewToHost): void;
-  getState(): ViewState | undefined;
-  setState(s: ViewState): void;
-}
 interface ViewState {
   query: string;
   showInternal: boolean;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-let view: ViewState = vscode.getState() ?? { query: "", showInternal: false };
+const host = hostChannel<HostToRunView, RunViewToHost, ViewState>("runs");
+let view: ViewState = host.getState() ?? { query: "", showInternal: false };
 const app = document.getElementById("app")!;
+const annotations = new AnnotationsCard((m) => host.post(m));
 
 const commandLabels: Record<RunViewCommand, string> = {
   openGraph: "Open graph",
@@ -45,7 +42,7 @@ function render(d: StepViewData): void {
   for (const c of order.filter((x) => d.actions.includes(x))) {
     const b = el("button", c === "openGraph" ? "primary" : "secondary", commandLabels[c]);
     b.dataset.command = c;
-    b.addEventListener("click", () => vscode.postMessage({ type: "command", command: c }));
+    b.addEventListener("click", () => host.post({ type: "command", command: c }));
     bar.append(b);
   }
   header.append(title, meta, bar);
@@ -55,6 +52,8 @@ function render(d: StepViewData): void {
     for (const text of d.warnings) w.append(el("li", undefined, text));
     app.append(w);
   }
+  annotations.showStep(d);
+  app.append(annotations.root);
   const grid = el("div", "grid");
   if (d.error) grid.append(errorSection(d.error));
   if (d.capturedError) grid.append(capturedSection(d.capturedError));
@@ -96,21 +95,24 @@ function stateSection(d: StepViewData): HTMLElement {
   };
   search.addEventListener("input", () => {
     view = { ...view, query: search.value };
-    vscode.setState(view);
+    host.setState(view);
     draw();
   });
   box.addEventListener("change", () => {
     view = { ...view, showInternal: box.checked };
-    vscode.setState(view);
+    host.setState(view);
     draw();
   });
   draw();
   return root;
 }
 
-window.addEventListener("message", (event: MessageEvent<HostToRunView>) => {
-  const m = event.data;
+host.onMessage((m) => {
   switch (m.type) {
+    case "annotations":
+    case "annotationResult":
+      annotations.receive(m);
+      return;
     case "step":
       render(m.data);
       return;
@@ -124,4 +126,4 @@ window.addEventListener("message", (event: MessageEvent<HostToRunView>) => {
   }
 });
 
-vscode.postMessage({ type: "ready" });
+host.post({ type: "ready" });

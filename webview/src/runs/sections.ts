@@ -1,18 +1,19 @@
 // The run view's sections for one step: timing, error, changes, next, values, timeline.
-import { append, el, formatMs, section } from "./dom.js";
+import { append, el, section } from "../shared/dom.js";
+import { formatDuration } from "../shared/format.js";
 import { compact } from "./jsonTree.js";
-import type { CapturedErrorView, NextView, StepViewData, TestedValue, TransitionCheck } from "./protocol.js";
+import type { CapturedErrorView, NextView, StepViewData, TestedValue, TransitionCheck } from "../protocol/runs.js";
 
 export function timing(d: StepViewData): HTMLElement {
   const { root, body } = section("Timing", "timing");
   const dl = el("dl", "facts");
   const fact = (k: string, v: string) => dl.append(el("dt", undefined, k), el("dd", undefined, v));
-  fact("Duration", d.durationMs === null ? (d.status === "running" ? "running…" : "–") : formatMs(d.durationMs));
+  fact("Duration", d.durationMs === null ? (d.status === "running" ? "running…" : "–") : formatDuration(d.durationMs));
   fact("Started", d.startTime ? new Date(d.startTime).toLocaleString() : "–");
   fact("Ended", d.endTime ? new Date(d.endTime).toLocaleString() : "–");
   if (d.stream) {
-    fact("First item after", formatMs(d.stream.timeToFirstItemMs));
-    fact("Stream took", formatMs(d.stream.streamMs));
+    fact("First item after", formatDuration(d.stream.timeToFirstItemMs));
+    fact("Stream took", formatDuration(d.stream.streamMs));
     fact("Items streamed", d.stream.items === null ? "–" : String(d.stream.items));
     if (d.stream.items && d.stream.streamMs) fact("Items / s", (d.stream.items / (d.stream.streamMs / 1000)).toFixed(1));
   }
@@ -144,14 +145,14 @@ export function timeline(d: StepViewData): HTMLElement | null {
   const ends = d.spans.map((s) => s.endOffset ?? s.startOffset ?? 0);
   const total = Math.max(d.durationMs ?? 0, ...ends, 0.001);
   const axis = el("div", "tl-axis");
-  axis.append(el("span", undefined, "0"), el("span", undefined, formatMs(total)));
+  axis.append(el("span", undefined, "0"), el("span", undefined, formatDuration(total)));
   if (d.spans.length) body.append(axis);
   for (const s of d.spans) {
     const row = el("div", "tl-row");
     const label = el("div", "tl-label");
     label.style.paddingLeft = `${s.depth * 14}px`;
     label.append(el("span", "tl-name", s.name || s.spanId));
-    const dur = s.startOffset !== null && s.endOffset !== null ? formatMs(s.endOffset - s.startOffset) : "open";
+    const dur = s.startOffset !== null && s.endOffset !== null ? formatDuration(s.endOffset - s.startOffset) : "open";
     label.append(el("span", "tl-dur", dur));
     const track = el("div", "tl-track");
     const bar = el("div", `tl-bar depth-${Math.min(s.depth, 3)}`);
@@ -159,7 +160,7 @@ export function timeline(d: StepViewData): HTMLElement | null {
     const end = s.endOffset ?? total;
     bar.style.left = `${(start / total) * 100}%`;
     bar.style.width = `${Math.max(0.5, ((end - start) / total) * 100)}%`;
-    bar.title = `${s.name}: ${dur} (from +${formatMs(start)})`;
+    bar.title = `${s.name}: ${dur} (from +${formatDuration(start)})`;
     track.append(bar);
     row.append(label, track);
     body.append(row);
