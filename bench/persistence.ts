@@ -130,8 +130,9 @@ const WORKLOADS: Record<Subject, Workload> = {
     (checkpointer as unknown as { db: { close(): void } }).db.close();
     return { turnTimes, historyLength, bytes: sizeOf(dir) };
   },
+  // Burr's full form, explicitly: the tracker's default is now compact (the next row).
   "burr-ts + local tracker": async (dir, turns) => {
-    const app = await burrApp((b) => b.withTracker("local", { project: "bench", storageDir: dir }));
+    const app = await burrApp((b) => b.withTracker("local", { project: "bench", storageDir: dir, compact: false }));
     const out = await runBurr(app, turns);
     return { ...out, bytes: sizeOf(dir) };
   },

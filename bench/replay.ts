@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { ApplicationBuilder, action, when, type Application } from "burr-ts";
 import { chat, chatbotBuilder, humanInput, safetyCheck, unsafeResponse, type ChatState } from "../examples/chatbot/app.js";
 import { OfflineModel } from "../examples/chatbot/model.js";
-import { readTrackedRun, replayRun, type ReplayableBuilder } from "../runtime/src/replay/index.js";
+// The built runtime, as `npx burr-ts replay` runs it: the example imports burr-ts (dist), and one copy of the runtime sees state's arrays as its own.
+import { readTrackedRun, replayRun, type ReplayableBuilder } from "../runtime/dist/replay/index.js";
 import type { BenchFn, BenchSection } from "./types.js";
 
 const TURNS = 2000;
@@ -69,7 +70,7 @@ async function replayVsLive(): Promise<BenchSection> {
     const replayMs = median(replay);
     return {
       title: "replay: a 2,000-turn tracked run",
-      workload: `The example chatbot, ${TURNS} turns (${steps} steps, every tenth prompt unsafe), tracked in the compact form (${logMb.toFixed(1)} MB of log, the model's arguments included); median of ${ROUNDS}.`,
+      workload: `The example chatbot, ${TURNS} turns (${steps} steps, every tenth prompt unsafe), tracked in the compact form (${logMb.toFixed(1)} MB of log; long traced-call arguments kept as a digest); median of ${ROUNDS}.`,
       rows: [
         { subject: "live (offline model, no tracker)", figures: { "total ms": liveMs, "µs/step": (liveMs * 1000) / steps } },
         { subject: "replay (read the log + re-run + compare)", figures: { "total ms": replayMs, "µs/step": (replayMs * 1000) / steps } },
@@ -78,7 +79,7 @@ async function replayVsLive(): Promise<BenchSection> {
       ],
       notes: [
         `target: replay at least as fast as running live: ${replayMs <= liveMs ? "met" : "NOT met"} (replay/live = ${(replayMs / liveMs).toFixed(2)})`,
-        "replay compares each traced call's arguments with the record: the whole chat history per model call, as the record holds it",
+        "replay checks each traced call's arguments against the recorded digest (tracking/argsDigest.ts): a frozen chat history one turn longer continues the last one's hash",
       ],
     };
   } finally {
@@ -114,7 +115,7 @@ async function recordingCost(): Promise<BenchSection> {
     title: "replay: recording's per-step cost",
     workload: `The example chatbot with the local tracker (compact), ${COST_TURNS} turns, median of ${ROUNDS}: its model call through trace() (span + arguments + result recorded) beside the same model called directly.`,
     rows,
-    notes: [`recording adds ${(traced - direct).toFixed(1)} µs per step on average (${((traced / direct - 1) * 100).toFixed(0)}%), mostly writing the model's arguments (the chat history) with each call`],
+    notes: [`recording adds ${(traced - direct).toFixed(1)} µs per step on average (${((traced / direct - 1) * 100).toFixed(0)}%), the span, the digest of the arguments and the recorded result`],
   };
 }
 

@@ -9,7 +9,7 @@ import type { BenchFn, BenchSection } from "./types.js";
 
 // The repository root is CommonJS, so tsx runs this file as CommonJS.
 const here = __dirname;
-const sections = ["runtime", "persistence", "server", "layout", "debugger", "runs", "firstInteraction", "firstInteractionEditor", "decorators", "serde", "serving", "conditions", "scaleout", "replay"];
+const sections = ["runtime", "persistence", "server", "layout", "debugger", "runs", "firstInteraction", "firstInteractionEditor", "decorators", "serde", "serving", "conditions", "scaleout", "replay", "annotations", "runsUi"];
 
 function printSection(s: BenchSection): void {
   const columns = [...new Set(s.rows.flatMap((r) => Object.keys(r.figures)))];

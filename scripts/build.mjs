@@ -3,7 +3,7 @@
 // for everything VS Code loads (extension, language server, debug adapter,
 // webview bundles).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, copyFileSync } from "node:fs";
+import { existsSync, mkdirSync, copyFileSync, cpSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -28,6 +28,11 @@ const browserBundles = [
   { entry: "webview/src/graph/main.ts", out: "dist/webview/graph.js" },
   { entry: "webview/src/runs/main.ts", out: "dist/webview/runs.js" },
   { entry: "webview/src/layout/worker.ts", out: "dist/webview/layoutWorker.js" },
+  // The browser runs UI (`burr-ts ui`): its shell page and the shim that hosts the bundles above in frames.
+  // It reaches the runtime's pure stateAt through the public tracking entry, whose Node-only modules
+  // (tracker, reader) are never used by the page: left external, they are dropped as unused imports.
+  { entry: "webview/src/browser/shell.ts", out: "dist/webview/shell.js", external: ["node:*"] },
+  { entry: "webview/src/browser/frame.ts", out: "dist/webview/frame.js" },
 ];
 
 async function buildBundles() {
@@ -40,13 +45,15 @@ async function buildBundles() {
   }
   for (const b of browserBundles) {
     if (!existsSync(join(root, b.entry))) continue;
-    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022" }));
+    jobs.push(esbuild.build({ ...common, entryPoints: [b.entry], outfile: b.out, platform: "browser", format: "iife", target: "es2022", external: b.external ?? [] }));
   }
   await Promise.all(jobs);
   mkdirSync(join(root, "dist/webview"), { recursive: true });
-  for (const f of ["webview/src/graph/graph.css", "webview/src/runs/runs.css"]) {
+  for (const f of ["webview/src/graph/graph.css", "webview/src/runs/runs.css", "webview/src/browser/shell.css", "webview/src/browser/theme.css"]) {
     if (existsSync(join(root, f))) copyFileSync(join(root, f), join(root, "dist/webview", f.split("/").pop()));
   }
+  // `burr-ts ui` serves these from the runtime package (runtime/dist/webview), which is what npm ships.
+  cpSync(join(root, "dist/webview"), join(root, "runtime/dist/webview"), { recursive: true, filter: (p) => !p.endsWith(".map") });
   // sql.js's WebAssembly, loaded by the Tracked Runs SQLite source (the .vsix has no node_modules).
   copyFileSync(join(root, "node_modules/sql.js/dist/sql-wasm.wasm"), join(root, "dist/sql-wasm.wasm"));
 }

@@ -105,7 +105,13 @@ describe("burr-ts test-case create", function () {
 
     const none = capture();
     assert.equal(await testCaseCommand(["create", "--project", "demo", "--annotated", "nope", "--tracking-dir", trackingDir], none.io, root), 2);
-    assert.match(none.err.join("\n"), /no step in project "demo" is annotated with tag "nope"/);
+    assert.match(none.err.join("\n"), /no testable step in project "demo" is annotated with tag "nope"/);
+    // An annotation of a step the run does not have is skipped with a warning; the others are written.
+    await reader.annotate("demo", { appId, partitionKey: null, stepSequenceId: 77, stepName: "safetyCheck", tags: ["gold"], observations: [] });
+    const partly = capture();
+    assert.equal(await testCaseCommand(["create", "--project", "demo", "--annotated", "gold", "--tracking-dir", trackingDir, "--runtime-import", runtimeImport, "--out", "gold", "--force"], partly.io, root), 0);
+    assert.equal(partly.out.filter((l) => l.startsWith("wrote ")).length, 2);
+    assert.match(partly.err.join("\n"), /annotation \d+ skipped: app ".*" \(project "demo"\) has no step 77/);
   });
 
   it("names the problem: unknown step, missing options", async () => {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { findTsx, resolveProgramCommand } from "../../extension/src/debug/programCommand.js";
+import { findTsx, resolveProgramCommand, resolveReplayProgramCommand } from "../../extension/src/debug/programCommand.js";
 import { repoRoot } from "./support.js";
 
 describe("debugger: finding tsx", () => {
@@ -41,5 +41,28 @@ describe("debugger: finding tsx", () => {
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(join(repoRoot, "node_modules", "tsx"), join(dir, "node_modules", "tsx"), "dir");
     assert.equal(findTsx([nested]), join(dir, "node_modules", "tsx", "dist", "loader.mjs"));
+  });
+});
+
+describe("debugger: the replay runner of a launch with replay and program", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "burr-runner-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is the program's own burr-ts runner, and without one the error says to install burr-ts", () => {
+    const project = join(dir, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, "app.ts"), "export {};\n");
+    const config = { program: join(project, "app.ts"), replay: "demo/app-1", trackingDir: join(dir, "tracking"), export: "chatbotBuilder" };
+    assert.throws(() => resolveReplayProgramCommand(config, join(dir, "adapter")), /no burr-ts with the replay runner .* Install or update burr-ts/);
+    mkdirSync(join(project, "node_modules"));
+    symlinkSync(join(repoRoot, "runtime"), join(project, "node_modules", "burr-ts"), "dir");
+    const command = resolveReplayProgramCommand(config, join(dir, "adapter"));
+    const runner = join(project, "node_modules", "burr-ts", "dist", "replay", "debugRunner.js");
+    assert.deepEqual(command.args, [runner, "session", "--program", config.program, "--run", "demo/app-1", "--tracking-dir", config.trackingDir, "--export", "chatbotBuilder"]);
+    assert.deepEqual(command.replay?.rerunArgs(3).slice(0, 2), [runner, "rerun"]);
+    assert.deepEqual(command.replay?.rerunArgs(3).slice(-2), ["--step", "3"]);
   });
 });

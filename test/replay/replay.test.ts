@@ -8,6 +8,7 @@ import { aiResponseWith, chatbotBuilder, humanInput, safetyCheck, unsafeResponse
 import { OfflineModel, type ChatModel, type Message } from "../../examples/chatbot/model.js";
 import { streamingChatbotBuilder } from "../../examples/chatbot/streaming.js";
 import { readTrackedRun, replayRun, formatReport, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
+import { firstWriteDifference } from "../../runtime/src/replay/compare.js";
 import { recordChatbot, recordStreamingChatbot, trackingDir } from "./support.js";
 
 /** A model that fails the test if replay asks it anything. */
@@ -136,5 +137,26 @@ describe("replay: the example chatbot's tracked runs", () => {
     const d = report.divergence!;
     assert.deepEqual([d.sequenceId, d.kind, d.key], [2, "call", "model.complete"], "the recorded traced call was not made");
     assert.deepEqual(report.live, [{ sequenceId: 2, action: "aiResponse", what: 'code inside tracer.span("model") (no traced call in it)' }]);
+  });
+});
+
+describe("replay: comparing a step with a full-state checkpoint of a compact record", () => {
+  const msg = (content: string) => ({ role: "assistant", content });
+  const recordedAfter = { chatHistory: [msg("a"), msg("b"), msg("c")] };
+  // A checkpoint's changes are known only as "everything set"; the app appended one item.
+  const recorded = { set: { ...recordedAfter }, appended: {}, deleted: [] };
+
+  it("compares only what the step appended, and finds a different appended item", () => {
+    const same = { set: {}, appended: { chatHistory: [msg("c")] }, deleted: [] };
+    assert.equal(firstWriteDifference(recorded, same, recordedAfter, () => [msg("a"), msg("b"), msg("c")]), null);
+    const other = { set: {}, appended: { chatHistory: [msg("C")] }, deleted: [] };
+    const d = firstWriteDifference(recorded, other, recordedAfter, () => [msg("a"), msg("b"), msg("C")]);
+    assert.equal(d?.path, "chatHistory");
+  });
+
+  it("a different length is compared whole", () => {
+    const two = { set: {}, appended: { chatHistory: [msg("b"), msg("c")] }, deleted: [] };
+    const d = firstWriteDifference(recorded, two, recordedAfter, () => [msg("a"), msg("b"), msg("c"), msg("c")]);
+    assert.equal(d?.path, "chatHistory");
   });
 });

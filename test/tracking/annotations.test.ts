@@ -3,9 +3,10 @@
 // test/fixtures/burr-schema), and what Burr's LocalBackend writes we read and
 // update. Also: concurrent writers lose nothing, bad lines are skipped and kept.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TrackingReader, annotationsPath, type Annotation, type AnnotationObservation } from "burr-ts";
 import { skipOrFail } from "../support/skip.js";
@@ -73,6 +74,8 @@ describe("annotations.jsonl (Burr's format and place)", () => {
     );
     await assert.rejects(reader.annotate("demo", { appId: "app-1", partitionKey: null, stepSequenceId: -1, stepName: "s", tags: [], observations: [] }), /stepSequenceId must be a non-negative integer/);
     assert.equal(existsSync(annotationsPath(dir, "demo")), false, "nothing written");
+    await assert.rejects(reader.annotate("../outside", { appId: "a", partitionKey: null, stepSequenceId: 0, stepName: "s", tags: [], observations: [] }), /invalid project name "\.\.\/outside"/);
+    await assert.rejects(reader.listAnnotations(".."), /invalid project name/);
   });
 
   it("concurrent writers lose nothing: 40 annotations from two readers get 40 distinct ids", async () => {
@@ -85,6 +88,31 @@ describe("annotations.jsonl (Burr's format and place)", () => {
     const stored = await reader.listAnnotations("demo");
     assert.equal(stored.length, 40);
     assert.deepEqual(stored.map((a) => a.id).sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it("two processes writing at once lose nothing", async () => {
+    const runtime = pathToFileURL(require.resolve("burr-ts")).href;
+    const writer = (name: string) =>
+      new Promise<number | null>((resolve) => {
+        const code = `const { TrackingReader } = await import(${JSON.stringify(runtime)});
+          const r = new TrackingReader(${JSON.stringify(dir)});
+          await Promise.all(Array.from({ length: 15 }, (_, i) => r.annotate("demo", { appId: "${name}", partitionKey: null, stepSequenceId: i, stepName: "s", tags: [], observations: [] })));`;
+        spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: "inherit" }).once("exit", resolve);
+      });
+    assert.deepEqual(await Promise.all([writer("p1"), writer("p2")]), [0, 0]);
+    const all = await reader.listAnnotations("demo");
+    assert.equal(all.length, 30);
+    assert.equal(new Set(all.map((a) => a.id)).size, 30);
+    assert.deepEqual([all.filter((a) => a.app_id === "p1").length, all.filter((a) => a.app_id === "p2").length], [15, 15]);
+  });
+
+  it("a lock left by a writer that was killed is taken over at once", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    writeFileSync(`${annotationsPath(dir, "demo")}.lock`, `${dead}@${hostname()}`);
+    const start = Date.now();
+    const a = await reader.annotate("demo", { appId: "app-1", partitionKey: null, stepSequenceId: 0, stepName: "s", tags: [], observations: [] });
+    assert.equal(a.id, 0);
+    assert.ok(Date.now() - start < 5000, "not waiting for the lock to go stale");
   });
 
   it("skips a corrupt line with a warning, never crashes, and keeps the line on rewrite", async () => {
@@ -144,6 +172,8 @@ describe("annotations.jsonl (Burr's format and place)", () => {
       await reader.updateAnnotation("demo", 3, { tags: ["theirs", "seen-by-us"] });
       const all = await reader.listAnnotations("demo");
       assert.deepEqual(all.map((a) => a.tags), [["good", "tone"], ["bad"], ["ours", "seen-by-burr"], ["theirs", "seen-by-us"]]);
+      const fixtureLines = readFileSync(join(SCHEMA_DIR, "burr-annotations.jsonl"), "utf8").split("\n").slice(0, 2);
+      assert.deepEqual(readFileSync(path, "utf8").split("\n").slice(0, 2), fixtureLines, "lines we did not change stay byte for byte");
       assert.equal(all[2]!.observations[0]!.data_fields.note, "burr says hi");
       assert.equal((JSON.parse(burr("validate", path)) as unknown[]).length, 4);
     });

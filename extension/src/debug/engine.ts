@@ -4,9 +4,9 @@
 import type { GraphModel, SourceRange } from "../../../runtime/src/graph/model.js";
 import { breakpointAtTakenStep, breakpointsThatStop, via, type Evaluate } from "./breakpointHits.js";
 import { mapBreakpoint, normalizeFile, type BreakpointOptions, type BurrBreakpoint } from "./breakpoints.js";
-import type { AppParent, FrameData, StepSource, StepSummary, WireValue } from "./source.js";
+import type { AppParent, DivergenceInfo, FrameData, StepSource, StepSummary, WireValue } from "./source.js";
 
-export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
+export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto" | "divergence";
 
 export interface StopInfo {
   reason: StopReason;
@@ -51,6 +51,8 @@ interface Waiting {
   error: { name: string; message: string; stack: string | null } | null;
   /** Where the top frame points instead of the action: the transition line a transition breakpoint stopped on. */
   at?: SourceRange;
+  /** Replay with the program: stopped at the divergence (the step at the top ran when `ran`). */
+  diverged?: DivergenceInfo;
 }
 
 export class DebugEngine {
@@ -104,6 +106,7 @@ export class DebugEngine {
       beforeStep: (step) => void this.onBeforeStep(step),
       stepped: (step, next) => this.onStepped(step, next),
       failed: (step, error) => this.onFailed(step, error),
+      diverged: (step, info) => void this.onDiverged(step, info),
       output: (category, text) => this.events.output(category, text),
       ended: (summary) => this.onEnded(summary),
     });
@@ -208,6 +211,16 @@ export class DebugEngine {
     this.current = { step, afterFailure: true, error };
     if (!this.breakOnErrors) return this.resumeCurrent(false);
     this.stop({ reason: "exception", description: `${step.action} threw: ${error.message}`, text: error.message });
+  }
+
+  private async onDiverged(step: StepSummary, info: DivergenceInfo): Promise<void> {
+    await this.hold;
+    const track = this.apps.get(step.appId);
+    if (track) track.path.length = Math.min(track.path.length, info.ran ? step.index + 1 : step.index);
+    this.current = { step, afterFailure: false, error: null, diverged: info };
+    this.events.output("console", `${info.report}\n`);
+    const d = info.divergence;
+    this.stop({ reason: "divergence", description: `Replay diverged at step ${step.sequenceId} (${step.action}): ${d.message}`, text: d.message });
   }
 
   private onEnded(summary: string): void {

@@ -24,6 +24,8 @@ export interface BurrLaunchArguments {
   cwd?: string;
   env?: Record<string, string>;
   stopOnEntry?: boolean;
+  /** With "replay": the program's export holding its ApplicationBuilder (default: the default export). */
+  export?: string;
   /** The node executable (default: node on PATH inside VS Code, this node otherwise). */
   runtimeExecutable?: string;
   /** Fork a tracked step: the runtime starts the program's first app there ("Fork and Debug from Here"). */
@@ -50,6 +52,54 @@ export interface ProgramCommand {
   note: string;
   /** The fork the runtime is asked to apply, if any. */
   fork: Required<ForkLaunch> | null;
+  /** "replay" with "program": the run replayed and how to re-run one step (the runner with `rerun`). */
+  replay?: { run: string; rerunArgs(sequenceId: number): string[] };
+}
+
+/**
+ * "replay" plus "program": the program's own burr-ts runs the replay
+ * (dist/replay/debugRunner.js), so its app, its trace() and the replay engine
+ * are one copy of the runtime. The runner loads TypeScript with tsx itself.
+ */
+export function resolveReplayProgramCommand(config: BurrLaunchArguments, adapterDir: string): ProgramCommand {
+  if (!config.program || !config.replay) throw new Error('replaying with the current code needs both "replay" and "program"');
+  const cwd = config.cwd ?? dirname(resolve(config.program));
+  const program = isAbsolute(config.program) ? config.program : resolve(cwd, config.program);
+  if (!existsSync(program)) throw new Error(`program ${program} does not exist: check "program" in the launch configuration`);
+  const runner = findReplayRunner([dirname(program), cwd, adapterDir]);
+  if (!runner) {
+    throw new Error(
+      `cannot replay through ${program}: no burr-ts with the replay runner (dist/replay/debugRunner.js) was found next to it or in ${cwd}. ` +
+        "Install or update burr-ts in the program's project (npm install burr-ts).",
+    );
+  }
+  const executable = config.runtimeExecutable ?? (process.versions.electron ? "node" : process.execPath);
+  const run = isAbsolute(config.replay) || existsSync(resolve(cwd, config.replay)) ? resolve(cwd, config.replay) : config.replay;
+  const shared = ["--program", program, "--run", run];
+  if (config.trackingDir) shared.push("--tracking-dir", config.trackingDir.replace(/^~(?=$|[\\/])/, homedir()));
+  if (config.export) shared.push("--export", config.export);
+  return {
+    program,
+    executable,
+    args: [runner, "session", ...shared],
+    cwd,
+    env: config.env ?? {},
+    note: `replaying ${config.replay} with burr-ts from ${dirname(dirname(dirname(runner)))}`,
+    fork: null,
+    replay: { run: config.replay, rerunArgs: (sequenceId) => [runner, "rerun", ...shared, "--step", String(sequenceId)] },
+  };
+}
+
+/** dist/replay/debugRunner.js of the first burr-ts found walking up from each folder. */
+export function findReplayRunner(from: string[]): string | null {
+  for (const start of from) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      const runner = join(dir, "node_modules", "burr-ts", "dist", "replay", "debugRunner.js");
+      if (existsSync(runner)) return runner;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return null;
 }
 
 const typescriptExtensions = new Set([".ts", ".mts", ".cts", ".tsx"]);

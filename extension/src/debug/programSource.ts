@@ -205,6 +205,9 @@ export class ProgramSource implements StepSource {
       case "failed":
         events.failed(message.step, message.error);
         return;
+      case "diverged":
+        events.diverged(message.step, { ran: message.ran, report: message.report, divergence: message.divergence });
+        return;
       case "response": {
         const waiting = this.waiting.get(message.id);
         if (!waiting) return;

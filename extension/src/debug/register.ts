@@ -18,7 +18,41 @@ export function registerDebug(context: vscode.ExtensionContext, graph: GraphHigh
     vscode.commands.registerCommand("burr.debugApp", (uri?: vscode.Uri | string, appId?: unknown) =>
       debugApp(typeof uri === "string" ? vscode.Uri.parse(uri) : uri, typeof appId === "string" ? appId : undefined),
     ),
+    vscode.commands.registerCommand("burr.debug.rerunStep", () => rerunStep(output)),
+    // The toolbar button shows only in sessions replaying a run through a program.
+    vscode.debug.onDidChangeActiveDebugSession((session) => void setReplayContext(session)),
+    vscode.debug.onDidStartDebugSession((session) => void setReplayContext(vscode.debug.activeDebugSession ?? session)),
   );
+}
+
+function isReplayWithProgram(session: vscode.DebugSession | undefined): session is vscode.DebugSession {
+  return session?.type === DEBUG_TYPE && Boolean(session.configuration.replay) && Boolean(session.configuration.program);
+}
+
+function setReplayContext(session: vscode.DebugSession | undefined): Thenable<unknown> {
+  return vscode.commands.executeCommand("setContext", "burr.replayWithProgram", isReplayWithProgram(session));
+}
+
+/** Saves edited files (the re-run loads the program from disk), then asks the session to re-run the step it is stopped at. */
+async function rerunStep(output: vscode.LogOutputChannel): Promise<unknown> {
+  const session = vscode.debug.activeDebugSession;
+  if (!isReplayWithProgram(session)) {
+    void vscode.window.showInformationMessage('Burr: "Re-run Step with Current Code" works in a debug session launched with both "replay" and "program".');
+    return undefined;
+  }
+  await vscode.workspace.saveAll(false);
+  try {
+    const report = (await session.customRequest("rerunStep")) as { sequenceId: number; divergence: { message: string } | null; current: { next: string | null }; recorded: { next: string | null } };
+    const verdict = report.divergence ? `differs from the record: ${report.divergence.message}` : "matches the record";
+    const next = report.current.next !== report.recorded.next ? ` Next: ${report.current.next ?? "(end)"} (recorded ${report.recorded.next ?? "(end)"}).` : "";
+    void vscode.window.showInformationMessage(`Burr: re-ran step ${report.sequenceId} with the current code: ${verdict}.${next} See the Debug Console and the "Re-run" scope.`);
+    return report;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    output.warn(`Burr: re-run step: ${message}`);
+    void vscode.window.showErrorMessage(message);
+    return undefined;
+  }
 }
 
 class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {

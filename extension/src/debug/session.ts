@@ -6,6 +6,7 @@ import {
   BreakpointEvent,
   DebugSession,
   InitializedEvent,
+  InvalidatedEvent,
   OutputEvent,
   Scope,
   Source,
@@ -18,7 +19,8 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { GraphModel } from "../../../runtime/src/graph/model.js";
 import type { BurrBreakpoint } from "./breakpoints.js";
 import { DebugEngine, type PathHighlight } from "./engine.js";
-import { resolveProgramCommand, type BurrLaunchArguments } from "./programCommand.js";
+import { resolveProgramCommand, resolveReplayProgramCommand, type BurrLaunchArguments, type ProgramCommand } from "./programCommand.js";
+import { rerunCurrentStep, type RerunShown } from "./rerunStep.js";
 import { ProgramSource } from "./programSource.js";
 import { ReplaySource } from "./replaySource.js";
 import type { StepSource } from "./source.js";
@@ -45,6 +47,10 @@ export class BurrDebugSession extends DebugSession {
   private terminated = false;
   private sessionName = "burr";
   private programName = "burr";
+  /** A launch with both "replay" and "program": how to re-run a step with the current code. */
+  private replayCommand: ProgramCommand | null = null;
+  /** The last "Re-run Step with Current Code", shown as the "Re-run" scope of its frame until the app moves. */
+  private rerun: RerunShown | null = null;
 
   constructor(private readonly host: SessionHost = { adapterDir: __dirname }) {
     super();
@@ -53,6 +59,7 @@ export class BurrDebugSession extends DebugSession {
     this.engine = new DebugEngine({
       stopped: (info) => {
         this.variables.reset();
+        this.rerun = null;
         const event = new StoppedEvent(info.reason, THREAD_ID, info.text) as DebugProtocol.StoppedEvent;
         event.body.description = info.description;
         if (info.breakpointIds) event.body.hitBreakpointIds = info.breakpointIds;
@@ -97,7 +104,13 @@ export class BurrDebugSession extends DebugSession {
     this.sessionName = typeof name === "string" && name ? name : basename(args.program ?? args.replay ?? "burr");
     let source: StepSource;
     try {
-      if (args.replay) {
+      if (args.replay && args.program) {
+        const command = resolveReplayProgramCommand(args, this.host.adapterDir);
+        this.output("console", `Running ${command.program} (${command.note})\n`);
+        this.programName = basename(command.program);
+        this.replayCommand = command;
+        source = new ProgramSource(command);
+      } else if (args.replay) {
         const roots = Array.isArray(args.sourceRoots) ? args.sourceRoots.filter((r): r is string => typeof r === "string") : args.cwd ? [args.cwd] : [];
         const chosen = args.sourceMap && typeof args.sourceMap === "object" ? args.sourceMap : undefined;
         source = new ReplaySource(args.replay, args.trackingDir, { roots, chosen });
@@ -114,7 +127,8 @@ export class BurrDebugSession extends DebugSession {
     }
     const engine = this.engine;
     // A replay runs no code: unless told otherwise it stops first, or it would end before it is seen.
-    engine.stopOnEntry = args.stopOnEntry ?? Boolean(args.replay);
+    // With a program the replay runs code: like a live run it goes on to a breakpoint or the divergence.
+    engine.stopOnEntry = args.stopOnEntry ?? Boolean(args.replay && !args.program);
     engine.holdStepsUntil(configured);
     try {
       await engine.start(source);
@@ -221,7 +235,10 @@ export class BurrDebugSession extends DebugSession {
       stackFrames: shown.map((step, i) => {
         const action = engine?.apps.get(step.appId)?.graph.actions.find((a) => a.name === step.action);
         const top = start + i === 0;
-        const label = top ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
+        const diverged = top ? engine?.waiting?.diverged : undefined;
+        const label = diverged
+          ? `${step.action} (${diverged.ran ? "diverged" : "recorded next; the current code diverged"}, sequence ${step.sequenceId})`
+          : top ? `${step.action} (next, sequence ${step.sequenceId})` : `${step.action} (sequence ${step.sequenceId})`;
         // A stop on a transition breakpoint shows the transition's line, where the breakpoint is.
         const where = (top ? engine?.waiting?.at : undefined) ?? action?.source;
         const frame = where
@@ -242,9 +259,11 @@ export class BurrDebugSession extends DebugSession {
         const ref: ValueRef = { frameIndex: index, scope: name, path: [], value: value ?? {} };
         return new Scope(name, this.variables.scopeReference(ref), false);
       };
-      response.body = {
-        scopes: [scope("State", frame.state), scope("Inputs", frame.inputs), scope("Result", frame.error ? { error: frame.error } : frame.result), scope("Changes", frame.changes)],
-      };
+      const scopes = [scope("State", frame.state), scope("Inputs", frame.inputs), scope("Result", frame.error ? { error: frame.error } : frame.result), scope("Changes", frame.changes)];
+      // Replay with the program: what the step's traced calls return (from the record, not run).
+      if (frame.calls !== undefined) scopes.push(scope("Recorded Calls", frame.calls));
+      if (this.rerun && this.rerun.frameIndex === index) scopes.push(scope("Re-run", this.rerun.scope));
+      response.body = { scopes };
       this.sendResponse(response);
     } catch (err) {
       this.fail(response, err);
@@ -298,6 +317,24 @@ export class BurrDebugSession extends DebugSession {
     const description = `${where}: ${error.message}`;
     response.body = { exceptionId: error.name, description, breakMode: "always", details: { message: error.message, stackTrace: error.stack ?? undefined, typeName: error.name } };
     this.sendResponse(response);
+  }
+
+  // ── re-run step with current code ────────────────────────────────────────
+
+  protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
+    if (command !== "rerunStep") return super.customRequest(command, response, args);
+    try {
+      if (!this.replayCommand?.replay) throw new Error('"Re-run Step with Current Code" needs a session launched with both "replay" and "program"');
+      const shown = await rerunCurrentStep(this.engine, this.replayCommand, (text) => this.output("console", text));
+      this.rerun = shown;
+      // The Variables view asks again and shows the "Re-run" scope.
+      this.sendEvent(new InvalidatedEvent(["variables"], THREAD_ID, shown.frameIndex + 1));
+      response.body = shown.report;
+      this.sendResponse(response);
+    } catch (err) {
+      this.output("stderr", `${(err as Error).message}\n`);
+      this.sendErrorResponse(response, { id: 1004, format: ((err as Error).message ?? String(err)).replace(/[{}]/g, ""), showUser: true });
+    }
   }
 
   // ── ending ───────────────────────────────────────────────────────────────

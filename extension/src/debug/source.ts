@@ -20,8 +20,18 @@ export interface SourceEvents {
   /** A step threw and waits for resume(); the state before it is kept. */
   failed(step: StepSummary, error: { name: string; message: string; stack: string | null }): void;
   output(category: "stdout" | "stderr" | "console", text: string): void;
+  /** Replay with the program: the current code diverged from the record; waits for resume(), then the run ends. */
+  diverged(step: StepSummary, info: DivergenceInfo): void;
   /** The program exited (or the replay was closed). */
   ended(summary: string): void;
+}
+
+export interface DivergenceInfo {
+  /** The step ran (the frame is a step taken) or never started (another action was chosen). */
+  ran: boolean;
+  /** The report as `burr-ts replay` prints it. */
+  report: string;
+  divergence: { kind: string; key: string | null; message: string };
 }
 
 export interface StepSource {

@@ -5,7 +5,7 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { WireValue } from "./source.js";
 import { asTagged, parseTaggedEdit, taggedChildren, taggedPreview } from "./taggedValues.js";
 
-export type ScopeName = "State" | "Inputs" | "Result" | "Changes" | "Value";
+export type ScopeName = "State" | "Inputs" | "Result" | "Changes" | "Value" | "Recorded Calls" | "Re-run";
 
 export interface ValueRef {
   frameIndex: number;

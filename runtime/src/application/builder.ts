@@ -291,13 +291,14 @@ export class ApplicationBuilder<S extends StateValues = StateValues, Async exten
    * recorded position, with only `hooks`; the program's own trackers,
    * persisters and debugger are left out, so replay writes nowhere. The state
    * is plain (made into a State here, by this copy of burr-ts); null means the app's initial state (withState, or initializeFrom's defaultState).
+   * `gate`: the debugger's, when the replay runs under it (replay/debugRunner.ts).
    */
-  buildForReplay(at: { state: Record<string, unknown> | null; priorAction: string | null; lastSequenceId: number | null }, hooks: LifecycleHooks[]): Application<S> {
+  buildForReplay(at: { state: Record<string, unknown> | null; priorAction: string | null; lastSequenceId: number | null }, hooks: LifecycleHooks[], gate: StepGate | null = null): Application<S> {
     const given = this.initializer?.options.defaultState;
     const initial = given instanceof State ? given : given ? new State<S>(given) : (this.state ?? new State<S>());
     const entrypoint = this.initializer ? this.initializer.options.defaultEntrypoint : this.entrypoint;
     const state = at.state ? State.deserialize<S>(at.state) : initial;
-    return this.buildWith(state, entrypoint, at.priorAction, at.lastSequenceId, null, "silent", at.lastSequenceId, { hooks, savers: [], gate: null });
+    return this.buildWith(state, entrypoint, at.priorAction, at.lastSequenceId, null, "silent", at.lastSequenceId, { hooks, savers: [], gate });
   }
 
   private async buildInitialized(warnings: WarningMode): Promise<Application<S>> {

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { HookRunner } from "../lifecycle/runner.js";
 import type { SpanInfo } from "../lifecycle/hooks.js";
 import { REPLAY_ATTRIBUTE, encodeValue, errorFields, errorMarker, valueMarker } from "../tracking/recorded.js";
+import { ARGS_DIGEST_ATTRIBUTE, argsDigest, isSmall } from "../tracking/argsDigest.js";
 
 export interface Span {
   readonly name: string;
@@ -92,6 +93,11 @@ export class StepTracer implements Tracer {
     }
   }
 
+  /** Whether anything (a tracker) logs attributes: trace() records arguments and results only then. */
+  get logsAttributes(): boolean {
+    return this.hooks.has("doLogAttribute");
+  }
+
   emitAttributes(attributes: Record<string, unknown>, span: SpanInfo | null): void {
     if (!this.hooks.has("doLogAttribute")) return;
     const ctx = { appId: this.appId, partitionKey: this.partitionKey, action: this.action, sequenceId: this.sequenceId };
@@ -140,8 +146,14 @@ export function runInStep<T>(ctx: { readonly tracer: Tracer }, fn: () => T): T {
 export interface TraceOptions {
   /** The span's name; the function's own name by default. */
   name?: string;
-  /** Log the arguments as the attribute `args` (default true). */
-  captureInputs?: boolean;
+  /**
+   * What is kept of the arguments (default true): a digest (replay checks the
+   * current code passes the same), plus the arguments themselves as the
+   * attribute `args` when their JSON is short (up to 2,000 characters).
+   * "full" always logs them whole (a log line per call holding, say, the whole
+   * chat history); false keeps nothing, and replay then cannot check them.
+   */
+  captureInputs?: boolean | "full";
   /** Log what it resolves to as the attribute `return` (default true). */
   captureOutputs?: boolean;
 }
@@ -181,8 +193,11 @@ export function trace<A extends unknown[], R>(fn: (...args: A) => R, options: Tr
       const open = current.getStore();
       return (await replay.call(name, args, open && open.tracer === step.tracer ? open.info.uid : null)) as Awaited<R>;
     }
+    // Nothing logs attributes (no tracker): the call is a span only, and nothing is encoded for a record no one writes.
+    const recording = !(step.tracer instanceof StepTracer) || step.tracer.logsAttributes;
     return step.tracer.span<Awaited<R>>(name, async (span): Promise<Awaited<R>> => {
-      span.logAttributes(captureInputs ? { __burr_function: name, args: args.map(attributeValue) } : { __burr_function: name });
+      if (!recording) return await fn(...args);
+      span.logAttributes(inputAttributes(name, args, captureInputs));
       let out: Awaited<R>;
       try {
         out = await fn(...args);
@@ -219,6 +234,13 @@ async function* recordStream(source: AsyncIterable<unknown>, span: Span): AsyncG
   } finally {
     span.logAttributes({ [REPLAY_ATTRIBUTE]: error ? { kind: "stream", chunks, error } : { kind: "stream", chunks } });
   }
+}
+
+/** The call's attributes before it runs: its name, and what captureInputs keeps of its arguments. */
+function inputAttributes(name: string, args: readonly unknown[], capture: boolean | "full"): Record<string, unknown> {
+  if (capture === false) return { __burr_function: name };
+  if (capture === "full" || isSmall(args)) return { __burr_function: name, [ARGS_DIGEST_ATTRIBUTE]: argsDigest(args), args: args.map(attributeValue) };
+  return { __burr_function: name, [ARGS_DIGEST_ATTRIBUTE]: argsDigest(args) };
 }
 
 /** What a log line can hold: the value if it is plain JSON, otherwise a description of it. */

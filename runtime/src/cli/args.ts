@@ -8,18 +8,21 @@ export class UsageError extends Error {
 }
 
 export interface OptionSpec {
-  /** Takes a value (`--run DIR`) or is a flag (`--json`). */
-  kind: "value" | "flag";
+  /** Takes a value (`--run DIR`), is a flag (`--json`), or takes a value and may repeat (`--db A --db B`). */
+  kind: "value" | "flag" | "multi";
 }
 
 export interface Parsed {
   values: Map<string, string>;
   flags: Set<string>;
+  /** Every value of each "multi" option, in order. */
+  lists: Map<string, string[]>;
 }
 
 export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>, command: string): Parsed {
   const values = new Map<string, string>();
   const flags = new Set<string>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith("--")) throw new UsageError(`${command}: unexpected argument "${arg}"`);
@@ -39,8 +42,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
       if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${name} needs a value`);
       i++;
     }
+    if (opt.kind === "multi") {
+      lists.set(name, [...(lists.get(name) ?? []), value]);
+      continue;
+    }
     if (values.has(name)) throw new UsageError(`${command}: --${name} given twice`);
     values.set(name, value);
   }
-  return { values, flags };
+  return { values, flags, lists };
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { TrackingReader } from "../tracking/reader.js";
-import { datasetRows, datasetToCsv, datasetToJsonl } from "../tracking/dataset.js";
+import { exportDataset } from "../tracking/dataset.js";
 import { parseArgs, UsageError } from "./args.js";
 import type { Output } from "./replayCommand.js";
 
@@ -50,10 +50,9 @@ export async function datasetCommand(argv: readonly string[], io: Output, cwd = 
     const reader = new TrackingReader(values.get("tracking-dir"));
     const tag = values.get("tag");
     const appId = values.get("app-id");
-    const annotations = (await reader.listAnnotations(project, { ...(appId ? { appId } : {}), onWarning: io.err })).filter((a) => tag === undefined || a.tags.includes(tag));
-    const { rows, warnings } = await datasetRows(reader, annotations);
-    for (const w of warnings) io.err(`burr-ts dataset export: ${w}`);
-    const text = format === "csv" ? datasetToCsv(rows) : datasetToJsonl(rows);
+    const { text, rows, annotations } = await exportDataset(reader, project, {
+      format, ...(tag !== undefined ? { tag } : {}), ...(appId ? { appId } : {}), onWarning: (w) => io.err(`burr-ts dataset export: ${w}`),
+    });
     const out = values.get("out");
     if (out === undefined) {
       process.stdout.write(text);
@@ -62,7 +61,7 @@ export async function datasetCommand(argv: readonly string[], io: Output, cwd = 
     const file = resolve(cwd, out);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
-    io.err(`wrote ${rows.length} row${rows.length === 1 ? "" : "s"} from ${annotations.length} annotation${annotations.length === 1 ? "" : "s"} to ${out}`);
+    io.err(`wrote ${rows.length} row${rows.length === 1 ? "" : "s"} from ${annotations} annotation${annotations === 1 ? "" : "s"} to ${out}`);
     return 0;
   } catch (err) {
     io.err(err instanceof UsageError ? `${err.message}\n\n${DATASET_USAGE}` : `burr-ts dataset: ${(err as Error).message}`);

@@ -9,7 +9,7 @@ import type { Output } from "./replayCommand.js";
 export const EXPORT_USAGE = `usage: burr-ts export --burr-format --project P --app-id A [--out DIR] [--tracking-dir DIR]
 
 Writes the run in Burr's full form (the whole state on every step) to
-DIR/P/A (default DIR: ./burr-export), for Burr's own UI (burr --path DIR ...).
+DIR/P/A (default DIR: ./burr-export), for Burr's own UI (burr_path=DIR burr).
 Runs are written compactly by default; this turns one into Burr's form.`;
 
 const SPEC = {

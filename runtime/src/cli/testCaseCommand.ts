@@ -79,9 +79,9 @@ export async function testCaseCommand(argv: readonly string[], io: Output, cwd =
     let files: StepTestFile[];
     if (tag !== undefined) {
       if (values.has("sequence-id")) throw new UsageError("burr-ts test-case create: --annotated and --sequence-id exclude each other");
-      files = await annotatedTestsFromRuns(reader, { ...common, project, tag, ...(appId ? { appId } : {}), ...(values.has("out") ? { outDir: values.get("out")! } : {}), onWarning: io.err });
+      files = await annotatedTestsFromRuns(reader, { ...common, project, tag, ...(appId ? { appId } : {}), ...(values.has("out") ? { outDir: values.get("out")! } : {}), onWarning: (w) => io.err(`burr-ts test-case create: ${w}`) });
       if (files.length === 0) {
-        io.err(`burr-ts test-case create: no step in project "${project}"${appId ? ` app "${appId}"` : ""} is annotated with tag "${tag}"`);
+        io.err(`burr-ts test-case create: no testable step in project "${project}"${appId ? ` app "${appId}"` : ""} is annotated with tag "${tag}"`);
         return 2;
       }
     } else {

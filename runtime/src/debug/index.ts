@@ -2,7 +2,8 @@ export type { StepGate, GateTarget, BeforeStepInfo, AfterStepInfo } from "./gate
 import type { StepGate } from "./gate.js";
 import { DebugConnection } from "./connection.js";
 import { DEBUG_PORT_ENV, DEBUG_TOKEN_ENV } from "./protocol.js";
-import { RemoteGate } from "./remoteGate.js";
+import { RemoteGate, type ReplayGateOptions } from "./remoteGate.js";
+export { RemoteGate, type ReplayGateOptions } from "./remoteGate.js";
 
 let shared: DebugConnection | null | undefined;
 
@@ -21,4 +22,10 @@ function openFromEnv(): DebugConnection | null {
   const token = process.env[DEBUG_TOKEN_ENV];
   if (!port || !token) return null;
   return new DebugConnection(port, token);
+}
+
+/** The gate of an app replayed with the program under the debugger (replay/debugRunner.ts); null when not launched by it. */
+export function createReplayGateFromEnv(options: ReplayGateOptions): RemoteGate | null {
+  if (shared === undefined) shared = openFromEnv();
+  return shared ? new RemoteGate(shared, options) : null;
 }

@@ -11,6 +11,8 @@ export const DEBUG_TOKEN_ENV = "BURR_DEBUG_TOKEN";
 /** A fork request (JSON: trackingDir, project, appId, partitionKey, sequenceId) the runtime applies to the first app built. */
 export const DEBUG_FORK_ENV = "BURR_DEBUG_FORK";
 export const PROTOCOL_VERSION = 1;
+/** The line the replay runner's `rerun` mode prints its RerunReport on (replay/debugRunner.ts). */
+export const RERUN_PREFIX = "burr-rerun:";
 
 /** A JSON-safe rendering of any runtime value (see wire.ts). */
 export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
@@ -75,7 +77,21 @@ export interface ResponseMessage {
 
 export type ResponseBody = FrameData | EvaluateResult | RewindResult | SetValueResult;
 
-export type GateMessage = HelloMessage | AppMessage | BeforeStepMessage | SteppedMessage | FailedMessage | ResponseMessage;
+/**
+ * Replay with the program (burr-ts/dist/replay/debugRunner.js): the current
+ * code diverged from the record. The gate waits for `resume`, then the run ends.
+ * `ran`: the step ran (its frame is a step taken) or was never started (another action was chosen).
+ */
+export interface DivergedMessage {
+  type: "diverged";
+  step: StepSummary;
+  ran: boolean;
+  /** The replay report as the CLI prints it. */
+  report: string;
+  divergence: { kind: string; key: string | null; message: string };
+}
+
+export type GateMessage = HelloMessage | AppMessage | BeforeStepMessage | SteppedMessage | FailedMessage | DivergedMessage | ResponseMessage;
 
 // ── adapter → program ──────────────────────────────────────────────────────
 
@@ -113,6 +129,8 @@ export interface FrameData {
   /** What the step changed, when it ran. */
   changes: WireValue | null;
   error: string | null;
+  /** Replay with the program: the step's traced calls and the recorded values they return. */
+  calls?: WireValue;
 }
 
 /** Evaluate an expression (a state key path, or the runtime's `expr` language) over a frame's state. */

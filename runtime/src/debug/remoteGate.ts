@@ -33,6 +33,16 @@ interface PendingStep {
   error: string | null;
 }
 
+/** How a replay with the program (replay/debugRunner.ts) changes the gate. */
+export interface ReplayGateOptions {
+  /** Why rewinds and state edits are refused (the record decides every step's state). */
+  refuseMoves: string;
+  /** The traced calls of the step with this sequence id and what replay gives back, for the Variables view. */
+  callsOf(sequenceId: number): WireValue | null;
+  /** Errors that are replay's divergences, not the action's: the step is recorded as failed without stopping. */
+  isDivergence(error: Error): boolean;
+}
+
 export class RemoteGate implements StepGate {
   private target: GateTarget | null = null;
   private readonly path: TakenStep[] = [];
@@ -50,7 +60,10 @@ export class RemoteGate implements StepGate {
   /** The earlier call whose inputs the program's live call replays after a step back (said once per crossing). */
   private replaying: { live: number; from: number } | null = null;
 
-  constructor(private readonly connection: DebugConnection) {}
+  constructor(
+    private readonly connection: DebugConnection,
+    private readonly replay: ReplayGateOptions | null = null,
+  ) {}
 
   async beforeStep(target: GateTarget, info: BeforeStepInfo): Promise<void> {
     if (!(await this.attach(target))) return;
@@ -72,6 +85,13 @@ export class RemoteGate implements StepGate {
 
   async afterStep(target: GateTarget, info: AfterStepInfo): Promise<"continue" | "retry"> {
     if (!(await this.attach(target))) return "continue";
+    if (info.exception && this.replay?.isDivergence(info.exception)) {
+      // Replay reports this as the divergence; stopping on it as an error first would say it twice.
+      const step = this.summary();
+      this.record(info, info.exception.stack ?? String(info.exception));
+      this.connection.send({ type: "stepped", step, next: null });
+      return "continue";
+    }
     if (info.exception) {
       const error = info.exception;
       this.pending = { call: info.call ?? this.pending?.call ?? null, sequenceId: info.sequenceId, action: info.action, inputs: info.inputs, state: info.state, error: error.stack ?? String(error) };
@@ -94,6 +114,23 @@ export class RemoteGate implements StepGate {
     this.record(info, null);
     this.connection.send({ type: "stepped", step, next: info.next });
     return "continue";
+  }
+
+  /**
+   * Replay diverged: stops there with the report until the adapter resumes.
+   * A step that ran is the last one taken; one that never started waits as the pending step.
+   */
+  async diverged(target: GateTarget, at: { sequenceId: number; action: string; inputs: Record<string, unknown>; ran: boolean }, report: string, divergence: { kind: string; key: string | null; message: string }): Promise<void> {
+    if (!(await this.attach(target))) return;
+    let step: StepSummary;
+    if (at.ran && this.path.length > 0) {
+      const last = this.path[this.path.length - 1];
+      step = { appId: this.appId(), index: this.path.length - 1, sequenceId: last.sequenceId, action: last.action };
+    } else {
+      this.pending = { call: null, sequenceId: at.sequenceId, action: at.action, inputs: at.inputs, state: target.state, error: null };
+      step = this.summary();
+    }
+    await this.waitFor({ type: "diverged", step, ran: at.ran, report, divergence });
   }
 
   private record(info: AfterStepInfo, error: string | null): void {
@@ -164,6 +201,7 @@ export class RemoteGate implements StepGate {
           result: frame.result === null ? null : toWire(frame.result),
           changes: frame.changes === null ? null : toWire(frame.changes),
           error: frame.error,
+          ...(this.replay ? { calls: this.replay.callsOf(frame.sequenceId) } : {}),
         });
       }
       case "evaluate": {
@@ -179,18 +217,19 @@ export class RemoteGate implements StepGate {
     }
   }
 
-  private frameAt(index: number): { state: State; inputs: unknown; result: unknown; changes: unknown; error: string | null } {
+  private frameAt(index: number): { sequenceId: number; state: State; inputs: unknown; result: unknown; changes: unknown; error: string | null } {
     if (index === this.path.length && this.pending) {
       const p = this.pending;
-      return { state: p.state, inputs: p.inputs, result: null, changes: null, error: p.error };
+      return { sequenceId: p.sequenceId, state: p.state, inputs: p.inputs, result: null, changes: null, error: p.error };
     }
     const step = this.path[index];
     if (!step) throw new Error(`app "${this.appId()}" has no step at index ${index} (it has taken ${this.path.length})`);
-    return { state: step.stateBefore, inputs: step.inputs, result: step.result, changes: step.changes, error: step.error };
+    return { sequenceId: step.sequenceId, state: step.stateBefore, inputs: step.inputs, result: step.result, changes: step.changes, error: step.error };
   }
 
   private async rewind(index: number): Promise<{ step: StepSummary; note: string | null }> {
     const target = this.requireWaiting("rewind");
+    if (this.replay && index !== this.path.length) throw new Error(this.replay.refuseMoves);
     if (index === this.path.length && this.pending) return { step: this.summary(), note: null };
     const step = this.path[index];
     if (!step) throw new Error(`cannot rewind app "${this.appId()}" to step index ${index}: it has taken ${this.path.length} steps`);
@@ -228,6 +267,7 @@ export class RemoteGate implements StepGate {
 
   private setValue(path: (string | number)[], value: WireValue): WireValue {
     const target = this.requireWaiting("edit state");
+    if (this.replay) throw new Error(this.replay.refuseMoves);
     const pending = this.pending as PendingStep;
     const key = path[0];
     if (typeof key !== "string") throw new Error("a state edit must start with a state key");

@@ -5,6 +5,7 @@
 import type { TraceReplaySource } from "../application/tracer.js";
 import { encodeValue, type RecordedCall } from "../tracking/recorded.js";
 import { firstDifference } from "./compare.js";
+import { argsDigest, FULL_ARGS_MAX_CHARS } from "../tracking/argsDigest.js";
 
 export interface CallDivergence {
   call: string;
@@ -61,12 +62,22 @@ export class RecordedCallSource implements TraceReplaySource {
     if (!rec) {
       return this.fail({ call: name, message: `traced call ${label} is not in the record: the current code makes a call the recorded run did not`, recorded: "(no such call)", current: encodeValue(args).json });
     }
-    // Fast path: equal JSON text; the walk that finds where they differ runs only when they do.
-    if (rec.args !== undefined && !sameJson(rec.args, args)) {
-      const diff = firstDifference(rec.args, encodeValue(args).json, "args");
-      if (diff) {
-        return this.fail({ call: name, message: `traced call ${label} got other arguments than recorded (at ${diff.path})`, recorded: diff.recorded, current: diff.current });
+    if (rec.args !== undefined) {
+      // Short arguments are recorded whole. Fast path: equal JSON text; the walk that finds where they differ runs only when they do.
+      if (!sameJson(rec.args, args)) {
+        const diff = firstDifference(rec.args, encodeValue(args).json, "args");
+        if (diff) {
+          return this.fail({ call: name, message: `traced call ${label} got other arguments than recorded (at ${diff.path})`, recorded: diff.recorded, current: diff.current });
+        }
       }
+    } else if (rec.argsDigest !== undefined && rec.argsDigest !== argsDigest(args)) {
+      // Long ones only as a digest: where they differ is not known, only that they do.
+      return this.fail({
+        call: name,
+        message: `traced call ${label} got other arguments than recorded (their digest differs; the record keeps a digest of arguments longer than ${FULL_ARGS_MAX_CHARS} characters, not the arguments)`,
+        recorded: `(arguments with digest ${rec.argsDigest})`,
+        current: encodeValue(args).json,
+      });
     }
     const out = rec.outcome;
     if (out === null) {

@@ -106,6 +106,13 @@ export function firstWriteDifference(
     }
     const r = Object.hasOwn(recordedAfter, key) ? recordedAfter[key] : "(absent)";
     const v = currentAfter(key);
+    if (Object.hasOwn(current.appended, key) && Array.isArray(r) && Array.isArray(v) && r.length === v.length) {
+      // The items before the step equal the record (replay stops at the first difference, and a
+      // re-run starts from the recorded state): only what the step appended needs comparing, not
+      // the whole history (a compact record's full-state checkpoints would otherwise cost O(history)).
+      const added = current.appended[key];
+      if (firstDifference(r.slice(r.length - added.length), asJson(added), key) === null) continue;
+    }
     const now = v === undefined ? "(absent)" : asJson(v);
     if (firstDifference(r, now, key)) return { path: key, recorded: writeOf(recorded, key), current: asJson(writeOf(current, key)) };
   }

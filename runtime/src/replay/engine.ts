@@ -7,6 +7,7 @@
 import type { Application } from "../application/application.js";
 import { setTraceReplay } from "../application/tracer.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
+import type { StepGate } from "../debug/gate.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import type { StepRecord } from "../tracking/types.js";
 import { stateAt } from "../tracking/logParser.js";
@@ -22,12 +23,17 @@ export interface ReplayableBuilder {
   buildForReplay(
     at: { state: Record<string, unknown> | null; priorAction: string | null; lastSequenceId: number | null },
     hooks: LifecycleHooks[],
+    gate?: StepGate | null,
   ): Application;
 }
 
 export interface ReplayOptions {
   /** Stop after the step with this sequence id. */
   until?: number;
+  /** The debugger's gate (replay/debugRunner.ts): it sees every step, as in a live run. */
+  gate?: StepGate | null;
+  /** Called at the divergence, before replay returns (the debugger stops there). `ran`: the step ran. */
+  onDivergence?(app: Application, report: ReplayReport, at: { inputs: Record<string, unknown>; ran: boolean }): Promise<void>;
 }
 
 const plain = (state: Record<string, unknown>): Record<string, unknown> => {
@@ -43,7 +49,7 @@ function startOf(steps: readonly StepRecord[], warnings: string[]): number {
   return 1;
 }
 
-function lastGoodAction(steps: readonly StepRecord[], before: number): string | null {
+export function lastGoodAction(steps: readonly StepRecord[], before: number): string | null {
   for (let i = before - 1; i >= 0; i--) if (steps[i].error === null) return steps[i].action;
   return null;
 }
@@ -90,12 +96,23 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
   const app = builder.buildForReplay(
     { state: startState ? plain(startState) : null, priorAction: lastGoodAction(steps, start), lastSequenceId: before ? before.sequenceId : null },
     [hooks],
+    options.gate ?? null,
   );
   const calls = new RecordedCallSource();
   const unwatch = watchLiveCalls((what) => live.push({ sequenceId: where.sequenceId, action: where.action, what }));
   setTraceReplay(calls);
   let replayed = 0;
   let divergence: Divergence | null = null;
+  const reportOf = (d: Divergence | null): ReplayReport => ({
+    status: d ? "diverged" : "match",
+    source: run.source,
+    stateOnly: false,
+    stepsRecorded: steps.length,
+    stepsReplayed: replayed,
+    divergence: d,
+    live,
+    warnings,
+  });
   try {
     for (let i = start; i < steps.length && divergence === null; i++) {
       const rec = steps[i];
@@ -109,6 +126,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
       const chosen = app.nextAction();
       if (chosen !== rec.action) {
         divergence = pathDivergence(app, rec, prior, chosen);
+        await options.onDivergence?.(app, reportOf(divergence), { inputs: inputsOf(rec), ran: false });
         break;
       }
       try {
@@ -131,15 +149,16 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
       }
       divergence = compareStep(rec, i > 0 ? steps[i - 1] : null, app, calls, error, result, currentChanges);
       if (divergence === null) replayed++;
+      else await options.onDivergence?.(app, reportOf(divergence), { inputs: inputsOf(rec), ran: true });
     }
   } finally {
     setTraceReplay(null);
     unwatch();
   }
-  return { status: divergence ? "diverged" : "match", source: run.source, stateOnly: false, stepsRecorded: steps.length, stepsReplayed: replayed, divergence, live, warnings };
+  return reportOf(divergence);
 }
 
-function inputsOf(rec: StepRecord): Record<string, unknown> {
+export function inputsOf(rec: StepRecord): Record<string, unknown> {
   try {
     return deserializeValue(rec.inputs) as Record<string, unknown>;
   } catch (err) {
@@ -147,7 +166,7 @@ function inputsOf(rec: StepRecord): Record<string, unknown> {
   }
 }
 
-function compareStep(
+export function compareStep(
   rec: StepRecord,
   prev: StepRecord | null,
   app: Application,

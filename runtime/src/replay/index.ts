@@ -6,3 +6,5 @@ export { readTrackedRun, readPersistedRun, ReplayInputError } from "./sources.js
 export { formatReport } from "./report.js";
 export type { Divergence, RecordedRun, ReplayReport, TransitionTaken } from "./types.js";
 export type { LiveCall } from "./live.js";
+export { rerunStep, type RerunReport, type StepOutcome } from "./rerun.js";
+export { graphChange } from "./graphChange.js";

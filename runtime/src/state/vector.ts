@@ -35,6 +35,19 @@ function arrayId(items: readonly unknown[]): number {
   return id;
 }
 
+// Frozen arrays toArray() handed out, with the store and length they show, so
+// knownPrefix() can tell in O(1) that one starts with another (argsDigest.ts).
+const snapshotOrigins = new WeakMap<readonly unknown[], { store: Store; length: number }>();
+
+/** True when both arrays came from state and `shorter` holds exactly the first items of `longer`; false when that is not known. */
+export function knownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
+  const a = snapshotOrigins.get(shorter);
+  const b = snapshotOrigins.get(longer);
+  if (!a || !b || a.length > b.length) return false;
+  if (a.store === b.store) return true; // a store only grows at its end
+  return b.store.ancestors.some((x) => x.id === a.store.id && x.upTo >= a.length);
+}
+
 /** Counts backing-array copies, so tests (and curious users) can see that appends share storage. */
 const vectorStats = { copies: 0, copiedItems: 0 };
 
@@ -89,6 +102,7 @@ export class AppendVector {
     } else {
       this.snapshot = Object.freeze(store.items.slice(0, this.length));
     }
+    snapshotOrigins.set(this.snapshot, { store, length: this.length });
     return this.snapshot;
   }
 

@@ -125,7 +125,11 @@ export async function stepTestFromRun(reader: TrackingReader, req: StepTestReque
   return { file, text: generated.text, notes };
 }
 
-/** One test per step annotated with `tag` (optionally in one app), into `outDir`. */
+/**
+ * One test per step annotated with `tag` (optionally in one app), into
+ * `outDir`. An annotation whose step cannot be tested (run deleted, step
+ * missing, module not found) is reported to `onWarning` and skipped.
+ */
 export async function annotatedTestsFromRuns(reader: TrackingReader, req: { project: string; tag: string; appId?: string; root: string; outDir?: string; framework?: TestFramework; runtimeImport?: string; onWarning?: (m: string) => void }): Promise<StepTestFile[]> {
   const annotations = (await reader.listAnnotations(req.project, { ...(req.appId ? { appId: req.appId } : {}), ...(req.onWarning ? { onWarning: req.onWarning } : {}) })).filter((a) => a.tags.includes(req.tag));
   const dir = resolve(req.root, req.outDir ?? join("test", "burr"));
@@ -133,14 +137,18 @@ export async function annotatedTestsFromRuns(reader: TrackingReader, req: { proj
   for (const a of annotations) {
     const safeApp = a.app_id.replace(/[^\w.-]+/g, "_");
     const safeStep = a.step_name.replace(/[^\w.-]+/g, "_") || "action";
-    out.push(
-      await stepTestFromRun(reader, {
-        project: req.project, appId: a.app_id, sequenceId: a.step_sequence_id, root: req.root, annotation: a,
-        out: join(dir, `${safeApp}.${safeStep}.step${a.step_sequence_id}.annotation${a.id}.test.ts`),
-        ...(req.framework ? { framework: req.framework } : {}),
-        ...(req.runtimeImport ? { runtimeImport: req.runtimeImport } : {}),
-      }),
-    );
+    try {
+      out.push(
+        await stepTestFromRun(reader, {
+          project: req.project, appId: a.app_id, sequenceId: a.step_sequence_id, root: req.root, annotation: a,
+          out: join(dir, `${safeApp}.${safeStep}.step${a.step_sequence_id}.annotation${a.id}.test.ts`),
+          ...(req.framework ? { framework: req.framework } : {}),
+          ...(req.runtimeImport ? { runtimeImport: req.runtimeImport } : {}),
+        }),
+      );
+    } catch (err) {
+      (req.onWarning ?? console.warn)(`annotation ${a.id} skipped: ${(err as Error).message}`);
+    }
   }
   return out;
 }

@@ -1,11 +1,13 @@
 // Annotations on tracked steps, in Burr's format and place: one AnnotationOut
-// record per line of `<trackingDir>/<project>/annotations.jsonl` (Burr's
-// LocalBackend in apache/burr burr/tracking/server/backend.py; field names from
-// burr/tracking/server/schema.py). Ids are max+1 as Burr assigns them. Every
-// write takes a lock file, re-reads, and replaces the file by rename, checking
-// that nobody (e.g. Burr's own UI, which appends without a lock) wrote meanwhile.
+// record per line of `<trackingDir>/<project>/annotations.jsonl`, as Burr's
+// local tracking server keeps them (its pydantic models are copied in
+// test/fixtures/burr-schema/annotation_schema.py). Ids are max + 1, Burr's rule.
+// Every write takes a lock file (fileLock.ts), re-reads, and replaces the file
+// by rename, checking that nobody (e.g. Burr's own server, which appends
+// without a lock) wrote meanwhile.
 import { promises as fsp } from "node:fs";
 import { dirname, join } from "node:path";
+import { withFileLock } from "./fileLock.js";
 
 /** Burr's AnnotationDataPointer: what the annotation is about. */
 export interface AnnotationDataPointer {
@@ -65,8 +67,11 @@ export interface AnnotationUpdate {
   stepName?: string;
 }
 
-/** Where a project's annotations live. */
+/** Where a project's annotations live. The project is one directory name (it may come from a UI request). */
 export function annotationsPath(storageDir: string, project: string): string {
+  if (typeof project !== "string" || !project || project === "." || project === ".." || /[\\/\0]/.test(project)) {
+    throw new Error(`Annotations: invalid project name ${JSON.stringify(project)}: it names one directory of the tracking directory (no "/", "\\" or "..")`);
+  }
   return join(storageDir, project, "annotations.jsonl");
 }
 
@@ -153,7 +158,7 @@ export function formatAnnotation(a: Annotation): string {
 
 /** The lines of the file: parsed annotations and, for unreadable lines, the raw text (kept on rewrite). */
 interface FileContent {
-  entries: Array<{ annotation: Annotation } | { raw: string }>;
+  entries: Array<{ annotation?: Annotation; raw: string }>;
   warnings: string[];
   /** size + mtime when read, to notice a writer that didn't take our lock. */
   stamp: string;
@@ -175,7 +180,7 @@ async function readContent(path: string): Promise<FileContent> {
   text.split("\n").forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      entries.push({ annotation: parseAnnotation(line) });
+      entries.push({ annotation: parseAnnotation(line), raw: line });
     } catch (err) {
       warnings.push(`${path}:${i + 1}: ${(err as Error).message}; annotation skipped (the line is kept as it is)`);
       entries.push({ raw: line });
@@ -189,46 +194,14 @@ export async function readAnnotations(storageDir: string, project: string, filte
   const content = await readContent(annotationsPath(storageDir, project));
   const annotations: Annotation[] = [];
   for (const e of content.entries) {
-    if (!("annotation" in e)) continue;
     const a = e.annotation;
+    if (!a) continue;
     if (filter.appId !== undefined && a.app_id !== filter.appId) continue;
     if (filter.partitionKey !== undefined && a.partition_key !== filter.partitionKey) continue;
     if (filter.stepSequenceId !== undefined && a.step_sequence_id !== filter.stepSequenceId) continue;
     annotations.push(a);
   }
   return { annotations, warnings: content.warnings };
-}
-
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
-
-async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${path}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let delay = 2;
-  for (;;) {
-    try {
-      const h = await fsp.open(lock, "wx");
-      await h.writeFile(String(process.pid));
-      await h.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`Cannot lock annotations ${path} (${lock}): ${(err as Error).message}`);
-      const st = await fsp.stat(lock).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-        await fsp.rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`Annotations ${path} are locked by another writer (${lock}); if no other burr-ts process is writing annotations, delete that file and retry`);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 50);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await fsp.rm(lock, { force: true });
-  }
 }
 
 /**
@@ -238,11 +211,12 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
  */
 async function rewrite<T>(path: string, change: (c: FileContent) => { entries: FileContent["entries"]; result: T }): Promise<T> {
   await fsp.mkdir(dirname(path), { recursive: true });
-  return withLock(path, async () => {
+  return withFileLock(path, async () => {
     for (let attempt = 0; ; attempt++) {
       const content = await readContent(path);
       const { entries, result } = change(content);
-      const text = entries.map((e) => ("annotation" in e ? formatAnnotation(e.annotation) : e.raw) + "\n").join("");
+      // Lines not changed are written back byte for byte (Burr's own among them).
+      const text = entries.map((e) => e.raw + "\n").join("");
       const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
       await fsp.writeFile(tmp, text);
       const now = await fsp.stat(path).then((st) => `${st.size}:${st.mtimeMs}`, () => "absent");
@@ -262,7 +236,7 @@ function nowIso(): string {
 
 function annotationsOf(c: FileContent): Annotation[] {
   const out: Annotation[] = [];
-  for (const e of c.entries) if ("annotation" in e) out.push(e.annotation);
+  for (const e of c.entries) if (e.annotation) out.push(e.annotation);
   return out;
 }
 
@@ -288,7 +262,7 @@ export async function createAnnotation(storageDir: string, project: string, inpu
       created: time,
       updated: time,
     };
-    return { entries: [...c.entries, { annotation }], result: annotation };
+    return { entries: [...c.entries, { annotation, raw: formatAnnotation(annotation) }], result: annotation };
   });
 }
 
@@ -299,9 +273,9 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
   return rewrite(annotationsPath(storageDir, project), (c) => {
     let updated: Annotation | null = null;
     const entries = c.entries.map((e) => {
-      if (!("annotation" in e) || e.annotation.id !== id) return e;
+      if (!e.annotation || e.annotation.id !== id) return e;
       const a = e.annotation;
-      updated = {
+      const next: Annotation = {
         ...a,
         tags: tags ?? a.tags,
         observations: observations ?? a.observations,
@@ -309,7 +283,8 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
         step_name: patch.stepName ?? a.step_name,
         updated: nowIso(),
       };
-      return { annotation: updated };
+      updated = next;
+      return { annotation: next, raw: formatAnnotation(next) };
     });
     if (!updated) throw new Error(`Annotation ${id} not found in project "${project}" (${annotationsPath(storageDir, project)})`);
     return { entries, result: updated as Annotation };
@@ -319,7 +294,7 @@ export async function updateAnnotation(storageDir: string, project: string, id: 
 /** Removes annotation `id` (Burr has no delete; the file stays in its format). */
 export async function deleteAnnotation(storageDir: string, project: string, id: number): Promise<void> {
   await rewrite(annotationsPath(storageDir, project), (c) => {
-    const entries = c.entries.filter((e) => !("annotation" in e) || e.annotation.id !== id);
+    const entries = c.entries.filter((e) => !e.annotation || e.annotation.id !== id);
     if (entries.length === c.entries.length) throw new Error(`Annotation ${id} not found in project "${project}" (${annotationsPath(storageDir, project)})`);
     return { entries, result: undefined };
   });

@@ -3,7 +3,7 @@
 // span attributes the observation points at, the step's result, and the
 // annotation's own fields. JSONL keeps values as JSON; CSV writes non-text
 // values as JSON text. Used by `burr-ts dataset export` and the editor.
-import type { Annotation } from "./annotations.js";
+import type { Annotation, AnnotationFilter } from "./annotations.js";
 import type { AppRun, StepRecord } from "./types.js";
 
 /** Anything that reads runs: TrackingReader, or a persister's run reader. */
@@ -115,4 +115,25 @@ export function datasetToCsv(rows: readonly DatasetRow[]): string {
   const lines = [DATASET_COLUMNS.join(",")];
   for (const r of rows) lines.push(DATASET_COLUMNS.map((c) => csvCell(r[c])).join(","));
   return lines.join("\r\n") + "\r\n";
+}
+
+/** A reader that also lists annotations (TrackingReader). */
+export interface AnnotatedRunReader extends RunReader {
+  listAnnotations(project: string, filter?: AnnotationFilter): Promise<Annotation[]>;
+}
+
+/** The dataset of a project's annotations with `tag` (all when omitted), as JSONL or CSV text. */
+export async function exportDataset(
+  reader: AnnotatedRunReader,
+  project: string,
+  options: { tag?: string; appId?: string; format?: "jsonl" | "csv"; onWarning?: (message: string) => void } = {},
+): Promise<{ text: string; rows: DatasetRow[]; annotations: number; warnings: string[] }> {
+  const warnings: string[] = [];
+  const all = await reader.listAnnotations(project, { ...(options.appId ? { appId: options.appId } : {}), onWarning: (w) => warnings.push(w) });
+  const chosen = all.filter((a) => options.tag === undefined || a.tags.includes(options.tag));
+  const out = await datasetRows(reader, chosen);
+  warnings.push(...out.warnings);
+  for (const w of warnings) options.onWarning?.(w);
+  const text = options.format === "csv" ? datasetToCsv(out.rows) : datasetToJsonl(out.rows);
+  return { text, rows: out.rows, annotations: chosen.length, warnings };
 }

@@ -24,6 +24,6 @@ export {
   type AnnotationStore,
   type AnnotationUpdate,
 } from "./annotations.js";
-export { datasetRows, datasetToCsv, datasetToJsonl, DATASET_COLUMNS, type DatasetRow, type RunReader } from "./dataset.js";
+export { datasetRows, datasetToCsv, datasetToJsonl, exportDataset, DATASET_COLUMNS, type AnnotatedRunReader, type DatasetRow, type RunReader } from "./dataset.js";
 export { exportBurrFormat, type BurrExportResult } from "./burrExport.js";
 export { sqlAnnotationStore, annotationsTable, type SqlAnnotationOptions } from "./annotationsSql.js";

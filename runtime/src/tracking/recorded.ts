@@ -5,6 +5,7 @@
 // are in serde's stored form (Dates, Maps, registered classes come back as such).
 import { deserializeValue, serializeValue } from "../state/serde/codec.js";
 import type { SpanRecord, StepRecord } from "./types.js";
+import { ARGS_DIGEST_ATTRIBUTE } from "./argsDigest.js";
 
 /** The attribute holding what `return` alone cannot say. */
 export const REPLAY_ATTRIBUTE = "__burr_replay";
@@ -23,8 +24,10 @@ export interface RecordedCall {
   /** Its position among the step's calls of the same name (0 for the first). */
   readonly index: number;
   readonly spanId: string;
-  /** The arguments as logged; undefined when captureInputs was off. */
+  /** The arguments as logged; undefined when captureInputs was off or they were long (then only the digest is kept). */
   readonly args: unknown;
+  /** The arguments' digest (tracking/argsDigest.ts); undefined in records made before digests, or with captureInputs off. */
+  readonly argsDigest?: string;
   /** Null when nothing was recorded (captureOutputs off, or the call never ended). */
   readonly outcome: RecordedOutcome | null;
 }
@@ -114,7 +117,8 @@ export function recordedCalls(step: StepRecord): RecordedCall[] {
     } catch (err) {
       throw new Error(`step ${step.sequenceId} (${step.action}), traced call ${name} (span ${span.spanId}): ${(err as Error).message}`);
     }
-    out.push({ name, index, spanId: span.spanId, args: span.attributes.args, outcome });
+    const digest = span.attributes[ARGS_DIGEST_ATTRIBUTE];
+    out.push({ name, index, spanId: span.spanId, args: span.attributes.args, ...(typeof digest === "string" ? { argsDigest: digest } : {}), outcome });
   }
   return out;
 }
