@@ -21,6 +21,8 @@ declare module "autocannon" {
       average: number;
       p50: number;
       p99: number;
+      /** How many were counted (requests: completed). */
+      total: number;
     }
     interface Result {
       requests: Histogram;

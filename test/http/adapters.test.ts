@@ -2,6 +2,7 @@
 // a Next.js route handler and Express exactly as the README's recipes show.
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
+import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { Hono } from "hono";
@@ -58,6 +59,43 @@ describe("http: adapters", () => {
       await turnOver(await listen(server));
     } finally {
       await close(server);
+    }
+  });
+
+  it("Node's http enters the handler without a web Request, and refuses and authorizes exactly as the web path does", async () => {
+    const seen: string[] = [];
+    s = chatServer({
+      maxBodyBytes: 1000,
+      authorize: (request) => {
+        seen.push(`${request.method} ${new URL(request.url).pathname} ${request.headers.get("x-tenant")}`);
+        return request.headers.get("x-tenant") !== "evil";
+      },
+    });
+    const direct = await serve(s.handler);
+    const wrapped = await serve((request) => s.handler(request)); // a wrapper hides the Node entry: the web path
+    try {
+      for (const base of [direct.url, wrapped.url]) {
+        const big = JSON.stringify({ inputs: { prompt: "x".repeat(3000) } });
+        const declared = await fetch(`${base}/apps/a/run`, { method: "POST", headers: { "content-type": "application/json", "x-tenant": "t" }, body: big });
+        assert.equal(declared.status, 413);
+        const chunked = await fetch(`${base}/apps/a/run`, {
+          method: "POST",
+          headers: { "x-tenant": "t" },
+          body: Readable.toWeb(Readable.from([Buffer.from(big.slice(0, 900)), Buffer.from(big.slice(900))])) as ReadableStream,
+          duplex: "half",
+        } as RequestInit);
+        assert.equal(chunked.status, 413);
+        assert.equal(((await chunked.json()) as Json).error.type, "PayloadTooLarge");
+        assert.equal((await fetch(`${base}/apps`, { headers: { "x-tenant": "evil" } })).status, 403);
+        const ok = await fetch(`${base}/apps/a/run`, { method: "POST", headers: { "x-tenant": "t", "content-type": "application/json" }, body: JSON.stringify({ inputs: { prompt: "Who was Aaron Burr?" } }) });
+        assert.equal(ok.status, 200);
+        assert.match(((await ok.json()) as Json).result.response, /third Vice President/);
+      }
+      // Bodies are read (and refused) before authorize runs; it sees method, path and headers either way.
+      assert.deepEqual(seen, ["GET /apps evil", "POST /apps/a/run t", "GET /apps evil", "POST /apps/a/run t"]);
+    } finally {
+      await direct.close();
+      await wrapped.close();
     }
   });
 

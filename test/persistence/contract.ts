@@ -174,6 +174,20 @@ export function persisterContract(name: string, factory: () => PersisterFactory,
       assert.deepEqual((await p.listSteps(null, "restart")).map((s) => [s.sequenceId, s.branch]), [[0, 1], [1, 1], [2, 1]]);
     });
 
+    it("head(): the newest branch and its newest step, moved by every step and rewind (another writer's too)", async () => {
+      assert.equal(typeof p.head, "function");
+      assert.deepEqual(await p.head!("pk", "headed"), { branch: 0, lastSequenceId: null });
+      const app = await buildChat({ appId: "headed", partitionKey: "pk", persister: p });
+      await turn(app, "one");
+      assert.deepEqual(await p.head!("pk", "headed"), { branch: 0, lastSequenceId: 2 });
+      const other = await f.second();
+      await other.rewind({ partitionKey: "pk", appId: "headed", toSequenceId: 1 });
+      assert.deepEqual(await p.head!("pk", "headed"), { branch: 1, lastSequenceId: null });
+      await (await buildChat({ appId: "headed", partitionKey: "pk", persister: other })).step();
+      assert.deepEqual(await p.head!("pk", "headed"), { branch: 1, lastSequenceId: 2 });
+      assert.deepEqual(await p.head!(null, "headed"), { branch: 0, lastSequenceId: null }, "another partition is another app");
+    });
+
     it("a second writer saving a taken sequence id gets ConcurrentStepError naming the app and step", async () => {
       const app = await buildChat({ appId: "race", partitionKey: "pk", persister: p });
       await turn(app, "hello");

@@ -85,6 +85,28 @@ export function predecessorTests(stores: () => Stores): void {
     assert.equal((await p.load(null, "duel"))!.sequenceId, 8);
   });
 
+  it("a rewind or a step by another writer is seen by this writer's very next save (nothing it remembers goes stale)", async () => {
+    const { p } = stores();
+    const app = await buildChat({ appId: "stale", persister: p });
+    await turn(app, "mine"); // 0..2, all through p
+    const other = await stores().second();
+    await other.rewind({ partitionKey: null, appId: "stale", toSequenceId: 0 });
+    const before = snapshot(app);
+    await assert.rejects(app.step({ inputs: { prompt: "after their rewind" } }), ConcurrentStepError);
+    assert.deepEqual(snapshot(app), before);
+    assert.deepEqual((await p.listSteps(null, "stale")).map((s) => [s.sequenceId, s.branch]), [[0, 0]]);
+    // The other writer continues from the rewind; this writer's reloaded app then steps after it.
+    const theirs = await buildChat({ appId: "stale", persister: other });
+    await theirs.step(); // 1 safetyCheck, on branch 1
+    const mine = await buildChat({ appId: "stale", persister: p });
+    assert.equal(mine.sequenceId, 1);
+    await theirs.step(); // 2
+    await assert.rejects(mine.step(), ConcurrentStepError);
+    const fresh = await buildChat({ appId: "stale", persister: p });
+    await fresh.step({ inputs: { prompt: "after reload" } }); // 3
+    assert.deepEqual((await p.listSteps(null, "stale")).map((s) => [s.sequenceId, s.branch]), [[0, 0], [1, 1], [2, 1], [3, 1]]);
+  });
+
   it("a save that fails for any reason leaves the app where it was, and the next step saves cleanly", async () => {
     const { p } = stores();
     let failNext = false;

@@ -4,11 +4,11 @@
 // turn on a running app with 409 at once; across processes the persister's
 // unique sequence ids do the same (ConcurrentStepError), so history is never
 // written twice. Apps that finished a turn here stay built in a small LRU
-// cache; one is reused only while the persister says nobody else has stepped,
-// rewound or forked it since (listBranches: its head and branch count).
+// cache; one is reused only while the persister says nobody else has stepped
+// or rewound it since (its history head: newest branch and newest step there).
 import type { Application } from "../application/application.js";
 import type { ApplicationBuilder } from "../application/builder.js";
-import { isRewindable, type PersistedStep, type StatePersister } from "../persistence/types.js";
+import { isRewindable, type HistoryHead, type PersistedStep, type RewindableStatePersister, type StatePersister } from "../persistence/types.js";
 import type { StateValues } from "../state/types.js";
 import { HttpError } from "./errors.js";
 
@@ -22,7 +22,8 @@ export type BuildApp<S extends StateValues = StateValues> = (ids: AppIds) => App
 
 interface Cached<S extends StateValues> {
   app: Application<S>;
-  branches: number;
+  /** The head branch when the app was opened; its sequence id says the rest. */
+  branch: number;
 }
 
 const keyOf = (ids: AppIds) => `${ids.partitionKey ?? ""}\u0000${ids.appId}`;
@@ -31,12 +32,15 @@ export class AppStore<S extends StateValues> {
   private readonly busy = new Set<string>();
   private readonly cache = new Map<string, Cached<S>>();
   private readonly opened = new WeakMap<Application<S>, number>();
+  private readonly headOf: ((ids: AppIds) => Promise<HistoryHead>) | null;
 
   constructor(
     private readonly build: BuildApp<S>,
     readonly persister: StatePersister,
     private readonly maxCached = 1000,
-  ) {}
+  ) {
+    this.headOf = isRewindable(persister) ? headReader(persister) : null;
+  }
 
   /** The app's latest saved step, or null when it has none. */
   latest(ids: AppIds, sequenceId?: number): Promise<PersistedStep | null> {
@@ -49,16 +53,14 @@ export class AppStore<S extends StateValues> {
 
   /** The app resumed from its last saved step (or new, as the builder writes it). */
   async open(ids: AppIds): Promise<Application<S>> {
-    const persister = this.persister;
-    if (this.maxCached <= 0 || !isRewindable(persister)) return this.load(ids);
+    if (this.maxCached <= 0 || !this.headOf) return this.load(ids);
     const key = keyOf(ids);
-    const branches = await persister.listBranches(ids.partitionKey, ids.appId);
-    const head = branches.find((b) => b.current)?.lastSequenceId ?? null;
+    const head = await this.headOf(ids);
     const hit = this.cache.get(key);
     this.cache.delete(key);
-    if (hit && hit.branches === branches.length && hit.app.sequenceId === head) return hit.app;
+    if (hit && hit.branch === head.branch && hit.app.sequenceId === head.lastSequenceId) return hit.app;
     const app = await this.load(ids);
-    this.opened.set(app, branches.length);
+    this.opened.set(app, head.branch);
     return app;
   }
 
@@ -70,9 +72,9 @@ export class AppStore<S extends StateValues> {
   /** After a turn that ended cleanly: keep the app built for the next one. */
   keep(ids: AppIds, app: Application<S>): void {
     if (this.maxCached <= 0) return;
-    const branches = this.opened.get(app);
-    if (branches === undefined) return;
-    this.cache.set(keyOf(ids), { app, branches });
+    const branch = this.opened.get(app);
+    if (branch === undefined) return;
+    this.cache.set(keyOf(ids), { app, branch });
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
   }
 
@@ -104,4 +106,14 @@ export class AppStore<S extends StateValues> {
       this.busy.delete(key);
     };
   }
+}
+
+/** The persister's cheap head read, or one derived from listBranches for a persister without it. */
+function headReader(persister: RewindableStatePersister): (ids: AppIds) => Promise<HistoryHead> {
+  if (typeof persister.head === "function") return (ids) => persister.head!(ids.partitionKey, ids.appId);
+  return async (ids) => {
+    const branches = await persister.listBranches(ids.partitionKey, ids.appId);
+    const current = branches.find((b) => b.current);
+    return { branch: current?.branch ?? 0, lastSequenceId: current?.lastSequenceId ?? null };
+  };
 }

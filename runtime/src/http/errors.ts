@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { BurrError, ConfigurationError, MissingInputError, StateSerializationError } from "../errors.js";
 import { ConcurrentStepError } from "../persistence/errors.js";
+import type { JsonReply } from "./incoming.js";
 
 /** A failure the handler knows how to answer: status, a type name, a message safe to show. */
 export class HttpError extends Error {
@@ -66,11 +67,12 @@ export function describeError(error: unknown, log: ErrorLogger): { status: numbe
   };
 }
 
-export function errorResponse(error: unknown, log: ErrorLogger): Response {
+/** The JSON reply for any error (see describeError). */
+export function errorReply(error: unknown, log: ErrorLogger): JsonReply {
   const { status, body } = describeError(error, log);
-  return jsonResponse(status, body);
+  return jsonReply(status, body);
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): JsonReply {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, text: JSON.stringify(body) };
 }

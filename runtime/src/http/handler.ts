@@ -5,7 +5,8 @@
 import type { StatePersister } from "../persistence/types.js";
 import type { StateValues } from "../state/types.js";
 import { AppStore, type AppIds, type BuildApp } from "./apps.js";
-import { defaultErrorLogger, errorResponse, HttpError, jsonResponse, type ErrorLogger } from "./errors.js";
+import { defaultErrorLogger, errorReply, HttpError, jsonReply, type ErrorLogger } from "./errors.js";
+import { fromRequest, NODE_ENTRY, toResponse, type Incoming, type Reply } from "./incoming.js";
 import { checkAppId, checkInputs, checkNameList, checkPartitionKey, checkSequenceId, readJsonBody, type JsonObject } from "./request.js";
 import { checkDeclaredInputs, doneOf, runTurn, turnEvents, type TurnEvent } from "./run.js";
 import { burrEventStream, uiMessageStream, type UiTextOptions } from "./sse.js";
@@ -72,13 +73,13 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
   const maxSteps = options.maxStepsPerRun ?? 1000;
   const basePath = (options.basePath ?? "").replace(/\/+$/, "");
 
-  async function handle(request: Request): Promise<Response> {
-    const url = new URL(request.url);
+  async function handle(request: Incoming): Promise<Reply> {
+    const url = request.url;
     const route = matchRoute(url.pathname, basePath);
     if (!route) throw new HttpError(404, "NotFound", `No route ${url.pathname}; the routes are /apps, /apps/:appId, /apps/:appId/run and /apps/:appId/fork`);
     const allowed = METHODS[route.action];
     if (!allowed.includes(request.method)) {
-      return jsonResponse(405, { error: { type: "MethodNotAllowed", message: `${request.method} is not allowed on ${url.pathname}; use ${allowed.join(" or ")}` } }, { allow: allowed.join(", ") });
+      return jsonReply(405, { error: { type: "MethodNotAllowed", message: `${request.method} is not allowed on ${url.pathname}; use ${allowed.join(" or ")}` } }, { allow: allowed.join(", ") });
     }
     const body = request.method === "POST" ? await readJsonBody(request, limit) : {};
     const fromQuery = url.searchParams.get("partitionKey");
@@ -86,14 +87,14 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     let appId = route.appId;
     if (route.action === "apps" && request.method === "POST" && body.appId !== undefined) appId = checkAppId(body.appId, "appId");
     if (options.authorize) {
-      const verdict = await options.authorize(request, { appId, partitionKey });
+      const verdict = await options.authorize(request.request(), { appId, partitionKey });
       if (verdict instanceof Response) return verdict;
       if (verdict === false) throw new HttpError(403, "Forbidden", "This request may not use that app or partition");
     }
     const ids = (id: string): AppIds => ({ appId: id, partitionKey });
     switch (route.action) {
       case "apps":
-        if (request.method === "GET") return jsonResponse(200, { partitionKey, appIds: await store.list(partitionKey) });
+        if (request.method === "GET") return jsonReply(200, { partitionKey, appIds: await store.list(partitionKey) });
         return createApp(ids(appId ?? randomUUID()));
       case "app":
         return describeApp(ids(appId!));
@@ -104,21 +105,21 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     }
   }
 
-  async function createApp(ids: AppIds): Promise<Response> {
+  async function createApp(ids: AppIds): Promise<Reply> {
     const saved = await store.latest(ids);
     const app = await store.open(ids);
-    return jsonResponse(saved ? 200 : 201, { appId: ids.appId, partitionKey: ids.partitionKey, sequenceId: app.sequenceId, nextAction: app.nextAction(), state: doneOf(app, null, null).state });
+    return jsonReply(saved ? 200 : 201, { appId: ids.appId, partitionKey: ids.partitionKey, sequenceId: app.sequenceId, nextAction: app.nextAction(), state: doneOf(app, null, null).state });
   }
 
-  async function describeApp(ids: AppIds): Promise<Response> {
+  async function describeApp(ids: AppIds): Promise<Reply> {
     const saved = await store.latest(ids);
     if (!saved) throw unknownApp(ids);
     const app = await store.open(ids);
     const done = doneOf(app, null, null);
-    return jsonResponse(200, { appId: ids.appId, partitionKey: ids.partitionKey, sequenceId: done.sequenceId, nextAction: done.nextAction, state: done.state, status: saved.status });
+    return jsonReply(200, { appId: ids.appId, partitionKey: ids.partitionKey, sequenceId: done.sequenceId, nextAction: done.nextAction, state: done.state, status: saved.status });
   }
 
-  async function forkApp(from: AppIds, body: JsonObject): Promise<Response> {
+  async function forkApp(from: AppIds, body: JsonObject): Promise<Reply> {
     const sequenceId = checkSequenceId(body.sequenceId);
     const to: AppIds = { appId: body.appId === undefined ? randomUUID() : checkAppId(body.appId, "appId"), partitionKey: from.partitionKey };
     if (to.appId === from.appId) throw new HttpError(400, "BadRequest", `A fork needs a new app id, not "${from.appId}" itself`);
@@ -127,10 +128,10 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     if (await store.latest(to)) throw new HttpError(409, "AppExists", `App "${to.appId}" already exists; fork into a new app id`);
     const app = await store.fork(from, sequenceId, to);
     const done = doneOf(app, null, null);
-    return jsonResponse(201, { appId: to.appId, partitionKey: to.partitionKey, sequenceId: done.sequenceId, nextAction: done.nextAction, state: done.state, parent: app.parent });
+    return jsonReply(201, { appId: to.appId, partitionKey: to.partitionKey, sequenceId: done.sequenceId, nextAction: done.nextAction, state: done.state, parent: app.parent });
   }
 
-  async function runApp(ids: AppIds, body: JsonObject, request: Request, url: URL): Promise<Response> {
+  async function runApp(ids: AppIds, body: JsonObject, request: Incoming, url: URL): Promise<Reply> {
     const ui = url.searchParams.get("protocol") === "ui-message-stream";
     let inputs = checkInputs(body.inputs);
     if (ui) {
@@ -146,11 +147,11 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     try {
       const app = await store.open(ids);
       checkDeclaredInputs(app, inputs);
-      const wantsEvents = ui || (request.headers.get("accept") ?? "").includes("text/event-stream");
+      const wantsEvents = ui || (request.header("accept") ?? "").includes("text/event-stream");
       if (!wantsEvents) {
         const done = await runTurn(app, turn);
         store.keep(ids, app);
-        return jsonResponse(200, done);
+        return jsonReply(200, done);
       }
       // The first event is awaited here, so a turn refused at once (a missing input, a 409) gets its real status.
       const turnGen = turnEvents(app, turn);
@@ -167,13 +168,25 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
     }
   }
 
-  return async (request: Request): Promise<Response> => {
+  const answer = async (request: Incoming): Promise<Reply> => {
     try {
       return await handle(request);
     } catch (error) {
-      return errorResponse(error, log);
+      return errorReply(error, log);
     }
   };
+  const handler: Handler = async (request) => {
+    let incoming: Incoming;
+    try {
+      incoming = fromRequest(request);
+    } catch {
+      return toResponse(errorReply(new HttpError(400, "BadRequest", "The request URL could not be read"), log));
+    }
+    return toResponse(await answer(incoming));
+  };
+  // toNodeListener calls this instead, building no Request or Response for a JSON turn.
+  Object.defineProperty(handler, NODE_ENTRY, { value: answer });
+  return handler;
 }
 
 function unknownApp(ids: AppIds): HttpError {

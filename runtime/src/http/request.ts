@@ -3,18 +3,21 @@
 // directory name in the local tracker), sequence ids that are integers.
 import { decodeValue } from "../state/serde/codec.js";
 import { HttpError } from "./errors.js";
+import { tooLarge, type Incoming } from "./incoming.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export type JsonObject = Record<string, unknown>;
 
 /** Reads the body as JSON (an empty body is `{}`), refusing more than `limit` bytes with 413. */
-export async function readJsonBody(request: Request, limit: number): Promise<JsonObject> {
-  const declared = request.headers.get("content-length");
+export async function readJsonBody(request: Incoming, limit: number): Promise<JsonObject> {
+  const declared = request.header("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  const bytes = await readCapped(request, limit);
+  const bytes = await request.body(limit);
   if (bytes.length === 0) return {};
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw new HttpError(400, "BadRequest", "The request body is not valid UTF-8; send JSON");
   }
@@ -29,34 +32,6 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
     throw new HttpError(400, "BadRequest", "The request body must be a JSON object, e.g. { \"inputs\": { … } }");
   }
   return value as JsonObject;
-}
-
-async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, "PayloadTooLarge", `The request body is larger than the server's limit of ${limit} bytes`);
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

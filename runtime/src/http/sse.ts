@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { describeError, type ErrorLogger } from "./errors.js";
 import type { DoneEvent, TurnEvent } from "./run.js";
+import type { StreamReply } from "./incoming.js";
 
 const encoder = new TextEncoder();
 
@@ -19,51 +20,83 @@ export interface SseSource {
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
 
-function frame(event: string, data: unknown): Uint8Array {
-  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-function dataFrame(data: unknown): Uint8Array {
-  return encoder.encode(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+function dataFrame(data: unknown): string {
+  return `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
 }
 
-function eventStream(source: SseSource, encode: (e: TurnEvent) => Uint8Array[], onError: (error: unknown) => Uint8Array[], tail: () => Uint8Array[]): ReadableStream<Uint8Array> {
-  let closed = false;
-  const finish = (completed: boolean) => {
-    if (closed) return;
-    closed = true;
-    source.release(completed);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const n = await source.events.next();
-        if (n.done) {
-          for (const b of tail()) controller.enqueue(b);
-          finish(true);
-          controller.close();
-          return;
-        }
-        for (const b of encode(n.value)) controller.enqueue(b);
-      } catch (error) {
-        for (const b of onError(error)) controller.enqueue(b);
-        finish(false);
-        controller.close();
-      }
-    },
-    cancel() {
-      // The client went away: the turn stops at its next event, before the step
-      // in progress is committed. Not awaited: that event may be a model call
-      // still in flight, and the app is free for the next request now.
-      finish(false);
-      source.events.return(undefined).catch(() => undefined);
-    },
-  });
+/**
+ * An event stream before it is a Response: frames pulled one event at a time.
+ * The Node adapter writes the frames to the socket; toResponse() makes the web
+ * stream for every other host.
+ */
+export class SseReply implements StreamReply {
+  readonly status = 200;
+  private ended = false;
+  private released = false;
+
+  constructor(
+    readonly headers: Record<string, string>,
+    private readonly source: SseSource,
+    private readonly encode: (e: TurnEvent) => string[],
+    private readonly onError: (error: unknown) => string[],
+    private readonly tail: () => string[],
+  ) {}
+
+  private finish(completed: boolean): void {
+    this.ended = true;
+    if (this.released) return;
+    this.released = true;
+    this.source.release(completed);
+  }
+
+  /** The next event's frames; null once the stream has ended. */
+  async next(): Promise<string[] | null> {
+    if (this.ended) return null;
+    try {
+      const n = await this.source.events.next();
+      if (!n.done) return this.encode(n.value);
+      const last = this.tail();
+      this.finish(true);
+      return last;
+    } catch (error) {
+      const last = this.onError(error);
+      this.finish(false);
+      return last;
+    }
+  }
+
+  /**
+   * The client went away: the turn stops at its next event, before the step
+   * in progress is committed. Not awaited: that event may be a model call
+   * still in flight, and the app is free for the next request now.
+   */
+  cancel(): void {
+    this.finish(false);
+    this.source.events.return(undefined).catch(() => undefined);
+  }
+
+  toResponse(): Response {
+    const stream = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const frames = await this.next();
+        if (frames === null) return controller.close();
+        for (const f of frames) controller.enqueue(encoder.encode(f));
+        if (this.ended) controller.close();
+      },
+      cancel: () => this.cancel(),
+    });
+    return new Response(stream, { status: this.status, headers: this.headers });
+  }
 }
 
 /** burr-ts's own events: step, chunk, done, error. */
-export function burrEventStream(source: SseSource): Response {
-  const stream = eventStream(
+export function burrEventStream(source: SseSource): SseReply {
+  return new SseReply(
+    SSE_HEADERS,
     source,
     (e) => [frame(e.event, e.data)],
     (error) => {
@@ -72,7 +105,6 @@ export function burrEventStream(source: SseSource): Response {
     },
     () => [],
   );
-  return new Response(stream, { status: 200, headers: SSE_HEADERS });
 }
 
 /** How a turn's events become the assistant message's text in the UI message stream. */
@@ -87,23 +119,24 @@ export interface UiTextOptions {
  * The AI SDK's UI message stream (v1): start, text-start/-delta/-end,
  * `data-burr-step` parts (transient) for every step, finish, [DONE].
  */
-export function uiMessageStream(source: SseSource, text: UiTextOptions): Response {
+export function uiMessageStream(source: SseSource, text: UiTextOptions): SseReply {
   const messageId = randomUUID();
   const textId = `text-${messageId}`;
   let textOpen = false;
   const chunkText = text.chunkText ?? ((item) => (typeof item.delta === "string" ? item.delta : undefined));
-  const openText = (): Uint8Array[] => {
+  const openText = (): string[] => {
     if (textOpen) return [];
     textOpen = true;
     return [dataFrame({ type: "text-start", id: textId })];
   };
   let started = false;
-  const start = (): Uint8Array[] => {
+  const start = (): string[] => {
     if (started) return [];
     started = true;
     return [dataFrame({ type: "start", messageId }), dataFrame({ type: "start-step" })];
   };
-  const stream = eventStream(
+  return new SseReply(
+    { ...SSE_HEADERS, "x-vercel-ai-ui-message-stream": "v1" },
     source,
     (e) => {
       const out = start();
@@ -129,5 +162,4 @@ export function uiMessageStream(source: SseSource, text: UiTextOptions): Respons
     },
     () => [dataFrame("[DONE]")],
   );
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-vercel-ai-ui-message-stream": "v1" } });
 }

@@ -10,6 +10,7 @@ export type {
   BranchInfo,
   StepSummary,
   RewindableStatePersister,
+  HistoryHead,
 } from "./types.js";
 export { isRewindable } from "./types.js";
 export { ConcurrentStepError, PersistenceError } from "./errors.js";

@@ -1,7 +1,7 @@
 // InMemoryPersister: keeps State objects as they are (State shares structure,
 // so a step costs what it changed), with the same branch/rewind semantics as
 // the SQL persisters.
-import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepSummary } from "./types.js";
+import type { BranchInfo, HistoryHead, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepSummary } from "./types.js";
 import { ConcurrentStepError, PersistenceError } from "./errors.js";
 import { type BranchRecord, branchHolding, headOf, lineage, predecessorMismatch, rootBranch } from "./lineage.js";
 
@@ -80,6 +80,13 @@ export class InMemoryPersister implements RewindableStatePersister {
     h.branches.set(rec.branch, rec);
     h.steps.set(rec.branch, new Map());
     return { ...rec, lastSequenceId: null, current: true };
+  }
+
+  async head(partitionKey: string | null, appId: string): Promise<HistoryHead> {
+    const h = this.history(partitionKey, appId, false);
+    if (!h) return { branch: 0, lastSequenceId: null };
+    const branch = headOf(h.branches);
+    return { branch, lastSequenceId: h.top.get(branch) ?? null };
   }
 
   async listBranches(partitionKey: string | null, appId: string): Promise<BranchInfo[]> {

@@ -2,7 +2,7 @@
 // one database). pg is loaded only when a PostgreSQLPersister is first used.
 import { createRequire } from "node:module";
 import type * as Pg from "pg";
-import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepStatus, StepSummary } from "./types.js";
+import type { BranchInfo, HistoryHead, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepStatus, StepSummary } from "./types.js";
 import { ConcurrentStepError, PersistenceError, validateTableName } from "./errors.js";
 import { encodeDelta, plainToState, replay, stateToPlain, type RowKind } from "./codec.js";
 import { SnapshotPolicy, type SnapshotOptions } from "./snapshotPolicy.js";
@@ -74,14 +74,15 @@ export class PostgreSQLPersister implements RewindableStatePersister {
     return `postgresql://${c.user}@${c.host}:${c.port}/${c.database}`;
   }
 
-  private async query<R extends object>(text: string, values: unknown[]): Promise<Pg.QueryResult<R>> {
+  /** `name`: run it as a named prepared statement (parsed and planned once per connection), for the per-step queries. */
+  private async query<R extends object>(text: string, values: unknown[], name?: string): Promise<Pg.QueryResult<R>> {
     if (!this.pool) {
       const pg = loadPg();
       this.pool = new pg.Pool(this.config);
       // An idle client losing its connection must not crash the process.
       this.pool.on("error", () => undefined);
     }
-    return this.pool.query<R>(text, values);
+    return name ? this.pool.query<R>({ name, text, values }) : this.pool.query<R>(text, values);
   }
 
   /** Creates the tables if needed (idempotent; save/load call it too). */
@@ -130,6 +131,7 @@ export class PostgreSQLPersister implements RewindableStatePersister {
           `AND coalesce((SELECT max(sequence_id) FROM ${t} WHERE partition_key = $1 AND app_id = $2 AND branch = $3), ` +
           `(SELECT CASE WHEN fork_sequence_id < 0 THEN -1 ELSE fork_sequence_id END FROM ${t}_branches WHERE partition_key = $1 AND app_id = $2 AND branch = $3), $4 - 1) = $4 - 1`,
         [pk, args.appId, branch, args.sequenceId, args.position, args.status, d.kind, text],
+        `burr_save_${t}`,
       );
       inserted = res.rowCount ?? 0;
     } catch (err) {
@@ -196,6 +198,19 @@ export class PostgreSQLPersister implements RewindableStatePersister {
     }
     this.policy.moveTo(SnapshotPolicy.key(args.partitionKey, args.appId), rec.branch);
     return { ...rec, lastSequenceId: null, current: true };
+  }
+
+  /** The app's newest branch and the highest step saved on it, in one round trip. */
+  async head(partitionKey: string | null, appId: string): Promise<HistoryHead> {
+    await this.initialize();
+    const t = this.tableName;
+    const r = await this.query<{ head: number; top: number | null }>(
+      `SELECT h.head AS head, (SELECT max(sequence_id) FROM ${t} WHERE partition_key = $1 AND app_id = $2 AND branch = h.head) AS top ` +
+        `FROM (SELECT coalesce(max(branch), 0) AS head FROM ${t}_branches WHERE partition_key = $1 AND app_id = $2) AS h`,
+      [partitionKey ?? "", appId],
+      `burr_head_${t}`,
+    );
+    return { branch: r.rows[0].head, lastSequenceId: r.rows[0].top };
   }
 
   async listBranches(partitionKey: string | null, appId: string): Promise<BranchInfo[]> {

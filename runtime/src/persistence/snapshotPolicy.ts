@@ -19,6 +19,8 @@ interface Track {
   chain: number;
 }
 
+const MAX_TRACKED = 10_000;
+
 export type Decision = { kind: "full" } | { kind: "delta"; text: string };
 
 export class SnapshotPolicy {
@@ -51,6 +53,8 @@ export class SnapshotPolicy {
   committed(key: string, branch: number, sequenceId: number, kind: "full" | "delta", bytes: number): void {
     const t = this.tracks.get(key);
     if (kind === "full" || !t) {
+      // A server saves for many apps: past MAX_TRACKED the oldest is forgotten (its next save is a snapshot).
+      if (!t && this.tracks.size >= MAX_TRACKED) this.tracks.delete(this.tracks.keys().next().value!);
       this.tracks.set(key, { branch, lastSequenceId: sequenceId, snapshotBytes: bytes, deltaBytes: 0, chain: 0 });
       return;
     }

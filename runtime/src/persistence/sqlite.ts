@@ -3,7 +3,7 @@
 // only when a SQLitePersister is first used.
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
-import type { BranchInfo, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepStatus, StepSummary } from "./types.js";
+import type { BranchInfo, HistoryHead, LoadOptions, PersistedStep, RewindArgs, RewindableStatePersister, SaveArgs, StepStatus, StepSummary } from "./types.js";
 import { ConcurrentStepError, PersistenceError, validateTableName } from "./errors.js";
 import { encodeDelta, plainToState, replay, stateToPlain, type RowKind } from "./codec.js";
 import { SnapshotPolicy, type SnapshotOptions } from "./snapshotPolicy.js";
@@ -32,6 +32,8 @@ interface StepRow {
 }
 
 const requireFromHere = createRequire(import.meta.url);
+// Apps whose head a persister remembers (past this, it forgets the oldest, whose next save reads it again).
+const MAX_KNOWN_HEADS = 10_000;
 
 function openDatabase(dbPath: string): Db {
   let Database: typeof BetterSqlite3;
@@ -59,6 +61,10 @@ export class SQLitePersister implements RewindableStatePersister {
   private readonly busyTimeoutMs: number;
   private db: Db | null = null;
   private stmts: ReturnType<SQLitePersister["prepare"]> | null = null;
+  // Per app: the head branch and newest step this connection committed, and the
+  // connection's data_version then. While data_version is unchanged no other
+  // connection has written, so the next save can skip reading them back.
+  private readonly heads = new Map<string, { version: number; head: number; top: number }>();
 
   constructor(options: SQLitePersisterOptions) {
     if (!options || typeof options.dbPath !== "string" || !options.dbPath) {
@@ -105,6 +111,8 @@ export class SQLitePersister implements RewindableStatePersister {
         `SELECT h.head AS head, (SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = h.head) AS top ` +
           `FROM (SELECT coalesce(max(branch), 0) AS head FROM ${b} WHERE partition_key = ? AND app_id = ?) AS h`,
       ),
+      // Changes whenever another connection (process) commits to the database; never for this one's own commits.
+      dataVersion: db.prepare<unknown[]>("PRAGMA data_version").pluck(),
       fork: db.prepare<unknown[]>(`SELECT fork_sequence_id FROM ${b} WHERE partition_key = ? AND app_id = ? AND branch = ?`).pluck(),
       maxSeq: db.prepare<unknown[]>(`SELECT max(sequence_id) FROM ${t} WHERE partition_key = ? AND app_id = ? AND branch = ? AND sequence_id <= ?`).pluck(),
       firstCreated: db.prepare<unknown[]>(`SELECT min(created_at) FROM ${t} WHERE partition_key = ? AND app_id = ?`).pluck(),
@@ -124,22 +132,29 @@ export class SQLitePersister implements RewindableStatePersister {
   async save(args: SaveArgs): Promise<void> {
     const s = this.ready();
     const key = SnapshotPolicy.key(args.partitionKey, args.appId);
-    let written: { branch: number; kind: RowKind; bytes: number };
+    let written: { branch: number; kind: RowKind; bytes: number; version: number };
     try {
       written = s.saveTx.immediate(args, key);
     } catch (err) {
       this.policy.forget(key);
+      this.heads.delete(key);
       if (err instanceof ConcurrentStepError) throw err;
       if (isUniqueViolation(err)) throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, cause: err });
       throw new PersistenceError(`SQLitePersister (${this.dbPath}): saving step ${args.sequenceId} (${args.position}) of app "${args.appId}" failed: ${(err as Error).message}`, { cause: err });
     }
     this.policy.committed(key, written.branch, args.sequenceId, written.kind, written.bytes);
+    if (this.heads.size >= MAX_KNOWN_HEADS && !this.heads.has(key)) this.heads.delete(this.heads.keys().next().value!);
+    this.heads.set(key, { version: written.version, head: written.branch, top: args.sequenceId });
   }
 
   /** The body of one save, run inside BEGIN IMMEDIATE ... COMMIT. */
-  private writeStep(s: Statements, args: SaveArgs, key: string): { branch: number; kind: RowKind; bytes: number } {
+  private writeStep(s: Statements, args: SaveArgs, key: string): { branch: number; kind: RowKind; bytes: number; version: number } {
     const pk = args.partitionKey ?? "";
-    const { head, top } = s.headTop.get(pk, args.appId, pk, args.appId) as { head: number; top: number | null };
+    // Inside the write lock data_version is current: equal to the one at this
+    // connection's last save of the app means nobody else has written since.
+    const version = s.dataVersion.get() as number;
+    const mine = this.heads.get(key);
+    const { head, top } = mine && mine.version === version ? mine : (s.headTop.get(pk, args.appId, pk, args.appId) as { head: number; top: number | null });
     const known = this.policy.branchOf(key);
     if (known !== undefined && known !== head) {
       throw new ConcurrentStepError({ partitionKey: args.partitionKey, appId: args.appId, sequenceId: args.sequenceId, reason: `the app was rewound by another writer (its history is now on branch ${head})` });
@@ -152,7 +167,17 @@ export class SQLitePersister implements RewindableStatePersister {
     const d = this.policy.decide(key, head, args.sequenceId, args.changes, args.status === "failed", encodeDelta);
     const text = d.kind === "delta" ? d.text : JSON.stringify(stateToPlain(args.state));
     s.insert.run(pk, args.appId, head, args.sequenceId, args.position, args.status, d.kind, text, new Date().toISOString());
-    return { branch: head, kind: d.kind, bytes: text.length };
+    return { branch: head, kind: d.kind, bytes: text.length, version };
+  }
+
+  /** The app's newest branch and the highest step saved on it, in one indexed read. */
+  async head(partitionKey: string | null, appId: string): Promise<HistoryHead> {
+    const s = this.ready();
+    const mine = this.heads.get(SnapshotPolicy.key(partitionKey, appId));
+    if (mine && mine.version === s.dataVersion.get()) return { branch: mine.head, lastSequenceId: mine.top };
+    const pk = partitionKey ?? "";
+    const { head, top } = s.headTop.get(pk, appId, pk, appId) as { head: number; top: number | null };
+    return { branch: head, lastSequenceId: top };
   }
 
   async load(partitionKey: string | null, appId: string, sequenceId?: number, options: LoadOptions = {}): Promise<PersistedStep | null> {
@@ -218,6 +243,7 @@ export class SQLitePersister implements RewindableStatePersister {
       throw err;
     }
     this.policy.moveTo(key, rec.branch);
+    this.heads.delete(key);
     return { ...rec, lastSequenceId: null, current: true };
   }
 
@@ -249,6 +275,7 @@ export class SQLitePersister implements RewindableStatePersister {
     this.db = null;
     this.stmts = null;
     this.policy.clear();
+    this.heads.clear();
   }
 
   private branchMap(pk: string, appId: string): Map<number, BranchRecord> {

@@ -81,8 +81,21 @@ export interface StateSaver {
 
 export interface StatePersister extends StateLoader, StateSaver {}
 
+/** Where an app's history ends: its newest branch and the highest step saved on that branch itself. */
+export interface HistoryHead {
+  branch: number;
+  /** null when the branch has no step of its own yet (a new app, or just rewound). */
+  lastSequenceId: number | null;
+}
+
 /** A persister that keeps every branch of an app's history (all burr-ts persisters). */
 export interface RewindableStatePersister extends StatePersister {
+  /**
+   * Optional: the app's history head in one cheap read. It changes whenever
+   * anyone steps or rewinds the app, so a server can tell whether an app it
+   * keeps built is still current (burr-ts/http does, on every request).
+   */
+  head?(partitionKey: string | null, appId: string): Promise<HistoryHead>;
   rewind(args: RewindArgs): Promise<BranchInfo>;
   listBranches(partitionKey: string | null, appId: string): Promise<BranchInfo[]>;
   /** Steps of the current branch's lineage (or of the given branch), oldest first. */
