@@ -4,7 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { BurrError, ConfigurationError, MissingInputError, StateSerializationError } from "../errors.js";
 import { ConcurrentStepError } from "../persistence/errors.js";
-import type { JsonReply } from "./incoming.js";
+
+/** A JSON answer: the handler's own, before it becomes a Response or is written to a socket. */
+export interface JsonReply {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
 
 /** A failure the handler knows how to answer: status, a type name, a message safe to show. */
 export class HttpError extends Error {

@@ -3,7 +3,10 @@
 // IncomingMessage both provide an Incoming, so under node:http a turn builds
 // no Request, no body stream and, for a JSON answer, no Response.
 import type { IncomingMessage } from "node:http";
-import { HttpError } from "./errors.js";
+import { HttpError, type JsonReply } from "./errors.js";
+
+// Declared with the replies errors.ts makes; the request side names it too.
+export type { JsonReply };
 
 export interface Incoming {
   readonly method: string;
@@ -13,13 +16,6 @@ export interface Incoming {
   body(limit: number): Promise<Uint8Array>;
   /** A web Request for the authorize hook (its body is read by then, as it is on the web path). */
   request(): Request;
-}
-
-/** A JSON answer: the handler's own, before it becomes a Response or is written to a socket. */
-export interface JsonReply {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
 }
 
 /** A stream of text frames (the SSE routes): pulled one event at a time, or made a Response. */
