@@ -84,7 +84,6 @@ export interface MismatchedState<V> {
 
 /** What `action(spec)` returns: a TC39 method decorator (no `experimentalDecorators`). */
 // The parameters are checked by DecoratedState; `any` only mirrors ClassMethodDecoratorContext's own constraint.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ActionDecorator<V> = <This, F extends (this: This, ...args: any) => MaybePromise<ActionReturn<V>>>(
   value: F & DecoratedState<F, V>,
   context: ClassMethodDecoratorContext<This, F>,
@@ -93,7 +92,7 @@ export type ActionDecorator<V> = <This, F extends (this: This, ...args: any) => 
 /** What `streamingAction(spec)` returns: a decorator for generator methods. */
 export type StreamingDecorator<V> = <
   This,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // `any` as above: the decorator context's own constraint.
   F extends (this: This, ...args: any) => AsyncGenerator<PartialResult, ActionReturn<V>, undefined> | Generator<PartialResult, ActionReturn<V>, undefined>,
 >(
   value: F & DecoratedState<F, V>,

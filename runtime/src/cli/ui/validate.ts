@@ -21,7 +21,6 @@ const MAX_ID = 255;
 export function segmentId(value: string | null, name: string): string {
   if (value === null || value === "") throw new HttpError(400, "bad_request", `The "${name}" parameter is required.`);
   if (value.length > MAX_ID) throw new HttpError(400, "bad_request", `The "${name}" parameter is longer than ${MAX_ID} characters.`);
-  // eslint-disable-next-line no-control-regex
   if (value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new HttpError(400, "bad_request", `The "${name}" parameter ${JSON.stringify(value)} is not a valid id: ids are one path segment (no "/", "\\", "." or "..", no control characters).`);
   }
@@ -38,7 +37,6 @@ export function textId(value: string | null, name: string): string {
 export function optionalText(value: string | null, name: string): string | null {
   if (value === null) return null;
   if (value.length > MAX_ID) throw new HttpError(400, "bad_request", `The "${name}" parameter is longer than ${MAX_ID} characters.`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new HttpError(400, "bad_request", `The "${name}" parameter contains control characters.`);
   return value;
 }
