@@ -8,8 +8,6 @@ import { anchors, docFiles, proseLines, REPO } from "./markdown.js";
 
 // Written on other branches of the same release; they are linked ahead of the merge.
 // Remove a name once its file is on main.
-const PENDING = new Set(["docs/replay.md", "docs/annotations.md", "docs/runs-ui.md", "docs/reading-stores.md", "docs/annotations-ui.md"]);
-
 const LINK = /!?\[(?:[^\]`]|`[^`]*`)*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 describe("docs: relative links resolve", () => {
@@ -31,7 +29,6 @@ describe("docs: relative links resolve", () => {
           if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto: …
           const [path, anchor] = target.split("#") as [string, string | undefined];
           const resolved = path ? relative(REPO, join(REPO, dirname(file), decodeURIComponent(path))) : file;
-          if (PENDING.has(resolved) && !existsSync(join(REPO, resolved))) continue;
           if (!existsSync(join(REPO, resolved))) {
             broken.push(`${file}:${line}: ${target} (no file ${resolved})`);
             continue;
