@@ -11,9 +11,11 @@ import { AnnotationIndex } from "../../extension/src/runs/annotations/index.js";
 import { StepAnnotationSession } from "../../extension/src/runs/annotations/session.js";
 import { AnnotationMarks } from "../../extension/src/runs/annotations/treeMarks.js";
 import { RunsTreeModel, type RunsNode } from "../../extension/src/runs/views/treeModel.js";
+import { PostgresStore } from "../../extension/src/runs/stores/postgresStore.js";
 import { TrackingDirStore } from "../../extension/src/runs/stores/trackingDirStore.js";
 import type { RunStore } from "../../extension/src/runs/stores/types.js";
 import type { HostToRunView } from "../../webview/src/protocol/runs.js";
+import { dropTables, pgUrl, requirePg, uniqueTable } from "../persistence/pgSupport.js";
 import { tempDir } from "./helpers.js";
 import { chatbotSteps, writeRun } from "./writeRun.js";
 
@@ -146,22 +148,51 @@ describe("runs: annotations in the tree and the run view's host", () => {
     assert.deepEqual((await notes.list()).map((a) => a.id).sort(), [mine.id, 9]);
   });
 
-  it("a persister database cannot be annotated here: the run view is told why, and the tree is unfiltered", async () => {
+  it("a SQLite persister database (read through a copy) cannot be annotated here: the run view is told why and where it can be, and the tree is unfiltered", async () => {
     const db: RunStore = { id: "db:/tmp/x.db", label: "/tmp/x.db", kind: "sqlite", listProjects: async () => [], listApps: async () => [], readApp: () => Promise.reject(new Error("unused")), deleteApp: async () => undefined };
     const sent: HostToRunView[] = [];
     const session = new StepAnnotationSession(index, { store: db, project: "p", appId: "a", partitionKey: null, sequenceId: 0, action: "x" }, (m) => sent.push(m));
     await session.refresh();
     const data = (sent[0] as Extract<HostToRunView, { type: "annotations" }>).data;
     assert.equal(data.writable, false);
-    assert.match(data.readOnlyReason ?? "", /\/tmp\/x\.db is a sqlite persister database/);
+    assert.match(data.readOnlyReason ?? "", /\/tmp\/x\.db is read here from a copy of the file.*npx burr-ts ui --db/);
     await session.handle({ type: "annotate", requestId: 1, draft: { spanId: null, tags: ["x"], observations: [] } });
     const answer = sent.find((m) => m.type === "annotationResult");
-    assert.ok(answer && answer.type === "annotationResult" && !answer.ok && /persister database/.test(answer.error ?? ""));
+    assert.ok(answer && answer.type === "annotationResult" && !answer.ok && /copy of the file/.test(answer.error ?? ""));
     marks.setFilter("x");
     const node: RunsNode = { kind: "project", store: db, project: { name: "p", appCount: 0, lastWritten: 0 } };
     const kids: RunsNode[] = [{ kind: "message", severity: "info", text: "unchanged" }];
     assert.deepEqual(await marks.filter(node, kids), kids);
     session.dispose();
+  });
+
+  it("a PostgreSQL persister's runs are annotated in the table beside the persister's, the one burr-ts ui writes (real server)", async function () {
+    await requirePg(this);
+    const table = uniqueTable("burr_annot_ext");
+    const db = new PostgresStore(`${pgUrl}#${table}`);
+    try {
+      const sent: HostToRunView[] = [];
+      const fired: (string | null)[] = [];
+      index.onDidChange((_s, p) => fired.push(p));
+      const session = new StepAnnotationSession(index, { store: db, project: "user-1", appId: "a1", partitionKey: "user-1", sequenceId: 2, action: "aiResponse" }, (m) => sent.push(m));
+      await session.refresh();
+      const first = (sent[0] as Extract<HostToRunView, { type: "annotations" }>).data;
+      assert.equal(first.writable, true);
+      assert.deepEqual(first.annotations, []);
+      await session.handle({ type: "annotate", requestId: 1, draft: { spanId: null, tags: ["golden"], observations: [{ data_fields: { note: "ok" }, thumbs_up_thumbs_down: true, data_pointers: [] }] } });
+      const answer = sent.find((m) => m.type === "annotationResult");
+      assert.ok(answer && answer.type === "annotationResult" && answer.ok, JSON.stringify(answer));
+      assert.deepEqual(fired, ["user-1"]);
+      const rows = await (await import("../persistence/pgSupport.js")).query<{ app_id: string; step_sequence_id: number; tags: string }>(`SELECT app_id, step_sequence_id, tags FROM ${table}_annotations`);
+      assert.deepEqual(rows.map((r) => [r.app_id, Number(r.step_sequence_id), JSON.parse(r.tags)]), [["a1", 2, ["golden"]]]);
+      const listed = await index.forProject(db, "user-1")!.list();
+      assert.equal(listed.length, 1);
+      await index.forProject(db, "user-1")!.delete(listed[0].id);
+      assert.deepEqual(await index.forProject(db, "user-1")!.list(), []);
+      session.dispose();
+    } finally {
+      await dropTables(table, `${table}_annotations`);
+    }
   });
 
   it("Export Dataset: the steps annotated with a tag, across projects, as JSONL and CSV; a deleted run is skipped with a warning", async () => {

@@ -1,6 +1,7 @@
 // Where the extension reads and writes annotations: per run store and project,
 // through the runtime's TrackingReader (Burr's annotations.jsonl in the
-// tracking directory). Lists are cached per project until the project's files
+// tracking directory) or, for a PostgreSQL persister, the runtime's table
+// beside the persister's (the one `burr-ts ui` writes too). Lists are cached per project until the project's files
 // change (the tracking watcher reports it) or we write. No vscode import: the
 // tree, the run view and tests share it.
 import { stat } from "node:fs/promises";
@@ -8,6 +9,7 @@ import { annotationsPath } from "../../../../runtime/src/tracking/annotations.js
 import { TrackingReader } from "../../../../runtime/src/tracking/reader.js";
 import type { Annotation as StoredAnnotation, AnnotationCreate, AnnotationUpdate } from "../../../../runtime/src/tracking/annotations.js";
 import type { Annotation as ViewAnnotation } from "../../../../webview/src/protocol/runs.js";
+import { PostgresStore } from "../stores/postgresStore.js";
 import { TrackingDirStore } from "../stores/trackingDirStore.js";
 import type { RunStore } from "../stores/types.js";
 
@@ -50,6 +52,7 @@ export class AnnotationIndex {
 
   /** Null when the store cannot hold annotations; then `readOnlyReason` says why. */
   forProject(store: RunStore, project: string): ProjectAnnotations | null {
+    if (store instanceof PostgresStore) return this.inDatabase(store, project);
     const reader = this.readerOf(store);
     if (!reader) return null;
     const key = `${store.id}\u0000${project}`;
@@ -80,8 +83,21 @@ export class AnnotationIndex {
   }
 
   readOnlyReason(store: RunStore): string | null {
-    if (this.readerOf(store)) return null;
-    return `Annotations are stored beside tracked runs (a tracking directory); ${store.label} is a ${store.kind} persister database, which this view does not annotate yet.`;
+    if (this.readerOf(store) || store instanceof PostgresStore) return null;
+    // The editor reads a SQLite file through sql.js, an in-memory copy: a write would not reach the file.
+    return `${store.label} is read here from a copy of the file, so annotations cannot be written to it from the editor; annotate its runs in the browser with \`npx burr-ts ui --db <file>\`, which keeps them in a table beside the persister's.`;
+  }
+
+  /** A PostgreSQL persister's annotations: no file to stat, so every change this index makes is fired, and lists are read fresh. */
+  private inDatabase(store: PostgresStore, project: string): ProjectAnnotations {
+    const sql = store.annotations(project);
+    const changed = <T>(p: Promise<T>) => p.finally(() => this.fire(store.id, project));
+    return {
+      list: () => sql.list(),
+      create: (input) => changed(sql.create(input)),
+      update: (id, patch) => changed(sql.update(id, patch)),
+      delete: (id) => changed(sql.delete(id)),
+    };
   }
 
   /**

@@ -1,8 +1,11 @@
 // A PostgreSQL persister database (pg is plain JavaScript, so it loads in any
 // extension host), read by the runtime's PersistedRunReader. A server that is
-// down shows as an error on this store only.
+// down shows as an error on this store only. Its runs' annotations live in a
+// table beside the persister's.
 import pg from "pg";
 import { PersistedRunReader, type QueryDriver } from "../../../../runtime/src/persistence/read/index.js";
+import { sqlAnnotationStore } from "../../../../runtime/src/tracking/annotationsSql.js";
+import type { AnnotationStore } from "../../../../runtime/src/tracking/annotations.js";
 import { splitTable } from "./databaseSpec.js";
 import type { AppRun, AppSummary, ProjectSummary, RunStore } from "./types.js";
 
@@ -37,6 +40,11 @@ export class PostgresStore implements RunStore {
 
   async deleteApp(): Promise<void> {
     throw new Error(`Runs in ${redact(this.url)} are read-only here: delete them through your app's persister`);
+  }
+
+  /** Annotations of this database's runs, in `<table>_annotations` beside the persister's table (as `burr-ts ui` keeps them). */
+  annotations(project: string): AnnotationStore {
+    return sqlAnnotationStore(this.driver(), { table: this.table, project });
   }
 
   /** One short-lived connection per query: the view reads rarely, and a server restart between reads is harmless. */
