@@ -65,6 +65,7 @@ const LAYERS: Layer[] = [
       "runtime/src/tracking/",
       "runtime/src/persistence/read/index.ts",
       "runtime/src/graph/model.ts",
+      "runtime/src/graph/change.ts",
       "runtime/src/debug/protocol.ts",
       "runtime/src/conditions/",
       "runtime/src/state/serde/preview.ts",
@@ -100,27 +101,6 @@ const LAYERS: Layer[] = [
 /** A file belongs to the layer with the longest folder that holds it. */
 function layerOf(file: string): Layer | undefined {
   return LAYERS.filter((l) => file.startsWith(l.folder)).sort((a, b) => b.folder.length - a.folder.length)[0];
-}
-
-/**
- * Imports the table does not allow yet, each waiting for a decision or a
- * move: `layer -> target`, a file or folder. The replay of a tracked run
- * decodes the debug wire form itself (issue #14 item 1); the debugger's
- * re-run step uses the runtime's replay modules, which the table does not
- * list. A pending entry nothing matches any more fails the test, so the list
- * only shrinks.
- */
-const PENDING: string[] = [
-  "extension/ -> runtime/src/debug/wire.ts",
-  "extension/ -> runtime/src/replay/graphChange.ts",
-  "extension/ -> runtime/src/replay/rerun.ts",
-];
-
-function pending(layer: Layer, e: ImportEdge): string | undefined {
-  return PENDING.find((p) => {
-    const [folder, target] = p.split(" -> ") as [string, string];
-    return folder === layer.folder && e.to !== null && (target.endsWith("/") ? e.to.startsWith(target) : e.to === target);
-  });
 }
 
 const packageName = (specifier: string) => (specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!);
@@ -159,16 +139,11 @@ describe("architecture: the layer table and no import cycles", function () {
       const problems: string[] = [];
       for (const e of edges.get(layer)!) {
         const why = violation(layer, e);
-        if (why && !pending(layer, e)) problems.push(`${e.from}:${e.line} imports "${e.specifier}": ${why}`);
+        if (why) problems.push(`${e.from}:${e.line} imports "${e.specifier}": ${why}`);
       }
       assert.deepEqual(problems, [], "fix the import, or change the table in ARCHITECTURE.md and LAYERS here together");
     });
   }
-
-  it("the pending exceptions all still occur (remove an entry when its import is gone)", () => {
-    const used = new Set([...edges].flatMap(([layer, found]) => found.map((e) => pending(layer, e)).filter((p) => p !== undefined)));
-    assert.deepEqual(PENDING.filter((p) => !used.has(p)), []);
-  });
 
   for (const layer of LAYERS) {
     it(`${layer.folder} has no import cycles (type-only imports count)`, () => {

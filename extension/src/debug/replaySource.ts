@@ -4,7 +4,7 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { readKeyPath } from "../../../runtime/src/debug/wire.js";
+import { readKeyPath } from "../../../runtime/src/debug/protocol.js";
 import { placeGraphSources } from "../runs/code/workspacePaths.js";
 import { loadTrackedRun, type RecordedStep, type TrackedRun } from "./trackedRun.js";
 import type { FrameData, SourceEvents, StepSource, StepSummary, WireValue } from "./source.js";

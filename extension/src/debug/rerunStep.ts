@@ -6,8 +6,8 @@
 // when the edit changed the app's graph, which this session cannot take in.
 import { spawn } from "node:child_process";
 import { RERUN_PREFIX } from "../../../runtime/src/debug/protocol.js";
-import { graphChange } from "../../../runtime/src/replay/graphChange.js";
-import type { RerunReport } from "../../../runtime/src/replay/rerun.js";
+import { graphChange } from "../../../runtime/src/graph/change.js";
+import type { RerunReport } from "../../../runtime/src/debug/protocol.js";
 import type { DebugEngine } from "./engine.js";
 import type { ProgramCommand } from "./programCommand.js";
 import type { WireValue } from "./source.js";

@@ -4,7 +4,7 @@
 // same evaluator as transitions. Never JavaScript eval.
 import type { State } from "../state/state.js";
 import { evaluateExpr } from "../conditions/index.js";
-import { readKeyPath } from "./wire.js";
+import { readKeyPath } from "./protocol.js";
 
 export function evaluateOverState(state: State, expression: string): unknown {
   const path = readKeyPath(state.getAll() as Record<string, unknown>, expression);

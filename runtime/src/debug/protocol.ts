@@ -4,6 +4,7 @@
 // The gate reports; the adapter decides. Pure types plus framing, no Node APIs
 // beyond strings, so both sides share this one file.
 import type { GraphModel } from "../graph/model.js";
+import type { Divergence } from "../replay/types.js";
 
 /** Environment variables the adapter sets on the program it launches. */
 export const DEBUG_PORT_ENV = "BURR_DEBUG_PORT";
@@ -233,4 +234,60 @@ export function isGateMessage(value: unknown): value is GateMessage {
 
 export function isAdapterMessage(value: unknown): value is AdapterMessage {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}
+
+// ── re-run step (replay runner → adapter, one line after RERUN_PREFIX) ────
+
+export interface StepOutcome {
+  /** The action run (the current code may choose another one than the record). */
+  action: string | null;
+  result: unknown;
+  changes: unknown;
+  error: string | null;
+  /** The action the app goes to after the step (null: it ends). */
+  next: string | null;
+}
+
+export interface RerunReport {
+  sequenceId: number;
+  recorded: StepOutcome;
+  current: StepOutcome;
+  /** The first difference, as replay reports it; null when the step still matches the record. */
+  divergence: Divergence | null;
+  /** The current code's graph (the debugger refuses the re-run when it is not the session's). */
+  graph: GraphModel;
+}
+
+// ── key paths: what `evaluate` and `setVariable` accept, on both sides ─────
+
+/** Reads `a.b[0].c` style paths; returns `found: false` when any part is missing. */
+export function readKeyPath(root: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
+  const parts = parseKeyPath(path);
+  if (!parts) return { found: false, value: undefined };
+  let current: unknown = root;
+  for (const part of parts) {
+    if (current === null || typeof current !== "object") return { found: false, value: undefined };
+    if (current instanceof Map) {
+      if (!current.has(part)) return { found: false, value: undefined };
+      current = current.get(part);
+      continue;
+    }
+    if (!(String(part) in current)) return { found: false, value: undefined };
+    current = (current as Record<string, unknown>)[String(part)];
+  }
+  return { found: true, value: current };
+}
+
+/** `chatHistory[0].content` → ["chatHistory", 0, "content"]; null when it is not a plain path. */
+export function parseKeyPath(path: string): (string | number)[] | null {
+  const trimmed = path.trim();
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\]|\["[^"]*"\])*$/.test(trimmed)) return null;
+  const parts: (string | number)[] = [];
+  const re = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\["([^"]*)"\]/g;
+  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
+    if (m[1] !== undefined) parts.push(m[1]);
+    else if (m[2] !== undefined) parts.push(Number(m[2]));
+    else parts.push(m[3]);
+  }
+  return parts;
 }

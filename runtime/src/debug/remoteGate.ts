@@ -6,7 +6,8 @@ import type { State } from "../state/state.js";
 import type { AfterStepInfo, BeforeStepInfo, GateTarget, StepGate } from "./gate.js";
 import type { DebugConnection } from "./connection.js";
 import type { AdapterRequest, GateMessage, ResumeMessage, StepSummary, WireValue } from "./protocol.js";
-import { readKeyPath, setAtPath, toWire } from "./wire.js";
+import { readKeyPath } from "./protocol.js";
+import { setAtPath, toWire } from "./wire.js";
 import { decodeValue } from "../state/serde/codec.js";
 import { evaluateOverState } from "./evaluate.js";
 

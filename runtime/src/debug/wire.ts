@@ -79,35 +79,3 @@ export function setAtPath(root: unknown, path: readonly (string | number)[], val
   }
   throw new Error(`cannot set "${String(head)}" inside a ${root === null ? "null" : typeof root} value`);
 }
-
-/** Reads `a.b[0].c` style paths; returns `found: false` when any part is missing. */
-export function readKeyPath(root: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
-  const parts = parseKeyPath(path);
-  if (!parts) return { found: false, value: undefined };
-  let current: unknown = root;
-  for (const part of parts) {
-    if (current === null || typeof current !== "object") return { found: false, value: undefined };
-    if (current instanceof Map) {
-      if (!current.has(part)) return { found: false, value: undefined };
-      current = current.get(part);
-      continue;
-    }
-    if (!(String(part) in current)) return { found: false, value: undefined };
-    current = (current as Record<string, unknown>)[String(part)];
-  }
-  return { found: true, value: current };
-}
-
-/** `chatHistory[0].content` → ["chatHistory", 0, "content"]; null when it is not a plain path. */
-export function parseKeyPath(path: string): (string | number)[] | null {
-  const trimmed = path.trim();
-  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\]|\["[^"]*"\])*$/.test(trimmed)) return null;
-  const parts: (string | number)[] = [];
-  const re = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\["([^"]*)"\]/g;
-  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
-    if (m[1] !== undefined) parts.push(m[1]);
-    else if (m[2] !== undefined) parts.push(Number(m[2]));
-    else parts.push(m[3]);
-  }
-  return parts;
-}

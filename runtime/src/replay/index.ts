@@ -7,4 +7,4 @@ export { formatReport } from "./report.js";
 export type { Divergence, RecordedRun, ReplayReport, TransitionTaken } from "./types.js";
 export type { LiveCall } from "./live.js";
 export { rerunStep, type RerunReport, type StepOutcome } from "./rerun.js";
-export { graphChange } from "./graphChange.js";
+export { graphChange } from "../graph/change.js";

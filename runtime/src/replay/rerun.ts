@@ -4,7 +4,6 @@
 // changes and next action are reported beside the recorded ones.
 import { setTraceReplay } from "../application/tracer.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
-import type { GraphModel } from "../graph/model.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import { stateAt } from "../tracking/logParser.js";
 import { encodeChanges } from "../state/serde/codec.js";
@@ -12,27 +11,10 @@ import { RecordedCallSource } from "./calls.js";
 import { asJson, changesBetween } from "./compare.js";
 import { compareStep, inputsOf, lastGoodAction, type ReplayableBuilder } from "./engine.js";
 import { ReplayInputError } from "./sources.js";
-import type { Divergence, RecordedRun } from "./types.js";
+import type { RecordedRun } from "./types.js";
+import type { RerunReport, StepOutcome } from "../debug/protocol.js";
 
-export interface StepOutcome {
-  /** The action run (the current code may choose another one than the record). */
-  action: string | null;
-  result: unknown;
-  changes: unknown;
-  error: string | null;
-  /** The action the app goes to after the step (null: it ends). */
-  next: string | null;
-}
-
-export interface RerunReport {
-  sequenceId: number;
-  recorded: StepOutcome;
-  current: StepOutcome;
-  /** The first difference, as replay reports it; null when the step still matches the record. */
-  divergence: Divergence | null;
-  /** The current code's graph (the debugger refuses the re-run when it is not the session's). */
-  graph: GraphModel;
-}
+export type { RerunReport, StepOutcome };
 
 const plain = (state: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};

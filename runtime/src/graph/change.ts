@@ -1,7 +1,7 @@
 // Whether an edited program's graph is still the one a debug session runs:
 // actions, transitions (with their conditions) and the entrypoint. Source
 // positions are ignored (an edit moves lines). Pure, so the debug adapter can use it.
-import type { GraphModel } from "../graph/model.js";
+import type { GraphModel } from "./model.js";
 
 /** What differs, as a sentence part ("actions changed (+x)"); null when the graphs are the same. */
 export function graphChange(session: GraphModel, now: GraphModel): string | null {
