@@ -39,13 +39,27 @@ function arrayId(items: readonly unknown[]): number {
 // knownPrefix() can tell in O(1) that one starts with another (argsDigest.ts).
 const snapshotOrigins = new WeakMap<readonly unknown[], { store: Store; length: number }>();
 
-/** True when both arrays came from state and `shorter` holds exactly the first items of `longer`; false when that is not known. */
-export function knownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
+function ownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
   const a = snapshotOrigins.get(shorter);
   const b = snapshotOrigins.get(longer);
   if (!a || !b || a.length > b.length) return false;
   if (a.store === b.store) return true; // a store only grows at its end
   return b.store.ancestors.some((x) => x.id === a.store.id && x.upTo >= a.length);
+}
+
+// The runtime can be loaded twice in one process: `burr-ts replay` (ESM) runs a
+// CommonJS program whose require("burr-ts") gets tsx's copy, so the program's
+// state arrays come from the other copy. Each copy registers its own test;
+// ids are never compared across copies.
+type PrefixTest = (shorter: readonly unknown[], longer: readonly unknown[]) => boolean;
+const PREFIX_TESTS = Symbol.for("burr-ts.knownPrefixTests");
+const prefixTests: PrefixTest[] = ((globalThis as { [PREFIX_TESTS]?: PrefixTest[] })[PREFIX_TESTS] ??= []);
+prefixTests.push(ownPrefix);
+
+/** True when both arrays came from state and `shorter` holds exactly the first items of `longer`; false when that is not known. */
+export function knownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
+  for (const test of prefixTests) if (test(shorter, longer)) return true;
+  return false;
 }
 
 /**
