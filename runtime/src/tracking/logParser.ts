@@ -64,9 +64,9 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
   const steps: StepRecord[] = [];
   const warnings = new Warnings();
   const latest = new Map<number, StepRecord>();
+  // The state so far, rebuilt only when materializing; otherwise only whether a full state came before.
   let current: PlainState | null = null;
-  // In delta mode `current` is grown in place, so it must not be a step's own state object.
-  let currentShared = false;
+  let haveState = false;
   let compact = false;
   const warn = (line: number, why: string) => warnings.add(`${file}:${line}: ${why}; line skipped`);
   const stepFor = (seq: number | null, line: number, what: string): StepRecord | null => {
@@ -124,24 +124,21 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
         if (full) {
           s.state = full;
           current = full;
-          currentShared = true;
+          haveState = true;
         } else if (delta) {
           compact = true;
           s.stateDelta = delta;
-          if (current === null) {
+          if (!haveState) {
             warnings.add(`${file}:${lineNo}: state delta of step ${s.sequenceId} has no full state before it; its state is unknown`);
             break;
           }
-          if (materialize) {
+          // Left as a delta, nothing is rebuilt: stateAt() does it for the steps that need it.
+          if (materialize && current !== null) {
             const next: PlainState = { ...current };
             for (const k of Object.keys(delta.appended)) if (Array.isArray(next[k])) next[k] = [...(next[k] as unknown[])];
             applyChanges(next, delta);
             s.state = next;
             current = next;
-          } else {
-            if (currentShared) current = structuredClone(current);
-            currentShared = false;
-            applyChanges(current, delta);
           }
         }
         break;
