@@ -1,6 +1,7 @@
 // Comparing recorded JSON with current values: the first difference with its
 // path, and a step's written keys (what changed) on both sides.
 import type { StepChanges } from "../lifecycle/hooks.js";
+import { SERDE_KEY } from "../state/serde/registry.js";
 import { encodeValue } from "../tracking/recorded.js";
 
 export interface Difference {
@@ -39,8 +40,53 @@ function join(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
 }
 
-/** JSON form of a current value, as the record holds it. */
-export const asJson = (v: unknown): unknown => encodeValue(v).json;
+// Deeper than this a value is encoded the checked way (it says where it fails).
+const PLAIN_DEPTH = 64;
+
+/** True when `v` is plain JSON data, which is its own stored form (no walk through the encoder, no copy). */
+function isPlainJson(v: unknown, depth = 0): boolean {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v);
+    case "object": {
+      if (v === null) return true;
+      if (depth >= PLAIN_DEPTH) return false;
+      if (Array.isArray(v)) {
+        for (const item of v) if (!isPlainJson(item, depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(v);
+      if ((proto !== Object.prototype && proto !== null) || Object.hasOwn(v, SERDE_KEY)) return false;
+      const record = v as Record<string, unknown>;
+      for (const k of Object.keys(record)) if (!isPlainJson(record[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * JSON form of a current value, as the record holds it. Plain JSON data (a
+ * chat message, most results) is its own stored form and is returned as it
+ * is; anything else goes through the encoder's checked walk, which copies.
+ * (The state codec's faster path cannot be used: under `burr-ts replay` the
+ * program's state may come from another copy of the runtime, whose marks of
+ * values needing a tag it cannot see.)
+ */
+export const asJson = (v: unknown): unknown => (isPlainJson(v) ? v : encodeValue(v).json);
+
+/** A step's changes in their stored form, as the tracker wrote them. */
+export function storedChanges(changes: StepChanges): StepChanges {
+  const set: Record<string, unknown> = {};
+  for (const k of Object.keys(changes.set)) set[k] = asJson(changes.set[k]);
+  const appended: Record<string, unknown[]> = {};
+  for (const k of Object.keys(changes.appended)) appended[k] = changes.appended[k].map(asJson);
+  return { set, appended, deleted: changes.deleted };
+}
 
 const internal = (k: string): boolean => k.startsWith("__");
 
@@ -73,7 +119,8 @@ function writeOf(c: StepChanges, key: string): unknown {
 /**
  * The first written key whose value after the step differs between the
  * record and now. Keys both sides appended to compare only the appended
- * items (a long history is not compared again every step).
+ * items (a long history is not compared again every step). `current` is in
+ * its stored form (storedChanges); `currentAfter` gives live values.
  */
 export function firstWriteDifference(
   recorded: StepChanges,
@@ -93,14 +140,14 @@ export function firstWriteDifference(
   }
   for (const key of keys) {
     if (Object.hasOwn(recorded.appended, key) && Object.hasOwn(current.appended, key)) {
-      const d = firstDifference(recorded.appended[key], asJson(current.appended[key]), key);
-      if (d) return { path: key, recorded: writeOf(recorded, key), current: asJson(writeOf(current, key)) };
+      const d = firstDifference(recorded.appended[key], current.appended[key], key);
+      if (d) return { path: key, recorded: writeOf(recorded, key), current: writeOf(current, key) };
       continue;
     }
     if (recordedAfter === null) {
       // Only what each side wrote is known (a compact record): compare the writes.
       const r = writeOf(recorded, key);
-      const now = asJson(writeOf(current, key));
+      const now = writeOf(current, key);
       if (firstDifference(r, now, key)) return { path: key, recorded: r, current: now };
       continue;
     }
@@ -111,10 +158,10 @@ export function firstWriteDifference(
       // re-run starts from the recorded state): only what the step appended needs comparing, not
       // the whole history (a compact record's full-state checkpoints would otherwise cost O(history)).
       const added = current.appended[key];
-      if (firstDifference(r.slice(r.length - added.length), asJson(added), key) === null) continue;
+      if (firstDifference(r.slice(r.length - added.length), added, key) === null) continue;
     }
     const now = v === undefined ? "(absent)" : asJson(v);
-    if (firstDifference(r, now, key)) return { path: key, recorded: writeOf(recorded, key), current: asJson(writeOf(current, key)) };
+    if (firstDifference(r, now, key)) return { path: key, recorded: writeOf(recorded, key), current: writeOf(current, key) };
   }
   return null;
 }

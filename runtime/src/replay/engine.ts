@@ -13,7 +13,7 @@ import type { StepRecord } from "../tracking/types.js";
 import { stateAt } from "../tracking/logParser.js";
 import { deserializeValue } from "../state/serde/codec.js";
 import { RecordedCallSource, ReplayCallError } from "./calls.js";
-import { asJson, changesBetween, firstDifference, firstWriteDifference } from "./compare.js";
+import { asJson, changesBetween, firstDifference, firstWriteDifference, storedChanges } from "./compare.js";
 import { ReplayInputError } from "./sources.js";
 import { watchLiveCalls, type LiveCall } from "./live.js";
 import type { Divergence, RecordedRun, ReplayReport, TransitionTaken } from "./types.js";
@@ -185,7 +185,7 @@ export function compareStep(
   if (rec.error !== null) return null;
   const rd = firstDifference(rec.result, asJson(result), "result");
   if (rd) return { ...at, kind: "result", key: rd.path, recorded: rd.recorded, current: rd.current, message: `the result differs at ${rd.path}` };
-  const current = changes ?? { set: {}, appended: {}, deleted: [] };
+  const current = storedChanges(changes ?? { set: {}, appended: {}, deleted: [] });
   // Compact records say what the step wrote; full ones are compared by the states before and after.
   const wd = rec.stateDelta
     ? firstWriteDifference(rec.stateDelta, current, null, () => undefined)
