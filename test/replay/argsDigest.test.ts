@@ -31,6 +31,13 @@ describe("replay: the digest of traced calls' arguments", () => {
     assert.equal(new Set(digests).size, 50);
   });
 
+  it("gives the digests recorded runs hold (d1): the same text for the same arguments, release after release", () => {
+    assert.equal(argsDigest([]), "d1:okf1hp7l.ykktvj8x");
+    assert.equal(argsDigest(["hello", 1, true, null, { a: [1, 2], b: "x" }]), "d1:y0zq8ou8.2erurbry");
+    const history = [{ role: "user", content: "Who was Aaron Burr?" }, { role: "assistant", content: "A vice president." }];
+    assert.equal(argsDigest([history]), "d1:1efjz6nbm.y18xpmgz");
+  });
+
   it("differs when an item in the middle differs, even with the same first and last items", () => {
     const items = Array.from({ length: 20 }, (_, i) => msg(i));
     const a = Object.freeze(items.slice());
