@@ -5,7 +5,7 @@ import { inspect } from "node:util";
 import { join } from "node:path";
 import { ApplicationBuilder, action, trace } from "burr-ts";
 import { recordedCalls } from "../../runtime/src/tracking/recorded.js";
-import { readTrackedRun, replayRun, ReplayInputError, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
+import { readTrackedRun, replayRun, rerunStep, ReplayInputError, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
 import { recordChatbot, trackingDir } from "./support.js";
 import { chatbotBuilder } from "../../examples/chatbot/app.js";
 
@@ -133,6 +133,9 @@ describe("replay: recording traced calls, and damaged records", () => {
     const d = (await replayRun(make("2026-12-07T05:00:00Z") as unknown as ReplayableBuilder, run)).divergence!;
     assert.deepEqual([d.kind, d.key], ["write", "events"]);
     assert.match(JSON.stringify(d.current), /2026-12-07T05:00:00\.000Z/);
+    // Re-run Step shows the new write in its stored form too.
+    const again = await rerunStep(make("2026-12-07T05:00:00Z") as unknown as ReplayableBuilder, run, 2);
+    assert.deepEqual(again.current.changes, { set: {}, appended: { events: [{ at: { __burr_serde__: "Date", value: "2026-12-07T05:00:00.000Z" }, n: { __burr_serde__: "BigInt", value: "1" } }] }, deleted: [] });
   });
 
   it("an app that never traces writes no span or attribute lines", async () => {

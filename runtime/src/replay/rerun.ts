@@ -7,9 +7,8 @@ import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
 import type { GraphModel } from "../graph/model.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import { stateAt } from "../tracking/logParser.js";
-import { encodeChanges } from "../state/serde/codec.js";
 import { RecordedCallSource } from "./calls.js";
-import { asJson, changesBetween } from "./compare.js";
+import { asJson, changesBetween, storedChanges } from "./compare.js";
 import { compareStep, inputsOf, lastGoodAction, type ReplayableBuilder } from "./engine.js";
 import { ReplayInputError } from "./sources.js";
 import type { Divergence, RecordedRun } from "./types.js";
@@ -75,7 +74,8 @@ export async function rerunStep(builder: ReplayableBuilder, run: RecordedRun, se
   const current: StepOutcome = {
     action: rec.action,
     result: asJson(result),
-    changes: changes ? asJson(encodeChanges(changes)) : null,
+    // Stored form, as the record's (encoding it twice made any tagged value "not JSON-serializable").
+    changes: changes ? storedChanges(changes) : null,
     error: error === null ? null : error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     next: error === null ? (app.nextForGate()?.to ?? null) : null,
   };
