@@ -6,10 +6,9 @@ import { setTraceReplay } from "../application/tracer.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
 import type { GraphModel } from "../graph/model.js";
 import { recordedCalls } from "../tracking/recorded.js";
-import { stateAt } from "../tracking/logParser.js";
 import { RecordedCallSource } from "./calls.js";
 import { asJson, changesBetween, storedChanges } from "./compare.js";
-import { compareStep, inputsOf, lastGoodAction, type ReplayableBuilder } from "./engine.js";
+import { compareStep, inputsOf, lastGoodAction, recordedStateAt, type ReplayableBuilder } from "./engine.js";
 import { ReplayInputError } from "./sources.js";
 import type { Divergence, RecordedRun } from "./types.js";
 
@@ -44,7 +43,7 @@ export async function rerunStep(builder: ReplayableBuilder, run: RecordedRun, se
   const i = steps.findIndex((s) => s.sequenceId === sequenceId);
   if (i < 0) throw new ReplayInputError(`${run.source} has no step ${sequenceId}`);
   const rec = steps[i];
-  const before = i > 0 ? stateAt(steps, i - 1) : null;
+  const before = i > 0 ? recordedStateAt(steps, i - 1) : null;
   if (i > 0 && before === null) throw new ReplayInputError(`${run.source}: the state before step ${sequenceId} is not recorded`);
   let changes: StepChanges | null = null;
   const hooks: LifecycleHooks = { postRunStep: (args) => void (changes = args.changes ?? null) };
