@@ -19,7 +19,6 @@ const TURNS = 2000;
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const prompt = (i: number): string => (i % 10 === 9 ? `something unsafe #${i}` : i % 2 ? `Who was Aaron Burr? (${i})` : `Tell me about the duel (${i})`);
-const gc = (globalThis as { gc?: () => void }).gc;
 
 /** The chatbot calling the model directly: no span, nothing recorded for replay. */
 function untracedBuilder(): ApplicationBuilder<ChatState> {
@@ -49,9 +48,12 @@ interface Sample {
   cpuMs: number;
 }
 
-/** Wall and CPU time of `fn`, after a GC so no subject pays for the garbage of the one before. */
+/**
+ * Wall and CPU time of `fn`. No forced gc() between subjects (as in the
+ * runtime section): measured on 2026-12-07, one before a subject made it cost
+ * more CPU than in its steady state (the minimum of 15: live +40%, replay +95%).
+ */
 async function timed(fn: () => Promise<void>): Promise<Sample> {
-  gc?.();
   const cpu = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await fn();
