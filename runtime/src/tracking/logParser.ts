@@ -31,7 +31,7 @@ function setField(target: Record<string, unknown>, key: string, value: unknown):
 
 /** A line's record, or why it is not one. Lines that cannot be an object are refused before JSON.parse (its errors are slow). */
 function parseRecord(line: string): Raw | string {
-  if (line.trimStart()[0] !== "{") return "not a JSON object";
+  if (line.charCodeAt(0) !== 123 /* { */ && line.trimStart()[0] !== "{") return "not a JSON object";
   try {
     const parsed: unknown = JSON.parse(line);
     return obj(parsed) ?? "not a JSON object";
@@ -87,7 +87,9 @@ export function parseLog(text: string, file: string, materialize: boolean, optio
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i];
-    if (!line.trim()) continue;
+    // Blank lines are skipped; only a line starting with a space (ASCII or not) can be one, and only those are trimmed.
+    const first = line.charCodeAt(0);
+    if (line.length === 0 || ((first <= 32 || first >= 0x80) && !line.trim())) continue;
     const split = lazy && line.length >= LAZY_STATE_MIN_CHARS && line.startsWith('{"type":"end_entry"') ? splitFullState(line, hasDelta) : null;
     const r = split ? split.head : parseRecord(line);
     if (typeof r === "string") {
