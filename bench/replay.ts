@@ -1,7 +1,10 @@
 // Replay (issue 18): replaying a 2,000-turn tracked run of the example
 // chatbot beside running the same conversation live with the offline model,
-// and what recording costs per step (the chatbot with its traced model call
-// beside the same model called directly), both tracked in the compact form.
+// with the tracker (how the replayed run was recorded) and without; and what
+// recording costs per step. Every round runs each subject once, in turn, and
+// replays the run recorded in that round; figures are medians over the rounds,
+// in wall time and in the process's CPU time (which a shared machine's other
+// load inflates less).
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,11 +16,9 @@ import { readTrackedRun, replayRun, type ReplayableBuilder } from "../runtime/di
 import type { BenchFn, BenchSection } from "./types.js";
 
 const TURNS = 2000;
-const COST_TURNS = 300;
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const prompt = (i: number): string => (i % 10 === 9 ? `something unsafe #${i}` : i % 2 ? `Who was Aaron Burr? (${i})` : `Tell me about the duel (${i})`);
-const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** The chatbot calling the model directly: no span, nothing recorded for replay. */
 function untracedBuilder(): ApplicationBuilder<ChatState> {
@@ -38,85 +39,101 @@ function untracedBuilder(): ApplicationBuilder<ChatState> {
     .withEntrypoint("humanInput");
 }
 
-async function converse(app: Application<ChatState>, turns: number): Promise<void> {
-  for (let i = 0; i < turns; i++) await chat(app, prompt(i));
+async function converse(app: Application<ChatState>): Promise<void> {
+  for (let i = 0; i < TURNS; i++) await chat(app, prompt(i));
 }
 
-async function replayVsLive(): Promise<BenchSection> {
-  const dir = mkdtempSync(join(tmpdir(), "burr-bench-replay-"));
-  try {
-    const recordStart = process.hrtime.bigint();
-    const recorded = chatbotBuilder({ model: new OfflineModel(), appId: "long" }).withTracker("local", { project: "bench", storageDir: dir, compact: true }).withDebugGate(null).build();
-    await converse(recorded, TURNS);
-    const recordMs = ms(recordStart);
-    const runDir = join(dir, "bench", "long");
-    const steps = recorded.sequenceId! + 1;
-    const logMb = statSync(join(runDir, "log.jsonl")).size / 1e6;
-    const live: number[] = [];
-    const replay: number[] = [];
-    const readOnly: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const l0 = process.hrtime.bigint();
-      await converse(chatbotBuilder({ model: new OfflineModel() }).withDebugGate(null).build(), TURNS);
-      live.push(ms(l0));
-      const r0 = process.hrtime.bigint();
-      const run = readTrackedRun(runDir);
-      readOnly.push(ms(r0));
-      const report = await replayRun(chatbotBuilder() as unknown as ReplayableBuilder, run);
-      replay.push(ms(r0));
-      if (report.status !== "match") throw new Error(`bench replay diverged: ${JSON.stringify(report.divergence)}`);
-    }
-    const liveMs = median(live);
-    const replayMs = median(replay);
-    return {
-      title: "replay: a 2,000-turn tracked run",
-      workload: `The example chatbot, ${TURNS} turns (${steps} steps, every tenth prompt unsafe), tracked in the compact form (${logMb.toFixed(1)} MB of log; long traced-call arguments kept as a digest); median of ${ROUNDS}.`,
-      rows: [
-        { subject: "live (offline model, no tracker)", figures: { "total ms": liveMs, "µs/step": (liveMs * 1000) / steps } },
-        { subject: "replay (read the log + re-run + compare)", figures: { "total ms": replayMs, "µs/step": (replayMs * 1000) / steps } },
-        { subject: "  of which reading the log", figures: { "total ms": median(readOnly), "µs/step": (median(readOnly) * 1000) / steps } },
-        { subject: "recording it (live + tracker)", figures: { "total ms": recordMs, "µs/step": (recordMs * 1000) / steps } },
-      ],
-      notes: [
-        `target: replay at least as fast as running live: ${replayMs <= liveMs ? "met" : "NOT met"} (replay/live = ${(replayMs / liveMs).toFixed(2)})`,
-        "replay checks each traced call's arguments against the recorded digest (tracking/argsDigest.ts): a frozen chat history one turn longer continues the last one's hash",
-      ],
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+interface Sample {
+  ms: number;
+  cpuMs: number;
 }
 
-async function recordingCost(): Promise<BenchSection> {
-  const rows: { subject: string; figures: Record<string, number> }[] = [];
-  const subjects: [string, () => ApplicationBuilder<ChatState>][] = [
-    ["model called directly", untracedBuilder],
-    ["model called through trace() (recorded)", () => chatbotBuilder({ model: new OfflineModel() })],
-  ];
-  const results = new Map<string, number>();
-  for (const [name, make] of subjects) {
-    const samples: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const dir = mkdtempSync(join(tmpdir(), "burr-bench-rec-"));
-      try {
-        const app = make().withTracker("local", { project: "bench", storageDir: dir, compact: true }).withDebugGate(null).build();
-        const t0 = process.hrtime.bigint();
-        await converse(app, COST_TURNS);
-        samples.push((ms(t0) * 1000) / (app.sequenceId! + 1));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+/**
+ * Wall and CPU time of `fn`. No forced gc() between subjects (as in the
+ * runtime section): measured on 2026-12-07, one before a subject made it cost
+ * more CPU than in its steady state (the minimum of 15: live +40%, replay +95%).
+ */
+async function timed(fn: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await fn();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const SUBJECTS = ["live", "direct", "recorded", "read", "replay"] as const;
+type Subject = (typeof SUBJECTS)[number];
+
+async function measure(): Promise<{ samples: Record<Subject, Sample[]>; steps: number; logMb: number }> {
+  const samples = Object.fromEntries(SUBJECTS.map((s) => [s, [] as Sample[]])) as Record<Subject, Sample[]>;
+  let steps = 0;
+  let logMb = 0;
+  // Round 0 warms up (JIT, module loading) and is not counted.
+  for (let round = 0; round <= ROUNDS; round++) {
+    const dir = mkdtempSync(join(tmpdir(), "burr-bench-replay-"));
+    try {
+      const tracked = (b: ApplicationBuilder<ChatState>, appId: string) => b.withIdentifiers({ appId }).withTracker("local", { project: "bench", storageDir: dir, compact: true }).withDebugGate(null).build();
+      const live = await timed(() => converse(chatbotBuilder({ model: new OfflineModel() }).withDebugGate(null).build()));
+      const direct = await timed(() => converse(tracked(untracedBuilder(), "direct")));
+      const app = tracked(chatbotBuilder({ model: new OfflineModel() }), "long");
+      const recorded = await timed(() => converse(app));
+      const runDir = join(dir, "bench", "long");
+      steps = app.sequenceId! + 1;
+      logMb = statSync(join(runDir, "log.jsonl")).size / 1e6;
+      const got: { run?: ReturnType<typeof readTrackedRun>; report?: Awaited<ReturnType<typeof replayRun>> } = {};
+      const read = await timed(async () => {
+        got.run = readTrackedRun(runDir);
+      });
+      const rerun = await timed(async () => {
+        got.report = await replayRun(chatbotBuilder() as unknown as ReplayableBuilder, got.run!);
+      });
+      if (got.report!.status !== "match") throw new Error(`bench replay diverged: ${JSON.stringify(got.report!.divergence)}`);
+      if (round === 0) continue;
+      samples.live.push(live);
+      samples.direct.push(direct);
+      samples.recorded.push(recorded);
+      samples.read.push(read);
+      samples.replay.push({ ms: read.ms + rerun.ms, cpuMs: read.cpuMs + rerun.cpuMs });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    results.set(name, median(samples));
-    rows.push({ subject: name, figures: { "µs/step": median(samples) } });
   }
-  const [direct, traced] = [...results.values()];
-  return {
-    title: "replay: recording's per-step cost",
-    workload: `The example chatbot with the local tracker (compact), ${COST_TURNS} turns, median of ${ROUNDS}: its model call through trace() (span + arguments + result recorded) beside the same model called directly.`,
-    rows,
-    notes: [`recording adds ${(traced - direct).toFixed(1)} µs per step on average (${((traced / direct - 1) * 100).toFixed(0)}%), the span, the digest of the arguments and the recorded result`],
+  return { samples, steps, logMb };
+}
+
+export const bench: BenchFn = async () => {
+  const { samples, steps, logMb } = await measure();
+  const m = (s: Subject) => median(samples[s].map((x) => x.ms));
+  const cpu = (s: Subject) => median(samples[s].map((x) => x.cpuMs));
+  const row = (subject: string, s: Subject) => ({ subject, figures: { "total ms": m(s), "CPU ms": cpu(s), "µs/step": (m(s) * 1000) / steps } });
+  const vs = (s: Subject) => `${(m("replay") / m(s)).toFixed(2)} (CPU ${(cpu("replay") / cpu(s)).toFixed(2)})`;
+  const perStep = (s: Subject) => (m(s) * 1000) / steps;
+  const replay: BenchSection = {
+    title: "replay: a 2,000-turn tracked run",
+    workload: `The example chatbot, ${TURNS} turns (${steps} steps, every tenth prompt unsafe), tracked in the compact form (${logMb.toFixed(1)} MB of log; long traced-call arguments kept as a digest); each round runs every subject in turn and replays the run it recorded; median of ${ROUNDS} rounds.`,
+    rows: [
+      row("live, no tracker (offline model)", "live"),
+      row("live with the tracker (the recording replayed)", "recorded"),
+      row("replay (read the log + re-run + compare)", "replay"),
+      row("  of which reading the log", "read"),
+    ],
+    notes: [
+      `target: replay at least as fast as the live run it replays (with the tracker): in wall time ${m("replay") <= m("recorded") ? "met" : "NOT met"}, in CPU time ${cpu("replay") <= cpu("recorded") ? "met" : "NOT met"}; replay/live = ${vs("recorded")}`,
+      `against the live run without a tracker: replay/live = ${vs("live")}; reading the log alone is ${(m("read") / m("live")).toFixed(2)}x that run`,
+    ],
   };
-}
-
-export const bench: BenchFn = async () => [await replayVsLive(), await recordingCost()];
+  const recording: BenchSection = {
+    title: "replay: recording's per-step cost",
+    workload: `The same ${TURNS}-turn rounds: the chatbot without a tracker, with the local tracker (compact) and its model called directly, and with the tracker and its model called through trace() (span, arguments' digest and result recorded).`,
+    rows: [
+      { subject: "no tracker (trace() records nothing)", figures: { "µs/step": perStep("live"), "CPU µs/step": (cpu("live") * 1000) / steps } },
+      { subject: "tracker, model called directly", figures: { "µs/step": perStep("direct"), "CPU µs/step": (cpu("direct") * 1000) / steps } },
+      { subject: "tracker, model through trace() (recorded)", figures: { "µs/step": perStep("recorded"), "CPU µs/step": (cpu("recorded") * 1000) / steps } },
+    ],
+    notes: [
+      `recording costs ${(perStep("recorded") - perStep("live")).toFixed(1)} µs per step over the untracked run (${((m("recorded") / m("live") - 1) * 100).toFixed(0)}%), of which the traced call's span, digest and result ${(perStep("recorded") - perStep("direct")).toFixed(1)} µs (the model is called in 9 turns of 10)`,
+    ],
+  };
+  return [replay, recording];
+};

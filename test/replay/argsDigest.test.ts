@@ -6,11 +6,12 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ApplicationBuilder, action, trace, when } from "burr-ts";
+import { ApplicationBuilder, State as DistState, action, trace, when } from "burr-ts";
 import { humanInput, safetyCheck, unsafeResponse, type ChatState } from "../../examples/chatbot/app.js";
 import type { Message } from "../../examples/chatbot/model.js";
 import { argsDigest, isSmall, ARGS_DIGEST_ATTRIBUTE } from "../../runtime/src/tracking/argsDigest.js";
 import { State as SrcState } from "../../runtime/src/state/state.js";
+import { knownPrefix } from "../../runtime/src/state/vector.js";
 import { readTrackedRun, replayRun, formatReport, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
 import { recordChatbot, trackingDir } from "./support.js";
 
@@ -30,6 +31,13 @@ describe("replay: the digest of traced calls' arguments", () => {
     assert.equal(new Set(digests).size, 50);
   });
 
+  it("gives the digests recorded runs hold (d1): the same text for the same arguments, release after release", () => {
+    assert.equal(argsDigest([]), "d1:okf1hp7l.ykktvj8x");
+    assert.equal(argsDigest(["hello", 1, true, null, { a: [1, 2], b: "x" }]), "d1:y0zq8ou8.2erurbry");
+    const history = [{ role: "user", content: "Who was Aaron Burr?" }, { role: "assistant", content: "A vice president." }];
+    assert.equal(argsDigest([history]), "d1:1efjz6nbm.y18xpmgz");
+  });
+
   it("differs when an item in the middle differs, even with the same first and last items", () => {
     const items = Array.from({ length: 20 }, (_, i) => msg(i));
     const a = Object.freeze(items.slice());
@@ -39,6 +47,20 @@ describe("replay: the digest of traced calls' arguments", () => {
     assert.notEqual(argsDigest([edited]), argsDigest([longer]));
     assert.notEqual(argsDigest(["x", 1]), argsDigest(["x", "1"]));
     assert.notEqual(argsDigest([{ a: 1, b: 2 }]), argsDigest([{ a: 1, b: 3 }]));
+  });
+
+  it("continues a history made by another copy of the runtime (a CommonJS program under `burr-ts replay`)", () => {
+    // "burr-ts" is the built copy, this digest the source's: as the CLI's copy digests a program's state.
+    let s = new DistState<{ h: Message[] }>({ h: [] });
+    let last: readonly Message[] = [];
+    for (let i = 0; i < 5; i++) {
+      s = s.append({ h: msg(i) }).append({ h: msg(i + 100) });
+      const h = s.get("h");
+      if (i > 0) assert.equal(knownPrefix(last, h), true, `turn ${i}: the shorter history is known to start the longer`);
+      last = h;
+    }
+    const other = new DistState<{ h: Message[] }>({ h: [] }).append({ h: msg(0) }).get("h");
+    assert.equal(knownPrefix(other, last), false, "an unrelated history with the same first item is not a known prefix");
   });
 
   it("sees an unfrozen array changed in place between calls", () => {

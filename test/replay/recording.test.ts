@@ -1,10 +1,11 @@
 // What trace() records for replay, and what replay does with damaged or hostile records.
 import assert from "node:assert/strict";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { inspect } from "node:util";
 import { join } from "node:path";
 import { ApplicationBuilder, action, trace } from "burr-ts";
 import { recordedCalls } from "../../runtime/src/tracking/recorded.js";
-import { readTrackedRun, replayRun, ReplayInputError, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
+import { readTrackedRun, replayRun, rerunStep, ReplayInputError, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
 import { recordChatbot, trackingDir } from "./support.js";
 import { chatbotBuilder } from "../../examples/chatbot/app.js";
 
@@ -116,6 +117,25 @@ describe("replay: recording traced calls, and damaged records", () => {
     assert.equal(report.divergence, null, JSON.stringify(report.divergence));
     assert.equal(live, 0);
     assert.equal((run.steps[0].state as { isDate?: boolean }).isDate, true, "recorded with a real Date");
+  });
+
+  it("a compact record's appended Dates compare in their stored form; a changed one is a write divergence", async () => {
+    // The app is the built copy ("burr-ts"), replay the source's: two copies, as under `burr-ts replay`.
+    const log = (at: string) =>
+      action({ reads: [], writes: ["events"] }, (state) => state.append({ events: { at: new Date(at), n: 1n } }));
+    const make = (at: string) => new ApplicationBuilder().withActions({ log: log(at) }).withTransitions(["log", "log"]).withState({ events: [] }).withEntrypoint("log");
+    const app = make("2026-12-07T04:00:00Z").withIdentifiers({ appId: "events" }).withTracker("local", { project: "p", storageDir: dir, compact: true }).build();
+    for (let i = 0; i < 3; i++) await app.step();
+    const run = readTrackedRun(join(dir, "p", "events"));
+    assert.ok(run.steps[2].stateDelta, "a compact record");
+    const same = await replayRun(make("2026-12-07T04:00:00Z") as unknown as ReplayableBuilder, run);
+    assert.equal(same.divergence, null, inspect(same.divergence, { depth: 5 }));
+    const d = (await replayRun(make("2026-12-07T05:00:00Z") as unknown as ReplayableBuilder, run)).divergence!;
+    assert.deepEqual([d.kind, d.key], ["write", "events"]);
+    assert.match(JSON.stringify(d.current), /2026-12-07T05:00:00\.000Z/);
+    // Re-run Step shows the new write in its stored form too.
+    const again = await rerunStep(make("2026-12-07T05:00:00Z") as unknown as ReplayableBuilder, run, 2);
+    assert.deepEqual(again.current.changes, { set: {}, appended: { events: [{ at: { __burr_serde__: "Date", value: "2026-12-07T05:00:00.000Z" }, n: { __burr_serde__: "BigInt", value: "1" } }] }, deleted: [] });
   });
 
   it("an app that never traces writes no span or attribute lines", async () => {

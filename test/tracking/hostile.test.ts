@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TrackingReader } from "burr-ts";
 import { summarizeTail } from "../../runtime/src/tracking/tail.js";
+import { parseLog } from "../../runtime/src/tracking/logParser.js";
 
 const T = "2026-11-24T14:03:31.864504";
 const begin = (seq: number, action = "a") => JSON.stringify({ type: "begin_entry", start_time: T, action, inputs: {}, sequence_id: seq });
@@ -117,6 +118,31 @@ describe("TrackingReader on hostile logs", function () {
         assert.deepEqual(good.map((s) => s.action), ["good0", "good1", "good2"], `seed ${seed} log f${n}`);
       }
       if (n % 100 === 0) await reader.listApps("p");
+    }
+  });
+
+  it("full states left unparsed (replay's reading) give what parsing the whole line gives, whatever the line's layout", () => {
+    const history = Array.from({ length: 60 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `message ${i} `.repeat(8) }));
+    const delta = { set: { n: 2 }, appended: { chatHistory: [history[59]] }, deleted: [] };
+    const head = `"type":"end_entry","end_time":"${T}","action":"a","exception":null`;
+    const state = JSON.stringify({ chatHistory: history, n: 2 });
+    const layouts = [
+      `{${head},"result":{},"state_delta":${JSON.stringify(delta)},"state":${state},"sequence_id":1}`, // the tracker's
+      `{${head},"result":{"x":{"state":{"a":1}}},"state_delta":${JSON.stringify(delta)},"state":${state},"sequence_id":1}`, // a "state" key in the result
+      `{${head},"result":{},"state_delta":${JSON.stringify(delta)},"state":${state},"extra":{"b":2},"sequence_id":1}`, // a member after the state
+      `{${head},"result":{},"state":${state},"state_delta":${JSON.stringify(delta)},"sequence_id":1}`, // the delta after the state
+      `{${head},"result":{},"state_delta":{"set":7},"state":${state},"sequence_id":1}`, // a malformed delta: the state is what counts
+    ];
+    for (const [i, line] of layouts.entries()) {
+      const text = [begin(0), endFull(0, { chatHistory: history.slice(0, 58), n: 1 }), begin(1), line].join("\n");
+      const eager = parseLog(text, "log.jsonl", false).steps[1]!;
+      const lazy = parseLog(text, "log.jsonl", false, { lazyStates: true }).steps[1]!;
+      assert.ok(line.length > 4096);
+      // The first three are read without their state; the others have no delta to compare before it, and are read whole.
+      assert.equal(Object.getOwnPropertyDescriptor(lazy, "state")?.get !== undefined, i < 3, `layout ${i}`);
+      assert.deepEqual(lazy.result, eager.result, `layout ${i}`);
+      assert.deepEqual(lazy.state, eager.state, `layout ${i}`);
+      assert.deepEqual(lazy.stateDelta, eager.stateDelta, `layout ${i}`);
     }
   });
 

@@ -117,10 +117,12 @@ describe("LocalTrackingClient", function () {
       await turn(compact, `question ${i} ${"words ".repeat(20)}`);
     }
     const log = lines(join(storageDir, "compact", "same", "log.jsonl")).filter((r) => r.type === "end_entry");
-    const deltas = log.filter((r) => r.state_delta);
+    const deltas = log.filter((r) => r.state === null);
     assert.ok(deltas.length > 100, `${deltas.length} delta lines`);
     assert.ok(log.length - deltas.length >= 2, "periodic full states");
-    for (const d of deltas) assert.equal(d.state, null);
+    for (const d of deltas) assert.ok(d.state_delta);
+    // A full state also says what its step wrote, before the state (replay compares that and leaves the state unparsed).
+    for (const f of log.filter((r) => r.state !== null)) assert.deepEqual(Object.keys(f).slice(-3), ["state_delta", "state", "sequence_id"]);
     const reader = new TrackingReader(storageDir);
     const a = await reader.readApp("full", "same");
     const b = await reader.readApp("compact", "same");

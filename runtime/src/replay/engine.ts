@@ -11,9 +11,10 @@ import type { StepGate } from "../debug/gate.js";
 import { recordedCalls } from "../tracking/recorded.js";
 import type { StepRecord } from "../tracking/types.js";
 import { stateAt } from "../tracking/logParser.js";
+import { DamagedLogError } from "../tracking/lazyState.js";
 import { deserializeValue } from "../state/serde/codec.js";
 import { RecordedCallSource, ReplayCallError } from "./calls.js";
-import { asJson, changesBetween, firstDifference, firstWriteDifference } from "./compare.js";
+import { asJson, changesBetween, firstDifference, firstWriteDifference, storedChanges } from "./compare.js";
 import { ReplayInputError } from "./sources.js";
 import { watchLiveCalls, type LiveCall } from "./live.js";
 import type { Divergence, RecordedRun, ReplayReport, TransitionTaken } from "./types.js";
@@ -91,7 +92,7 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     },
   };
   const before = start > 0 ? steps[start - 1] : null;
-  const startState = before ? stateAt(steps, start - 1) : null;
+  const startState = before ? recordedStateAt(steps, start - 1) : null;
   if (before && startState === null) throw new ReplayInputError(`step ${before.sequenceId} has no recorded state (a compact log whose full state is missing?); replay cannot start`);
   const app = builder.buildForReplay(
     { state: startState ? plain(startState) : null, priorAction: lastGoodAction(steps, start), lastSequenceId: before ? before.sequenceId : null },
@@ -117,7 +118,8 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
     for (let i = start; i < steps.length && divergence === null; i++) {
       const rec = steps[i];
       if (options.until !== undefined && rec.sequenceId > options.until) break;
-      if (rec.error === null && rec.state === null && !rec.stateDelta) {
+      // stateDelta first: reading `state` would parse a full state replay does not need (tracking/lazyState.ts).
+      if (rec.error === null && !rec.stateDelta && rec.state === null) {
         warnings.push(`step ${rec.sequenceId} (${rec.action}) has no end in the record (the run was still going or crashed); replay stops before it`);
         break;
       }
@@ -158,6 +160,16 @@ export async function replayRun(builder: ReplayableBuilder, run: RecordedRun, op
   return reportOf(divergence);
 }
 
+/** The recorded state after step `index`; a damaged one is an input error (its full state is parsed only now). */
+export function recordedStateAt(steps: StepRecord[], index: number): Record<string, unknown> | null {
+  try {
+    return stateAt(steps, index);
+  } catch (err) {
+    if (err instanceof DamagedLogError) throw new ReplayInputError(`the record is damaged: ${err.message}`);
+    throw err;
+  }
+}
+
 export function inputsOf(rec: StepRecord): Record<string, unknown> {
   try {
     return deserializeValue(rec.inputs) as Record<string, unknown>;
@@ -185,7 +197,7 @@ export function compareStep(
   if (rec.error !== null) return null;
   const rd = firstDifference(rec.result, asJson(result), "result");
   if (rd) return { ...at, kind: "result", key: rd.path, recorded: rd.recorded, current: rd.current, message: `the result differs at ${rd.path}` };
-  const current = changes ?? { set: {}, appended: {}, deleted: [] };
+  const current = storedChanges(changes ?? { set: {}, appended: {}, deleted: [] });
   // Compact records say what the step wrote; full ones are compared by the states before and after.
   const wd = rec.stateDelta
     ? firstWriteDifference(rec.stateDelta, current, null, () => undefined)

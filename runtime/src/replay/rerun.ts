@@ -5,11 +5,9 @@
 import { setTraceReplay } from "../application/tracer.js";
 import type { LifecycleHooks, StepChanges } from "../lifecycle/hooks.js";
 import { recordedCalls } from "../tracking/recorded.js";
-import { stateAt } from "../tracking/logParser.js";
-import { encodeChanges } from "../state/serde/codec.js";
 import { RecordedCallSource } from "./calls.js";
-import { asJson, changesBetween } from "./compare.js";
-import { compareStep, inputsOf, lastGoodAction, type ReplayableBuilder } from "./engine.js";
+import { asJson, changesBetween, storedChanges } from "./compare.js";
+import { compareStep, inputsOf, lastGoodAction, recordedStateAt, type ReplayableBuilder } from "./engine.js";
 import { ReplayInputError } from "./sources.js";
 import type { RecordedRun } from "./types.js";
 import type { RerunReport, StepOutcome } from "../debug/protocol.js";
@@ -27,7 +25,7 @@ export async function rerunStep(builder: ReplayableBuilder, run: RecordedRun, se
   const i = steps.findIndex((s) => s.sequenceId === sequenceId);
   if (i < 0) throw new ReplayInputError(`${run.source} has no step ${sequenceId}`);
   const rec = steps[i];
-  const before = i > 0 ? stateAt(steps, i - 1) : null;
+  const before = i > 0 ? recordedStateAt(steps, i - 1) : null;
   if (i > 0 && before === null) throw new ReplayInputError(`${run.source}: the state before step ${sequenceId} is not recorded`);
   let changes: StepChanges | null = null;
   const hooks: LifecycleHooks = { postRunStep: (args) => void (changes = args.changes ?? null) };
@@ -57,7 +55,8 @@ export async function rerunStep(builder: ReplayableBuilder, run: RecordedRun, se
   const current: StepOutcome = {
     action: rec.action,
     result: asJson(result),
-    changes: changes ? asJson(encodeChanges(changes)) : null,
+    // Stored form, as the record's (encoding it twice made any tagged value "not JSON-serializable").
+    changes: changes ? storedChanges(changes) : null,
     error: error === null ? null : error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     next: error === null ? (app.nextForGate()?.to ?? null) : null,
   };

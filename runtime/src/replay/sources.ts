@@ -37,8 +37,9 @@ export function readTrackedRun(run: string, trackingDir: string = join(homedir()
   const size = statSync(logPath).size;
   if (size > MAX_LOG_BYTES) throw new ReplayInputError(`${logPath} is ${size} bytes; replay reads logs up to ${MAX_LOG_BYTES} bytes`);
   const text = readFileSync(logPath, "utf8");
-  // Compact steps stay deltas (replay compares what a step wrote); full states are rebuilt only where needed.
-  const log = parseLog(text, logPath, false);
+  // Compact steps stay deltas (replay compares what a step wrote); full states are rebuilt only where needed,
+  // and a full state that comes with its step's delta is parsed only if read (replay starting from it).
+  const log = parseLog(text, logPath, false, { lazyStates: true });
   // A torn last line is a run still being written; anything else skipped means the record is damaged.
   const damaged = log.warnings.filter((w) => !w.includes("truncated last line"));
   if (damaged.length) {

@@ -39,13 +39,46 @@ function arrayId(items: readonly unknown[]): number {
 // knownPrefix() can tell in O(1) that one starts with another (argsDigest.ts).
 const snapshotOrigins = new WeakMap<readonly unknown[], { store: Store; length: number }>();
 
-/** True when both arrays came from state and `shorter` holds exactly the first items of `longer`; false when that is not known. */
-export function knownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
+function ownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
   const a = snapshotOrigins.get(shorter);
   const b = snapshotOrigins.get(longer);
   if (!a || !b || a.length > b.length) return false;
   if (a.store === b.store) return true; // a store only grows at its end
   return b.store.ancestors.some((x) => x.id === a.store.id && x.upTo >= a.length);
+}
+
+// The runtime can be loaded twice in one process: `burr-ts replay` (ESM) runs a
+// CommonJS program whose require("burr-ts") gets tsx's copy, so the program's
+// state arrays come from the other copy. Each copy registers its own test;
+// ids are never compared across copies.
+type PrefixTest = (shorter: readonly unknown[], longer: readonly unknown[]) => boolean;
+const PREFIX_TESTS = Symbol.for("burr-ts.knownPrefixTests");
+const prefixTests: PrefixTest[] = ((globalThis as { [PREFIX_TESTS]?: PrefixTest[] })[PREFIX_TESTS] ??= []);
+prefixTests.push(ownPrefix);
+
+/** True when both arrays came from state and `shorter` holds exactly the first items of `longer`; false when that is not known. */
+export function knownPrefix(shorter: readonly unknown[], longer: readonly unknown[]): boolean {
+  for (const test of prefixTests) if (test(shorter, longer)) return true;
+  return false;
+}
+
+/**
+ * The first `n` items of `items` as a new array. V8 (Node 20) has no fast path
+ * for Array.prototype.slice on frozen arrays (~60x slower than spread), and a
+ * store's array is frozen once toArray() hands it out: a chat history read and
+ * then appended to every turn. Spread then truncate is fast; a loop (~15x
+ * slower per item than spread) only when a few items are wanted from many.
+ */
+function copyPrefix(items: readonly unknown[], n: number): unknown[] {
+  if (!Object.isFrozen(items)) return items.slice(0, n);
+  if (n * 16 < items.length) {
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) out.push(items[i]);
+    return out;
+  }
+  const out = [...items];
+  out.length = n;
+  return out;
 }
 
 /** Counts backing-array copies, so tests (and curious users) can see that appends share storage. */
@@ -68,7 +101,7 @@ export class AppendVector {
   static of(items: readonly unknown[]): AppendVector {
     vectorStats.copies++;
     vectorStats.copiedItems += items.length;
-    return new AppendVector(new Store(items.slice(), [{ id: arrayId(items), upTo: items.length }]), items.length);
+    return new AppendVector(new Store(copyPrefix(items, items.length), [{ id: arrayId(items), upTo: items.length }]), items.length);
   }
 
   /** True when the plain array `items` (a value in an older state) is the start of `other`. */
@@ -100,7 +133,7 @@ export class AppendVector {
       store.frozen = true;
       this.snapshot = Object.freeze(store.items);
     } else {
-      this.snapshot = Object.freeze(store.items.slice(0, this.length));
+      this.snapshot = Object.freeze(copyPrefix(store.items, this.length));
     }
     snapshotOrigins.set(this.snapshot, { store, length: this.length });
     return this.snapshot;
@@ -137,6 +170,6 @@ export class AppendVector {
       if (ancestors.length >= MAX_ANCESTORS) break;
       ancestors.push({ id: older.id, upTo: Math.min(older.upTo, this.length) });
     }
-    return new Store(store.items.slice(0, this.length), ancestors);
+    return new Store(copyPrefix(store.items, this.length), ancestors);
   }
 }

@@ -42,15 +42,30 @@ class Hash {
   }
 
   digest(): string {
-    const lane = (x: number, y: number): string => {
-      let h1 = Math.imul(x ^ (x >>> 16), 2246822507) ^ Math.imul(y ^ (y >>> 13), 3266489909);
-      let h2 = Math.imul(y ^ (y >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
-      h1 >>>= 0;
-      h2 >>>= 0;
-      return (2097152 * (h2 & 2097151) + h1).toString(36);
-    };
     return `${lane(this.a, this.b)}.${lane(this.c, this.d)}`;
   }
+}
+
+/** One 53-bit lane of a digest, in base 36. */
+function lane(x: number, y: number): string {
+  let h1 = Math.imul(x ^ (x >>> 16), 2246822507) ^ Math.imul(y ^ (y >>> 13), 3266489909);
+  let h2 = Math.imul(y ^ (y >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
+  h1 >>>= 0;
+  h2 >>>= 0;
+  return base36(2097152 * (h2 & 2097151) + h1);
+}
+
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** `n.toString(36)` for an integer 0 ≤ n < 2^53, several times faster than V8's general radix conversion (a digest is made for every object hashed). */
+function base36(n: number): string {
+  let out = "";
+  do {
+    const q = Math.floor(n / 36);
+    out = DIGITS[n - q * 36] + out;
+    n = q;
+  } while (n > 0);
+  return out;
 }
 
 const createHash = (): Hash => new Hash();

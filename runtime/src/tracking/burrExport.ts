@@ -57,7 +57,12 @@ export async function exportBurrFormat(trackingDir: string, project: string, app
     }
     if (r.state && typeof r.state === "object") {
       current = structuredClone(r.state as PlainState);
-      await write(line);
+      // A compact full state also says what its step wrote (for replay); Burr's form does not.
+      if (r.state_delta === undefined) await write(line);
+      else {
+        const { state_delta: _delta, ...rest } = r;
+        await write(JSON.stringify(rest));
+      }
       continue;
     }
     const delta = asChanges(r.state_delta);

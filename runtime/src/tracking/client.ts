@@ -164,15 +164,14 @@ export class LocalTrackingClient implements LifecycleHooks, StateLoader {
       const internal: Record<string, unknown> = { __SEQUENCE_ID: args.sequenceId };
       const prior = failed ? t.lastAction : args.action;
       if (prior !== null) internal.__PRIOR_STEP = prior;
-      const record: Record<string, unknown> = {
+      const head: Record<string, unknown> = {
         type: "end_entry",
         end_time: naiveLocalTime(new Date()),
         action: args.action,
         result: failed ? null : storedForm(args.result),
         exception: failed ? errorText(args.exception!) : null,
-        state: null,
-        sequence_id: args.sequenceId,
       };
+      const sequence_id = args.sequenceId;
       const key = SnapshotPolicy.key(args.partitionKey, args.appId);
       // Stored (serde-tagged) once, used for both the size decision and the record.
       const stored = this.compact && args.changes ? encodeChanges(args.changes) : undefined;
@@ -180,18 +179,20 @@ export class LocalTrackingClient implements LifecycleHooks, StateLoader {
         ? this.policy.decide(key, 0, args.sequenceId, stored, failed, (c: StepChanges) => JSON.stringify(withInternal(c, internal)))
         : ({ kind: "full" } as const);
       let bytes: number;
+      let line: Record<string, unknown>;
+      // Burr's field order: state before sequence_id.
       if (decision.kind === "delta") {
-        const delta = withInternal(stored!, internal);
-        record.state_delta = delta;
+        line = { ...head, state: null, state_delta: withInternal(stored!, internal), sequence_id };
         bytes = decision.text.length;
       } else {
         const state = { ...args.state.serialize(), ...internal };
-        record.state = state;
+        // A compact full state also says what the step wrote, before the state: replay
+        // compares that and can leave the (large) state unread (tracking/logParser.ts).
+        const delta = this.compact && stored && !failed ? { state_delta: withInternal(stored, internal) } : {};
+        line = { ...head, ...delta, state, sequence_id };
         bytes = this.compact ? JSON.stringify(state).length : 0;
       }
-      // Keep Burr's field order: state before sequence_id.
-      const { sequence_id, ...rest } = record;
-      t.log.append({ ...rest, sequence_id });
+      t.log.append(line);
       t.log.flush();
       if (this.compact) this.policy.committed(key, 0, args.sequenceId, decision.kind, bytes);
       if (!failed) t.lastAction = args.action;

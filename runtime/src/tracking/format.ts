@@ -15,11 +15,19 @@ export function utcTime(d: Date): string {
   return `${d.toISOString().slice(0, 23)}000Z`;
 }
 
+// Neighbouring log lines mostly carry the same millisecond: Date.parse of a
+// local time (~1 µs) is skipped when the text repeats the last one.
+let lastText = "";
+let lastTime: number | null = null;
+
 /** Milliseconds since the epoch of either flavour; null when missing or unreadable. */
 export function parseTime(value: unknown): number | null {
   if (typeof value !== "string") return null;
+  if (value === lastText) return lastTime;
   const t = Date.parse(value);
-  return Number.isNaN(t) ? null : t;
+  lastText = value;
+  lastTime = Number.isNaN(t) ? null : t;
+  return lastTime;
 }
 
 /** JSON of any value as Burr's serde would give it: unknown objects become strings, cycles are cut. */

@@ -4,6 +4,7 @@ import type { StepChanges } from "../lifecycle/hooks.js";
 import { applyChanges, type PlainState } from "../persistence/codec.js";
 import { parseTime } from "./format.js";
 import type { StepRecord } from "./types.js";
+import { LAZY_STATE_MIN_CHARS, defineLazyState, splitFullState } from "./lazyState.js";
 
 type Raw = Record<string, unknown>;
 
@@ -22,14 +23,15 @@ export function asChanges(v: unknown): StepChanges | string {
   return { set: obj(d.set) ?? {}, appended: appended as Record<string, unknown[]>, deleted: (d.deleted as string[] | undefined) ?? [] };
 }
 
-/** Sets a field from a log (a key like "__proto__" stays a plain field). */
+/** Sets a field from a log (a key like "__proto__" stays a plain field; any other is a plain assignment, much cheaper than defineProperty). */
 function setField(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** A line's record, or why it is not one. Lines that cannot be an object are refused before JSON.parse (its errors are slow). */
 function parseRecord(line: string): Raw | string {
-  if (line.trimStart()[0] !== "{") return "not a JSON object";
+  if (line.charCodeAt(0) !== 123 /* { */ && line.trimStart()[0] !== "{") return "not a JSON object";
   try {
     const parsed: unknown = JSON.parse(line);
     return obj(parsed) ?? "not a JSON object";
@@ -60,13 +62,19 @@ export interface ParsedLog {
   compact: boolean;
 }
 
-export function parseLog(text: string, file: string, materialize: boolean): ParsedLog {
+export interface ParseOptions {
+  /** Leave large full states unparsed until read, on lines that also hold the step's state_delta (tracking/lazyState.ts). Not with materialize. */
+  lazyStates?: boolean;
+}
+
+export function parseLog(text: string, file: string, materialize: boolean, options: ParseOptions = {}): ParsedLog {
+  const lazy = options.lazyStates === true && !materialize;
   const steps: StepRecord[] = [];
   const warnings = new Warnings();
   const latest = new Map<number, StepRecord>();
+  // The state so far, rebuilt only when materializing; otherwise only whether a full state came before.
   let current: PlainState | null = null;
-  // In delta mode `current` is grown in place, so it must not be a step's own state object.
-  let currentShared = false;
+  let haveState = false;
   let compact = false;
   const warn = (line: number, why: string) => warnings.add(`${file}:${line}: ${why}; line skipped`);
   const stepFor = (seq: number | null, line: number, what: string): StepRecord | null => {
@@ -79,8 +87,11 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i];
-    if (!line.trim()) continue;
-    const r = parseRecord(line);
+    // Blank lines are skipped; only a line starting with a space (ASCII or not) can be one, and only those are trimmed.
+    const first = line.charCodeAt(0);
+    if (line.length === 0 || ((first <= 32 || first >= 0x80) && !line.trim())) continue;
+    const split = lazy && line.length >= LAZY_STATE_MIN_CHARS && line.startsWith('{"type":"end_entry"') ? splitFullState(line, hasDelta) : null;
+    const r = split ? split.head : parseRecord(line);
     if (typeof r === "string") {
       warn(lineNo, i === lines.length - 1 ? "truncated last line (still being written, or cut by a crash)" : r);
       continue;
@@ -112,36 +123,40 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
       case "end_entry": {
         const s = stepFor(num(r.sequence_id), lineNo, "end_entry");
         if (!s) break;
-        const full = obj(r.state);
-        const delta = full ? null : r.state_delta === undefined ? "is missing (and so is state)" : asChanges(r.state_delta);
-        if (typeof delta === "string") {
+        const full = split ? null : obj(r.state);
+        const delta = r.state_delta === undefined ? (full || split ? null : "is missing (and so is state)") : asChanges(r.state_delta);
+        // A full state's state_delta (compact logs write both) is extra: a malformed one is left out, the state suffices.
+        if (typeof delta === "string" && !full) {
           warn(lineNo, `the state_delta of step ${s.sequenceId}'s end_entry ${delta}`);
           break;
         }
+        const changes = typeof delta === "string" ? null : delta;
         s.endTime = parseTime(r.end_time);
         s.result = obj(r.result);
         s.error = typeof r.exception === "string" ? r.exception : null;
-        if (full) {
-          s.state = full;
+        if (full || split) {
+          if (split) defineLazyState(s, line, split, `${file}:${lineNo}`);
+          else s.state = full;
+          if (changes) {
+            s.stateDelta = changes;
+            compact = true;
+          }
           current = full;
-          currentShared = true;
-        } else if (delta) {
+          haveState = true;
+        } else if (changes) {
           compact = true;
-          s.stateDelta = delta;
-          if (current === null) {
+          s.stateDelta = changes;
+          if (!haveState) {
             warnings.add(`${file}:${lineNo}: state delta of step ${s.sequenceId} has no full state before it; its state is unknown`);
             break;
           }
-          if (materialize) {
+          // Left as a delta, nothing is rebuilt: stateAt() does it for the steps that need it.
+          if (materialize && current !== null) {
             const next: PlainState = { ...current };
-            for (const k of Object.keys(delta.appended)) if (Array.isArray(next[k])) next[k] = [...(next[k] as unknown[])];
-            applyChanges(next, delta);
+            for (const k of Object.keys(changes.appended)) if (Array.isArray(next[k])) next[k] = [...(next[k] as unknown[])];
+            applyChanges(next, changes);
             s.state = next;
             current = next;
-          } else {
-            if (currentShared) current = structuredClone(current);
-            currentShared = false;
-            applyChanges(current, delta);
           }
         }
         break;
@@ -197,10 +212,13 @@ export function parseLog(text: string, file: string, materialize: boolean): Pars
   return { steps, warnings: warnings.done(file), compact };
 }
 
+const hasDelta = (head: Raw): boolean => typeof asChanges(head.state_delta) !== "string";
+
 /** The full state of step `index` of a run read with { states: "delta" }. */
 export function stateAt(steps: StepRecord[], index: number): Record<string, unknown> | null {
   let start = index;
-  while (start >= 0 && !(steps[start].state && !steps[start].stateDelta)) start--;
+  // A step with a state (a full-state line, whether or not it also says what it wrote) is where rebuilding starts.
+  while (start >= 0 && !steps[start].state) start--;
   if (start < 0) return null;
   const state: PlainState = structuredClone(steps[start].state!);
   for (let i = start + 1; i <= index; i++) {
