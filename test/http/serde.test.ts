@@ -85,6 +85,33 @@ describe("http: values beyond JSON", () => {
     assert.deepEqual(done.state.count, tagged(10n));
   });
 
+  it("sends plain items as they are and still refuses items no persister could store", async () => {
+    type Plain = { n: number };
+    const items = streamingAction.withState<Plain>()({ reads: ["n"], writes: ["n"] }, async function* (state) {
+      yield { delta: "a", skipped: undefined, n: 1.5, ok: true, none: null };
+      yield state.get("n") === 0 ? { fine: "yes" } : { [`__burr_serde__`]: "Date", value: 1 };
+      return [{ n: state.get("n") + 1 }, state.update({ n: state.get("n") + 1 })];
+    });
+    const plain = createHandler<Plain>({
+      build: () => new ApplicationBuilder<Plain>().withActions({ items }).withTransitions(["items", "items"]).withState({ n: 0 }).withEntrypoint("items"),
+      persister,
+      defaultHalts: { haltAfter: ["items"] },
+      logError: () => undefined,
+    });
+    const turn = async () => {
+      const events: SseEvent[] = [];
+      for await (const e of sseEvents((await plain(post("/apps/p1/run", {}, { accept: "text/event-stream" }))).body!)) events.push(e);
+      return events;
+    };
+    const ok = await turn();
+    assert.deepEqual(ok.map((e) => e.event), ["chunk", "chunk", "step", "done"]);
+    assert.deepEqual((ok[0]!.data as Json).item, { delta: "a", n: 1.5, ok: true, none: null });
+    const refused = await turn();
+    assert.deepEqual(refused.map((e) => e.event), ["chunk", "error"]);
+    assert.equal((refused[1]!.data as Json).status, 400);
+    assert.match((refused[1]!.data as Json).message, /__burr_serde__/);
+  });
+
   it("refuses a malformed tag in the inputs with a 400 naming the input", async () => {
     const res = await handler(post("/apps/bad/run", { inputs: { when: { __burr_serde__: "Date", value: 42 } } }));
     assert.equal(res.status, 400, await res.clone().text());

@@ -8,7 +8,7 @@ import { AppStore, type AppIds, type BuildApp } from "./apps.js";
 import { defaultErrorLogger, errorReply, HttpError, jsonReply, type ErrorLogger } from "./errors.js";
 import { fromRequest, NODE_ENTRY, toResponse, type Incoming, type Reply } from "./incoming.js";
 import { checkAppId, checkInputs, checkNameList, checkPartitionKey, checkSequenceId, readJsonBody, type JsonObject } from "./request.js";
-import { checkDeclaredInputs, doneOf, runTurn, turnEvents, type TurnEvent } from "./run.js";
+import { checkDeclaredInputs, doneOf, runTurn, turnEvents } from "./run.js";
 import { burrEventStream, uiMessageStream, type UiTextOptions } from "./sse.js";
 import { randomUUID } from "node:crypto";
 
@@ -154,15 +154,15 @@ export function createHandler<S extends StateValues = StateValues>(options: Hand
         return jsonReply(200, done);
       }
       // The first event is awaited here, so a turn refused at once (a missing input, a 409) gets its real status.
-      const turnGen = turnEvents(app, turn);
-      const events = primed(turnGen, await turnGen.next());
+      const events = turnEvents(app, turn);
+      const first = await events.next();
       streaming = true;
       // An app whose turn failed or was abandoned is rebuilt from the persister next time.
       const release = (completed: boolean) => {
         if (completed) store.keep(ids, app);
         unclaim();
       };
-      return ui ? uiMessageStream({ events, release, log }, options.uiMessages!) : burrEventStream({ events, release, log });
+      return ui ? uiMessageStream({ events, first, release, log }, options.uiMessages!) : burrEventStream({ events, first, release, log });
     } finally {
       if (!streaming) unclaim();
     }
@@ -203,11 +203,4 @@ function lastUserText(messages: unknown): string {
     return m.parts.map((p: { type?: unknown; text?: unknown }) => (p?.type === "text" && typeof p.text === "string" ? p.text : "")).join("");
   }
   throw new HttpError(400, "BadRequest", "The UI message stream request has no user message with text");
-}
-
-/** Yields `first`'s value, then the rest of `rest`. */
-async function* primed(rest: AsyncGenerator<TurnEvent, void, undefined>, first: IteratorResult<TurnEvent, void>): AsyncGenerator<TurnEvent, void, undefined> {
-  if (first.done) return;
-  yield first.value;
-  yield* rest;
 }

@@ -2,9 +2,11 @@
 // streaming action yields, `step` per committed step, then `done`. The JSON
 // route keeps only `done`; the SSE routes encode every event as it happens.
 import { StreamingActionBase } from "../actions/streaming.js";
-import type { Application } from "../application/application.js";
+import type { Application, RunResult } from "../application/application.js";
+import type { StreamingResultContainer } from "../application/streaming.js";
 import { stateToPlain } from "../persistence/codec.js";
 import { encodeAny } from "../state/serde/codec.js";
+import { SERDE_KEY } from "../state/serde/registry.js";
 import type { StateValues } from "../state/types.js";
 import { HttpError } from "./errors.js";
 import type { JsonObject } from "./request.js";
@@ -54,8 +56,23 @@ export function checkDeclaredInputs(app: Application, inputs: JsonObject | undef
 }
 
 // Everything an event carries leaves in the persisters' stored form, so a Date keeps its type and a BigInt doesn't break JSON.
+// A flat record of JSON scalars (a chunk's `{ delta }`, most results) is its own stored form: sent as is, no encoder.
 function wire<T extends Record<string, unknown> | null>(value: T, what: string): T {
-  return (value === null ? null : encodeAny(value, what)) as T;
+  return (value === null || isFlatJson(value) ? value : encodeAny(value, what)) as T;
+}
+
+/** A plain object whose fields are strings, booleans, finite numbers, null or undefined (which JSON omits, as the encoder does). */
+function isFlatJson(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype || Object.hasOwn(value, SERDE_KEY)) return false;
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) return false;
+    const field = (value as Record<string, unknown>)[name];
+    const type = typeof field;
+    if (type === "string" || type === "boolean" || field === null || field === undefined) continue;
+    if (type === "number" && Number.isFinite(field)) continue;
+    return false;
+  }
+  return true;
 }
 
 export function doneOf<S extends StateValues>(app: Application<S>, action: string | null, result: Record<string, unknown> | null): DoneEvent {
@@ -84,33 +101,93 @@ export async function runTurn<S extends StateValues>(app: Application<S>, opts: 
   }
 }
 
+/** A turn's events, pulled one at a time; `return()` stops the turn (see TurnEvents). */
+export interface TurnEventSource {
+  next(): Promise<IteratorResult<TurnEvent, void>>;
+  return(): Promise<void>;
+}
+
 /**
- * Runs to a halt yielding every event. Stopping the iteration early (a client
+ * Runs to a halt yielding every event. Stopping early (return(): a client
  * that went away) leaves the step in progress uncommitted: the app stays at
  * its last committed step.
  */
-export async function* turnEvents<S extends StateValues>(app: Application<S>, opts: TurnOptions): AsyncGenerator<TurnEvent, void, undefined> {
-  const it = app.streamIterate({ inputs: opts.inputs, haltBefore: opts.haltBefore, haltAfter: opts.haltAfter });
-  let steps = 0;
-  let finished = false;
-  try {
-    for (;;) {
-      const n = await it.next();
-      if (n.done) {
-        finished = true;
-        yield { event: "done", data: doneOf(app, n.value.action, n.value.result) };
-        return;
+export function turnEvents<S extends StateValues>(app: Application<S>, opts: TurnOptions): TurnEventSource {
+  return new TurnEvents(app, opts);
+}
+
+const FINISHED: IteratorResult<TurnEvent, void> = { done: true, value: undefined };
+
+/**
+ * Hand-written rather than an async generator: each event then costs one
+ * promise here instead of a generator's several, which every chunk of a
+ * streamed answer pays (and, with async hooks on for trace(), each promise
+ * costs more again). Calls are serialised: return() waits for a next() in
+ * flight, as an async generator's would.
+ */
+class TurnEvents<S extends StateValues> implements TurnEventSource {
+  private readonly it: AsyncGenerator<{ action: string; container: StreamingResultContainer<S> }, RunResult<S>, undefined>;
+  private steps = 0;
+  /** The step whose stream is being read: its items (while a streaming action yields), then its final result. */
+  private step: { action: string; sequenceId: number; container: StreamingResultContainer<S>; items: AsyncIterator<Record<string, unknown>> | null } | null = null;
+  /** Set once the turn ended (done sent, failed or stopped): the app's iteration is closed or was never left open. */
+  private closed = false;
+  private inFlight: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly app: Application<S>,
+    private readonly opts: TurnOptions,
+  ) {
+    this.it = app.streamIterate({ inputs: opts.inputs, haltBefore: opts.haltBefore, haltAfter: opts.haltAfter });
+  }
+
+  next(): Promise<IteratorResult<TurnEvent, void>> {
+    if (this.closed) return Promise.resolve(FINISHED);
+    const p = this.advance();
+    this.inFlight = p;
+    return p;
+  }
+
+  async return(): Promise<void> {
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.it.return(undefined as never).catch(() => undefined);
+  }
+
+  private async advance(): Promise<IteratorResult<TurnEvent, void>> {
+    const app = this.app;
+    try {
+      for (;;) {
+        const step = this.step;
+        if (step?.items) {
+          const n = await step.items.next();
+          if (!n.done) return { done: false, value: { event: "chunk", data: { action: step.action, sequenceId: step.sequenceId, item: wire(n.value, `${step.action} item`) } } };
+          step.items = null;
+        }
+        if (step) {
+          const final = await step.container.get();
+          this.step = null;
+          return { done: false, value: { event: "step", data: { action: step.action, sequenceId: step.sequenceId, result: wire(final.result, `${step.action} result`) } } };
+        }
+        const n = await this.it.next();
+        if (n.done) {
+          // The app's iteration has returned: nothing is left to close.
+          this.closed = true;
+          return { done: false, value: { event: "done", data: doneOf(app, n.value.action, n.value.result) } };
+        }
+        if (++this.steps > this.opts.maxSteps) throw tooManySteps(app, this.opts.maxSteps);
+        const { action, container } = n.value;
+        const streams = app.actions.get(action) instanceof StreamingActionBase;
+        this.step = { action, sequenceId: app.nextSequenceId, container, items: streams ? container[Symbol.asyncIterator]() : null };
       }
-      if (++steps > opts.maxSteps) throw tooManySteps(app, opts.maxSteps);
-      const { action, container } = n.value;
-      const sequenceId = app.nextSequenceId;
-      if (app.actions.get(action) instanceof StreamingActionBase) {
-        for await (const item of container) yield { event: "chunk", data: { action, sequenceId, item: wire(item, `${action} item`) } };
-      }
-      const final = await container.get();
-      yield { event: "step", data: { action, sequenceId, result: wire(final.result, `${action} result`) } };
+    } catch (error) {
+      await this.close();
+      throw error;
     }
-  } finally {
-    if (!finished) await it.return(undefined as never).catch(() => undefined);
   }
 }

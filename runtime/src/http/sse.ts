@@ -6,13 +6,15 @@
 // step in progress is committed.
 import { randomUUID } from "node:crypto";
 import { describeError, type ErrorLogger } from "./errors.js";
-import type { DoneEvent, TurnEvent } from "./run.js";
+import type { DoneEvent, TurnEvent, TurnEventSource } from "./run.js";
 import type { StreamReply } from "./incoming.js";
 
 const encoder = new TextEncoder();
 
 export interface SseSource {
-  events: AsyncGenerator<TurnEvent, void, undefined>;
+  events: TurnEventSource;
+  /** The turn's first event, already taken (the handler awaits it to answer a refused turn with its status). */
+  first: IteratorResult<TurnEvent, void>;
   /** Called once when the stream ends: `completed` when the turn reached `done`. */
   release: (completed: boolean) => void;
   log: ErrorLogger;
@@ -37,6 +39,7 @@ export class SseReply implements StreamReply {
   readonly status = 200;
   private ended = false;
   private released = false;
+  private first: IteratorResult<TurnEvent, void> | null;
 
   constructor(
     readonly headers: Record<string, string>,
@@ -44,7 +47,9 @@ export class SseReply implements StreamReply {
     private readonly encode: (e: TurnEvent) => string[],
     private readonly onError: (error: unknown) => string[],
     private readonly tail: () => string[],
-  ) {}
+  ) {
+    this.first = source.first;
+  }
 
   private finish(completed: boolean): void {
     this.ended = true;
@@ -57,7 +62,9 @@ export class SseReply implements StreamReply {
   async next(): Promise<string[] | null> {
     if (this.ended) return null;
     try {
-      const n = await this.source.events.next();
+      let n = this.first;
+      this.first = null;
+      n ??= await this.source.events.next();
       if (!n.done) return this.encode(n.value);
       const last = this.tail();
       this.finish(true);
@@ -76,7 +83,7 @@ export class SseReply implements StreamReply {
    */
   cancel(): void {
     this.finish(false);
-    this.source.events.return(undefined).catch(() => undefined);
+    this.source.events.return().catch(() => undefined);
   }
 
   toResponse(): Response {
