@@ -44,6 +44,8 @@ export interface StartOptions {
   /** Folder under test/fixtures to copy as the workspace. */
   fixture: string;
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so its extension host (e.g. BURR_TIMING_LOG for the bench's trace). */
+  env?: Record<string, string>;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
@@ -80,7 +82,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const server = spawn(process.execPath, [
     ENTRY, "--config", config, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
     "--disable-getting-started-override", ...common, workspace,
-  ], { stdio: ["ignore", "pipe", "pipe"] });
+  ], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } });
   server.stderr?.pipe(log);
   await listening(server, log, root);
 

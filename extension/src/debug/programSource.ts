@@ -19,6 +19,7 @@ import {
 import type { FrameData, SourceEvents, StepSource, StepSummary } from "./source.js";
 import type { ProgramCommand } from "./programCommand.js";
 import { widenSources, type RangeLookup } from "./definitionRanges.js";
+import { mark } from "../timing.js";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const HELLO_TIMEOUT_MS = 5_000;
@@ -75,6 +76,7 @@ export class ProgramSource implements StepSource {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    mark("debug.spawned");
     child.stdout?.setEncoding("utf8");
     child.stderr?.setEncoding("utf8");
     child.stdout?.on("data", (text: string) => events.output("stdout", text));
@@ -166,6 +168,7 @@ export class ProgramSource implements StepSource {
         decoder.maxLineChars = Number.POSITIVE_INFINITY;
         this.tokenUsed = true;
         this.link = socket;
+        mark("debug.connected");
         this.send({ type: "welcome", accepted: true });
       },
       (line) => {
@@ -204,7 +207,12 @@ export class ProgramSource implements StepSource {
     };
     switch (message.type) {
       case "app":
-        inOrder(async () => events.app(message.appId, await widenSources(message.graph, this.command.program, this.ranges), message.parent ?? null));
+        mark("debug.app");
+        inOrder(async () => {
+          const graph = await widenSources(message.graph, this.command.program, this.ranges);
+          mark("debug.widened");
+          events.app(message.appId, graph, message.parent ?? null);
+        });
         return;
       case "beforeStep":
         inOrder(() => events.beforeStep(message.step));

@@ -7,6 +7,7 @@ import type { GraphHighlighter } from "../graph/highlighter.js";
 import type { RangeLookup } from "./definitionRanges.js";
 import { debugPanelKey } from "./panelKey.js";
 import { BurrDebugSession } from "./session.js";
+import { mark } from "../timing.js";
 
 const DEBUG_TYPE = "burr";
 
@@ -65,6 +66,7 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   ) {}
 
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    mark("debug.adapterCreated");
     const shown = new Map<string, string>();
     const session = new BurrDebugSession({
       adapterDir: join(this.context.extensionPath, "dist"),

@@ -27,6 +27,7 @@ import { ReplaySource } from "./replaySource.js";
 import { ServerRanges } from "./serverRanges.js";
 import type { StepSource } from "./source.js";
 import { parseEditedValue, VariableStore, type ScopeName, type ValueRef } from "./variables.js";
+import { mark } from "../timing.js";
 
 const THREAD_ID = 1;
 const CONFIGURATION_WAIT_MS = 2000;
@@ -68,6 +69,7 @@ export class BurrDebugSession extends DebugSession {
         event.body.description = info.description;
         if (info.breakpointIds) event.body.hitBreakpointIds = info.breakpointIds;
         event.body.allThreadsStopped = true;
+        mark("debug.stopped", { reason: info.reason });
         this.sendEvent(event);
       },
       output: (category, text) => this.output(category, text),
@@ -78,6 +80,7 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    mark("debug.initialize");
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -97,11 +100,13 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    mark("debug.configurationDone");
     this.configured();
     this.sendResponse(response);
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+    mark("debug.launch");
     // The program starts at once (tsx and its imports take most of a first stop); its steps wait for the breakpoints.
     const configured = Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, CONFIGURATION_WAIT_MS))]);
     const name = (args as { name?: unknown }).name;

@@ -9,6 +9,7 @@ import type { GraphViewModel } from "../../../webview/src/protocol/graph.js";
 import type { GraphHighlighter, Highlight } from "./highlighter.js";
 import { GRAPH_VIEW_TYPE, GraphPanel, type PanelEvents } from "./panel.js";
 import { openSource } from "./source.js";
+import { mark } from "../timing.js";
 
 /** Where a live panel's graph comes from. */
 interface Followed {
@@ -53,6 +54,7 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
 
   async showForDocument(uri: vscode.Uri, appId?: string): Promise<string | undefined> {
     const apps = await this.client.graphs(uri);
+    mark("showGraph.graphs", { apps: apps.length });
     this.onApps(uri.toString(), apps);
     const app = appId !== undefined ? apps.find((a) => a.id === appId) : await this.chooseApp(uri, apps);
     if (!app) {

@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import type { SourceRange } from "../../../runtime/src/graph/model.js";
 import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../../../webview/src/protocol/graph.js";
 import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
+import { mark } from "../timing.js";
 
 export const GRAPH_VIEW_TYPE = "burr.graph";
 
@@ -27,6 +28,7 @@ export class GraphPanel {
 
   static create(extensionUri: vscode.Uri, key: string, title: string, events: PanelEvents): GraphPanel {
     const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+    mark("panel.created", { key });
     return new GraphPanel(panel, extensionUri, key, events);
   }
 
@@ -50,6 +52,7 @@ export class GraphPanel {
     );
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
     panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title });
+    mark("panel.html", { key });
   }
 
   get current(): GraphViewModel | null {
@@ -97,6 +100,7 @@ export class GraphPanel {
   private onMessage(message: GraphToHostMessage): void {
     switch (message.type) {
       case "ready":
+        markPage("panel.ready", this.key, message.timing);
         this.ready = true;
         if (this.model) this.post({ type: "graph", model: this.model, highlight: this.highlight });
         for (const resolve of this.delivered.splice(0)) resolve();
@@ -109,6 +113,7 @@ export class GraphPanel {
         this.exports.delete(message.requestId);
         break;
       case "rendered":
+        markPage("panel.rendered", this.key, message.timing);
         this.events.rendered(message, this);
         break;
       case "error":
@@ -118,6 +123,12 @@ export class GraphPanel {
         ignore(message);
     }
   }
+}
+
+/** The host's mark, then the page's own milestones on their clock. */
+function markPage(event: string, key: string, timing: Record<string, number> | undefined): void {
+  mark(event, { key });
+  for (const [name, at] of Object.entries(timing ?? {})) mark(`page.${name}`, { key }, at);
 }
 
 /** Compile-time exhaustiveness; at run time a message of another kind is not ours. */

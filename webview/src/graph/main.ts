@@ -4,9 +4,11 @@ import type { GraphToHostMessage, HostToGraphMessage } from "../protocol/graph.j
 import { LayoutClient } from "../layout/client.js";
 import { hostChannel } from "../shared/vscodeApi.js";
 import { editorFontFamily, textWidth, uiFontFamily } from "../shared/measure.js";
+import { markLoad, markPage, takeMarks } from "../shared/timing.js";
 import { buildChrome } from "./chrome.js";
 import { GraphView, type SavedState } from "./view.js";
 
+markPage("scriptStart");
 const host = hostChannel<HostToGraphMessage, GraphToHostMessage, SavedState>("graph");
 const root = document.getElementById("app") ?? document.body;
 const workerUrl = document.body.dataset.layoutWorker;
@@ -32,6 +34,7 @@ function start(): void {
   host.onMessage((message) => {
     switch (message.type) {
       case "graph":
+        markPage("graphReceived");
         void view.showGraph(message.model, message.highlight);
         break;
       case "highlight":
@@ -50,7 +53,8 @@ function start(): void {
         ignore(message);
     }
   });
-  host.post({ type: "ready" });
+  markLoad(["graph.js", "graph.css"]);
+  host.post({ type: "ready", timing: takeMarks() });
 }
 
 start();
