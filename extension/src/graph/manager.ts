@@ -7,7 +7,7 @@ import type { AppGraph } from "../../../server/src/protocol.js";
 import type { BurrClient } from "../client/languageClient.js";
 import type { GraphViewModel } from "../../../webview/src/protocol/graph.js";
 import type { GraphHighlighter, Highlight } from "./highlighter.js";
-import { GRAPH_VIEW_TYPE, GraphPanel, type PanelEvents } from "./panel.js";
+import { GRAPH_VIEW_TYPE, GraphPanel, type FirstGraph, type PanelEvents } from "./panel.js";
 import { openSource } from "./source.js";
 import { mark } from "../timing.js";
 
@@ -65,18 +65,20 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
       }
       return undefined;
     }
-    const panel = this.panelFor(app.id, title(app));
+    const model = viewModel(app);
+    const panel = this.panelFor(app.id, title(app), { model, highlight: null });
     this.followed.set(panel, { uri: uri.toString(), appId: app.id, index: apps.indexOf(app) });
     panel.reveal();
-    await panel.show(viewModel(app));
+    await panel.show(model);
     return panel.key;
   }
 
   async showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight): Promise<void> {
-    const panel = this.panelFor(appKey, title);
+    const first: FirstGraph = { model: { appKey, title, graph, problems: [] }, highlight: highlight ?? null };
+    const panel = this.panelFor(appKey, title, first);
     this.followed.delete(panel);
     panel.reveal();
-    await panel.show({ appKey, title, graph, problems: [] }, highlight ?? null);
+    await panel.show(first.model, first.highlight);
   }
 
   setHighlight(appKey: string, highlight: Highlight | null): void {
@@ -134,10 +136,11 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
     }, Math.max(0, delay)));
   }
 
-  private panelFor(key: string, title: string): GraphPanel {
+  /** The panel showing `key`, or a new one whose page starts from `first`. */
+  private panelFor(key: string, title: string, first: FirstGraph): GraphPanel {
     let panel = this.panels.get(key);
     if (!panel) {
-      panel = GraphPanel.create(this.extensionUri, key, title, this.events);
+      panel = GraphPanel.create(this.extensionUri, key, title, this.events, first);
       this.panels.set(key, panel);
     }
     this.lastActive = panel;

@@ -6,6 +6,7 @@ import type { SourceRange } from "../../../runtime/src/graph/model.js";
 import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../../../webview/src/protocol/graph.js";
 import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
 import { mark } from "../timing.js";
+import { inlineAssets } from "./pageAssets.js";
 
 export const GRAPH_VIEW_TYPE = "burr.graph";
 
@@ -17,8 +18,16 @@ export interface PanelEvents {
   focused(panel: GraphPanel): void;
 }
 
+/** A panel's first graph, put into its page so the first picture needs no message round trip. */
+export interface FirstGraph {
+  model: GraphViewModel;
+  highlight: Highlight | null;
+}
+
 export class GraphPanel {
   private ready = false;
+  /** What the page was made with, until its first `ready`: not sent again if nothing changed meanwhile. */
+  private embedded: FirstGraph | null = null;
   private model: GraphViewModel | null = null;
   private highlight: Highlight | null = null;
   private delivered: Array<() => void> = [];
@@ -26,10 +35,10 @@ export class GraphPanel {
   private nextRequest = 1;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static create(extensionUri: vscode.Uri, key: string, title: string, events: PanelEvents): GraphPanel {
+  static create(extensionUri: vscode.Uri, key: string, title: string, events: PanelEvents, first?: FirstGraph): GraphPanel {
     const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
     mark("panel.created", { key });
-    return new GraphPanel(panel, extensionUri, key, events);
+    return new GraphPanel(panel, extensionUri, key, events, first);
   }
 
   /** `key` identifies the app shown; the manager may change it (an app renamed in the file). */
@@ -38,6 +47,7 @@ export class GraphPanel {
     extensionUri: vscode.Uri,
     public key: string,
     private readonly events: PanelEvents,
+    first?: FirstGraph,
   ) {
     const root = vscode.Uri.joinPath(extensionUri, "dist", "webview");
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "burr.svg");
@@ -51,7 +61,13 @@ export class GraphPanel {
       panel.onDidDispose(() => this.dispose()),
     );
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title });
+    if (first) {
+      this.model = first.model;
+      this.highlight = first.highlight;
+      this.embedded = first;
+    }
+    const inline = inlineAssets(extensionUri.fsPath, "graph");
+    panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title, inline, initial: first });
     mark("panel.html", { key });
   }
 
@@ -102,7 +118,11 @@ export class GraphPanel {
       case "ready":
         markPage("panel.ready", this.key, message.timing);
         this.ready = true;
-        if (this.model) this.post({ type: "graph", model: this.model, highlight: this.highlight });
+        // The page drew what it was made with; a reload (the panel hidden and shown again) needs the graph again.
+        if (this.model && !(this.embedded?.model === this.model && this.embedded.highlight === this.highlight)) {
+          this.post({ type: "graph", model: this.model, highlight: this.highlight });
+        }
+        this.embedded = null;
         for (const resolve of this.delivered.splice(0)) resolve();
         break;
       case "openSource":
