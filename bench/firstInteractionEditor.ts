@@ -113,6 +113,8 @@ async function oneRun(vsix: string, markdownFirst: boolean): Promise<Figures> {
     // The fixture path is relative to test/fixtures: the workspace is a copy of examples/chatbot.
     vscode = await startCodeServer({ vsix, fixture: "../../examples/chatbot", settings: { "burr.trackingDir": trackingDir }, env: { BURR_TIMING_LOG: timingLog } });
     const { page, workspace } = vscode;
+    // Its own app.ts beside ours makes Quick Open's "app.ts" ambiguous while its list is still filling.
+    rmSync(join(workspace, "web"), { recursive: true, force: true });
     symlinkSync(join(REPO, "node_modules/tsx"), join(workspace, "node_modules/tsx"), "dir");
     mkdirSync(join(workspace, ".vscode"));
     writeFileSync(join(workspace, ".vscode/launch.json"), JSON.stringify({
