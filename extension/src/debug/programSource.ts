@@ -94,6 +94,11 @@ export class ProgramSource implements StepSource {
     });
   }
 
+  /** Lets the range lookup prepare for the program's file while the program starts (see RangeLookup.warm). */
+  warmRanges(): void {
+    this.ranges?.warm?.(this.command.program);
+  }
+
   resume(appId: string, retry: boolean): void {
     this.send({ type: "resume", appId, ...(retry ? { retry: true } : {}) });
   }

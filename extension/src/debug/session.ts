@@ -144,6 +144,8 @@ export class BurrDebugSession extends DebugSession {
     } catch (err) {
       return this.sendErrorResponse(response, { id: 1002, format: `Could not start: ${(err as Error).message}`, showUser: true });
     }
+    // After the spawn, so the program starts first; the standalone adapter's server then starts beside it.
+    if (source instanceof ProgramSource) source.warmRanges();
     this.sendResponse(response);
   }
 
