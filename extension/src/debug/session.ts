@@ -22,6 +22,7 @@ import { DebugEngine, type PathHighlight } from "./engine.js";
 import { resolveProgramCommand, resolveReplayProgramCommand, type BurrLaunchArguments, type ProgramCommand } from "./programCommand.js";
 import { rerunCurrentStep, type RerunShown } from "./rerunStep.js";
 import type { RangeLookup } from "./definitionRanges.js";
+import type { PrewarmedPrograms } from "./prewarm.js";
 import { ProgramSource } from "./programSource.js";
 import { ReplaySource } from "./replaySource.js";
 import { ServerRanges } from "./serverRanges.js";
@@ -40,6 +41,8 @@ export interface SessionHost {
   onEnded?(): void;
   /** Widens the runtime's definition points (the extension's language client); without it a server is started next to the adapter. */
   ranges?: RangeLookup;
+  /** Programs started when their configuration was resolved, before the launch (the extension's prewarm.ts). */
+  prewarmed?: PrewarmedPrograms;
 }
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & BurrLaunchArguments;
@@ -129,7 +132,7 @@ export class BurrDebugSession extends DebugSession {
         this.output("console", `Running ${command.program} (${command.note})\n`);
         this.programName = basename(command.program);
         if (command.fork) this.engine.fork = { project: command.fork.project, appId: command.fork.appId, sequenceId: command.fork.sequenceId };
-        source = new ProgramSource(command, this.host.ranges ?? new ServerRanges(this.host.adapterDir ?? __dirname));
+        source = new ProgramSource(command, this.host.ranges ?? new ServerRanges(this.host.adapterDir ?? __dirname), this.host.prewarmed);
       }
     } catch (err) {
       return this.sendErrorResponse(response, { id: 1001, format: (err as Error).message, showUser: true });
