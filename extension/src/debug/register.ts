@@ -2,6 +2,7 @@
 // paint the graph view), defaults for F5 without a launch.json, and the
 // "Debug" code lens command.
 import * as vscode from "vscode";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { GraphHighlighter } from "../graph/highlighter.js";
 import type { RangeLookup } from "./definitionRanges.js";
@@ -71,9 +72,14 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     private readonly prewarmed: ProgramPrewarmer,
   ) {}
 
+  /** The panel key each launch (by session name) painted last: its next session reuses that panel. */
+  private readonly lastPanel = new Map<string, string>();
+
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     mark("debug.adapterCreated");
     const shown = new Map<string, string>();
+    // A panel opened at launch, whose page loads while the program starts; the first app's graph takes it over.
+    const placeholder = `debug-launch:${randomUUID()}`;
     const session = new BurrDebugSession({
       adapterDir: this.adapterDir,
       ranges: this.ranges,
@@ -84,12 +90,18 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
         if (shown.has(key)) return this.graph.setHighlight(key, highlight);
         const title = `${sessionName} · ${appId.slice(0, 8)}`;
         shown.set(key, title);
-        this.graph.showModel(key, title, model, highlight).then(undefined, (err: unknown) => {
+        this.lastPanel.set(sessionName, key);
+        this.graph.showModel(key, title, model, highlight, placeholder).then(undefined, (err: unknown) => {
           this.output.error(`Burr debugger: could not show the graph of app ${appId}: ${err instanceof Error ? err.message : String(err)}`);
         });
       },
       onEnded: () => {
+        this.graph.discard(placeholder);
         for (const [key, title] of shown) this.graph.markEnded(key, `${title} (session ended)`);
+      },
+      onLaunched: (sessionName) => {
+        const last = this.lastPanel.get(sessionName);
+        if (last === undefined || !this.graph.has(last)) this.graph.prepare(placeholder, sessionName, "Starting the program…");
       },
     });
     return new vscode.DebugAdapterInlineImplementation(session as unknown as vscode.DebugAdapter);

@@ -39,6 +39,8 @@ export interface SessionHost {
   /** Called at every stop with the app's graph and the path taken (the graph view paints it). */
   onPosition?(appId: string, graph: GraphModel, highlight: PathHighlight, sessionName: string): void;
   onEnded?(): void;
+  /** The launch started (a program or a replay): the graph view can get ready for the first app. */
+  onLaunched?(sessionName: string): void;
   /** Widens the runtime's definition points (the extension's language client); without it a server is started next to the adapter. */
   ranges?: RangeLookup;
   /** Programs started when their configuration was resolved, before the launch (the extension's prewarm.ts). */
@@ -150,6 +152,7 @@ export class BurrDebugSession extends DebugSession {
     // After the spawn, so the program starts first; the standalone adapter's server then starts beside it.
     if (source instanceof ProgramSource) source.warmRanges();
     this.sendResponse(response);
+    this.host.onLaunched?.(this.sessionName);
   }
 
   // ── breakpoints ──────────────────────────────────────────────────────────

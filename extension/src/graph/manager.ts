@@ -73,12 +73,29 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
     return panel.key;
   }
 
-  async showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight): Promise<void> {
+  async showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight, placeholder?: string): Promise<void> {
     const first: FirstGraph = { model: { appKey, title, graph, problems: [] }, highlight: highlight ?? null };
+    const prepared = placeholder !== undefined && !this.panels.has(appKey) ? this.panels.get(placeholder) : undefined;
+    if (prepared) this.rekey(prepared, appKey);
     const panel = this.panelFor(appKey, title, first);
     this.followed.delete(panel);
     panel.reveal();
     await panel.show(first.model, first.highlight);
+  }
+
+  prepare(placeholder: string, title: string, note: string): void {
+    if (this.panels.has(placeholder)) return;
+    const panel = GraphPanel.create(this.extensionUri, placeholder, title, this.events);
+    this.panels.set(placeholder, panel);
+    panel.showEmpty(note);
+  }
+
+  discard(placeholder: string): void {
+    this.panels.get(placeholder)?.panel.dispose();
+  }
+
+  has(appKey: string): boolean {
+    return this.panels.has(appKey);
   }
 
   setHighlight(appKey: string, highlight: Highlight | null): void {

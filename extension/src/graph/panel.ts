@@ -28,6 +28,8 @@ export class GraphPanel {
   private ready = false;
   /** What the page was made with, until its first `ready`: not sent again if nothing changed meanwhile. */
   private embedded: FirstGraph | null = null;
+  /** What a panel with no graph yet says (a debug session's panel before its program's first app). */
+  private emptyReason: string | null = null;
   private model: GraphViewModel | null = null;
   private highlight: Highlight | null = null;
   private delivered: Array<() => void> = [];
@@ -78,11 +80,18 @@ export class GraphPanel {
   /** Sends a graph; resolves when the view has it (after its `ready`). */
   show(model: GraphViewModel, highlight?: Highlight | null): Promise<void> {
     this.model = model;
+    this.emptyReason = null;
     if (highlight !== undefined) this.highlight = highlight;
     this.panel.title = model.title;
     if (!this.ready) return new Promise((resolve) => this.delivered.push(resolve));
     this.post({ type: "graph", model, highlight: this.highlight });
     return Promise.resolve();
+  }
+
+  /** Shows `reason` instead of a graph (until one is shown). */
+  showEmpty(reason: string): void {
+    this.emptyReason = reason;
+    if (this.ready) this.post({ type: "empty", reason });
   }
 
   setHighlight(highlight: Highlight | null): void {
@@ -121,6 +130,8 @@ export class GraphPanel {
         // The page drew what it was made with; a reload (the panel hidden and shown again) needs the graph again.
         if (this.model && !(this.embedded?.model === this.model && this.embedded.highlight === this.highlight)) {
           this.post({ type: "graph", model: this.model, highlight: this.highlight });
+        } else if (!this.model && this.emptyReason) {
+          this.post({ type: "empty", reason: this.emptyReason });
         }
         this.embedded = null;
         for (const resolve of this.delivered.splice(0)) resolve();
