@@ -20,9 +20,15 @@ export function takeMarks(): PageTiming | undefined {
   return Object.keys(taken).length > 0 ? taken : undefined;
 }
 
-/** When the page's navigation began and when a loaded file (e.g. "graph.js") finished arriving. */
+/**
+ * When the page's navigation began, when its document arrived and was parsed (in a VS Code webview that
+ * is a placeholder page, into which VS Code then writes ours), and when a linked file finished arriving.
+ */
 export function markLoad(files: string[]): void {
   marks.navigation = performance.timeOrigin;
+  const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  if (nav?.responseEnd) marks.fakeLoaded = performance.timeOrigin + nav.responseEnd;
+  if (nav?.domContentLoadedEventStart) marks.fakeReady = performance.timeOrigin + nav.domContentLoadedEventStart;
   for (const entry of performance.getEntriesByType("resource")) {
     const file = files.find((f) => entry.name.split("?")[0]?.endsWith(`/${f}`));
     if (file) marks[`loaded:${file}`] = performance.timeOrigin + (entry as PerformanceResourceTiming).responseEnd;
