@@ -108,7 +108,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
         await opened.close().catch(() => undefined);
         await stop(server);
         log.end();
-        if (!process.env.BURR_KEEP_VSCODE_TMP) rmSync(root, { recursive: true, force: true });
+        // code-server's helpers (extension host, file watcher) may still be writing there as it exits: retry.
+        if (!process.env.BURR_KEEP_VSCODE_TMP) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       },
     };
   } catch (err) {
