@@ -22,6 +22,8 @@ const nodeBundles = [
   { entry: "extension/src/extension.ts", out: "dist/extension.js", external: ["vscode", "better-sqlite3", "pg-native"] }, // pg is bundled: the .vsix ships no node_modules
   { entry: "server/src/server.ts", out: "dist/server.js", external: ["better-sqlite3", "pg", "pg-native"] },
   { entry: "extension/src/debug/debugAdapter.ts", out: "dist/debugAdapter.js", external: ["vscode", "better-sqlite3", "pg", "pg-native"] },
+  // Started with tsx before a launch, to become the debugged program (extension/src/debug/prewarm.ts).
+  { entry: "extension/src/debug/programHost.ts", out: "dist/programHost.js", external: [] },
 ];
 const browserBundles = [
   { entry: "webview/src/graph/main.ts", out: "dist/webview/graph.js" },

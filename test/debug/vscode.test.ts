@@ -52,6 +52,9 @@ describe("debugger: inside VS Code (code-server)", function () {
     const graph = webviewFrame(page);
     await graph.locator('g.node.current[data-node-id]', { hasText: "aiResponse" }).waitFor({ timeout: 60_000 });
     assert.equal(await graph.locator("g.node.visited", { hasText: "safetyCheck" }).count(), 1);
+    // The panel opened at launch (its page loading while the program started) is the one the app's graph took over.
+    const graphTabs = page.locator(".tabs-container .tab", { hasText: "Debug burr-ts app" });
+    assert.deepEqual((await graphTabs.allInnerTexts()).map((t) => /·/.test(t)), [true], "one graph panel, titled by its app");
     await page.mouse.move(700, 750); // no toolbar tooltip in the picture
     await page.locator(".monaco-hover:visible, .custom-hover:visible").first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => undefined);
     // The picture of what was just checked is saved only to refresh the docs.
@@ -70,6 +73,9 @@ describe("debugger: inside VS Code (code-server)", function () {
     const stopped = callStack.filter({ hasText: "humanInput (next, sequence 0)" }).first();
     await Promise.race([picker.waitFor({ timeout: 30_000 }).then(() => picker.click()), stopped.waitFor({ timeout: 30_000 })]);
     await stopped.waitFor({ timeout: 60_000 });
+    // The same launch again paints the panel it painted last: no second panel, none opened at launch.
+    await webviewFrame(page).locator("g.node.current", { hasText: "humanInput" }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator(".tabs-container .tab", { hasText: "Debug burr-ts app" }).count(), 1);
     await page.keyboard.press("Shift+F5");
   });
 

@@ -44,6 +44,8 @@ export interface StartOptions {
   /** Folder under test/fixtures to copy as the workspace. */
   fixture: string;
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so its extension host (e.g. BURR_TIMING_LOG for the bench's trace). */
+  env?: Record<string, string>;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
@@ -80,7 +82,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const server = spawn(process.execPath, [
     ENTRY, "--config", config, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
     "--disable-getting-started-override", ...common, workspace,
-  ], { stdio: ["ignore", "pipe", "pipe"] });
+  ], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } });
   server.stderr?.pipe(log);
   await listening(server, log, root);
 
@@ -106,7 +108,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
         await opened.close().catch(() => undefined);
         await stop(server);
         log.end();
-        if (!process.env.BURR_KEEP_VSCODE_TMP) rmSync(root, { recursive: true, force: true });
+        // code-server's helpers (extension host, file watcher) may still be writing there as it exits: retry.
+        if (!process.env.BURR_KEEP_VSCODE_TMP) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       },
     };
   } catch (err) {
@@ -138,9 +141,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  * clicked) steals keys or closes the widget mid-way, so the whole sequence is
  * retried from a closed widget (waited for, not slept on) until the row shows.
  */
-export async function quickInputRow(page: Page, key: "F1" | "Control+P", text: string, rowText: string): Promise<Locator> {
+export async function quickInputRow(page: Page, key: "F1" | "Control+P", text: string, rowText: string | ((rows: Locator) => Locator)): Promise<Locator> {
   const input = page.locator(".quick-input-widget .quick-input-box input");
-  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: rowText }).first();
+  const rows = page.locator(".quick-input-widget .monaco-list-row");
+  const row = (typeof rowText === "string" ? rows.filter({ hasText: rowText }) : rowText(rows)).first();
   for (let attempt = 1; ; attempt++) {
     try {
       await page.keyboard.press(key);
@@ -249,8 +253,13 @@ export async function answerSaveDialog(page: Page, path: string): Promise<void> 
 /** Opens a workspace file by its relative path through Quick Open, and waits for its editor. */
 export async function openFile(page: Page, relativePath: string): Promise<Locator> {
   const name = relativePath.split("/").pop() ?? relativePath;
+  const folder = relativePath.includes("/") ? relativePath.slice(0, relativePath.lastIndexOf("/")) : "";
+  // The row of that very file: a file at the root has no folder description (app.ts is not web/app.ts).
+  const description = page.locator(".label-description", { hasText: folder || /\S/ });
+  const match = (rows: Locator) => rows.filter({ has: page.locator(".label-name", { hasText: name }) })
+    .filter(folder ? { has: description } : { hasNot: description });
   // Clicked, not Enter: the selected row may still be the previous list's first while the matching row shows.
-  const row = await quickInputRow(page, "Control+P", relativePath, name);
+  const row = await quickInputRow(page, "Control+P", relativePath, match);
   await row.click();
   return focusEditor(page, name);
 }

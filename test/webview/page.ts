@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { makeNonce, pageHtml } from "../../webview/src/shared/page.js";
-import type { GraphToHostMessage, HostToGraphMessage } from "../../webview/src/protocol/graph.js";
+import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../../webview/src/protocol/graph.js";
 
 const root = join(__dirname, "../..");
 export type Theme = "dark" | "light" | "high-contrast";
@@ -23,7 +23,8 @@ export async function serveWebview(): Promise<{ origin: string; close(): Promise
     let type = "text/html";
     try {
       if (url.pathname === "/graph.html") {
-        body = page(`http://${req.headers.host}`, theme);
+        const first = url.searchParams.get("first");
+        body = page(`http://${req.headers.host}`, theme, url.searchParams.has("inline"), first ? (JSON.parse(Buffer.from(first, "base64url").toString("utf8")) as unknown) : undefined);
       } else if (url.pathname.startsWith("/dist/webview/") || url.pathname.startsWith("/themes/")) {
         const path = url.pathname.startsWith("/themes/") ? join(root, "test/webview", url.pathname) : join(root, url.pathname);
         body = readFileSync(path);
@@ -43,7 +44,9 @@ export async function serveWebview(): Promise<{ origin: string; close(): Promise
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function page(origin: string, theme: Theme): string {
+/** `inline` and `initial` as the extension's panels make it (extension/src/graph/panel.ts). */
+function page(origin: string, theme: Theme, inline: boolean, initial: unknown): string {
+  const built = (file: string) => readFileSync(join(root, "dist/webview", file), "utf8");
   return pageHtml({
     view: "graph",
     cspSource: origin,
@@ -52,7 +55,17 @@ function page(origin: string, theme: Theme): string {
     title: "Burr graph",
     extraStyles: [`${origin}/themes/${theme}.css`],
     bodyClass: bodyClass[theme],
+    ...(inline ? { inline: { script: built("graph.js"), style: built("graph.css") } } : {}),
+    initial,
   });
+}
+
+/** How the page is made: linked or inlined assets, and a first graph in the page itself. */
+export interface PageMaking {
+  inline?: boolean;
+  first?: { model: GraphViewModel; highlight: Highlight | null };
+  /** What VS Code's getState() returns: a page reloaded after its first life. */
+  savedState?: unknown;
 }
 
 declare global {
@@ -71,7 +84,7 @@ export interface GraphPage {
   nextRendered(since: number): Promise<Extract<GraphToHostMessage, { type: "rendered" }>>;
 }
 
-export async function openGraphPage(browser: Browser, origin: string, theme: Theme = "dark", size = { width: 900, height: 640 }): Promise<GraphPage> {
+export async function openGraphPage(browser: Browser, origin: string, theme: Theme = "dark", size = { width: 900, height: 640 }, making: PageMaking = {}): Promise<GraphPage> {
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 2 });
   const page = await context.newPage();
   // A string, not a function: tsx's transform would add helpers the page lacks.
@@ -85,9 +98,13 @@ export async function openGraphPage(browser: Browser, origin: string, theme: The
       setState: (s) => { window.__vscodeState = s; },
     });
   `);
+  if (making.savedState !== undefined) await page.addInitScript(`window.__vscodeState = ${JSON.stringify(making.savedState)};`);
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(err.message));
-  await page.goto(`${origin}/graph.html?theme=${theme}`);
+  const query = new URLSearchParams({ theme });
+  if (making.inline) query.set("inline", "1");
+  if (making.first) query.set("first", Buffer.from(JSON.stringify(making.first)).toString("base64url"));
+  await page.goto(`${origin}/graph.html?${query.toString()}`);
   await page.waitForFunction(() => window.__posted.some((m) => m.type === "ready"));
   const posted = () => page.evaluate(() => window.__posted);
   return {

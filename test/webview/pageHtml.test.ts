@@ -2,7 +2,7 @@
 // use: its CSP per view, nonced scripts in order, and escaping of every value
 // that lands in an attribute or the title.
 import { strict as assert } from "node:assert";
-import { makeNonce, pageCsp, pageHtml } from "../../webview/src/shared/page.js";
+import { makeNonce, pageCsp, pageHtml, readInitial } from "../../webview/src/shared/page.js";
 
 describe("webview: the page builder", () => {
   const asset = (f: string) => `https://cdn.example/${f}?v="1"&x=<y>`;
@@ -33,5 +33,28 @@ describe("webview: the page builder", () => {
     assert.ok(!html.includes(`" onload=`), html);
     assert.ok(html.includes("<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"));
     assert.ok(html.includes('href="https://cdn.example/graph.css?v=&quot;1&quot;&amp;x=&lt;y&gt;"'));
+  });
+
+  it("inlines the view's script and stylesheet with the nonce, escaping what would end their elements", () => {
+    const html = pageHtml({
+      view: "graph", cspSource: "vscode-resource:", nonce: "n0nce", asset: (f) => `/w/${f}`, title: "g",
+      inline: { script: 'const s = "</script><b>x</b>";', style: "body { content: '</style>'; }" },
+    });
+    assert.ok(!html.includes('src="/w/graph.js"') && !html.includes('href="/w/graph.css"'), "nothing linked");
+    assert.ok(html.includes('<script nonce="n0nce">const s = "<\\/script><b>x</b>";</script>'), html);
+    assert.ok(html.includes("<style nonce=\"n0nce\">body { content: '<\\/style>'; }</style>"), html);
+    assert.match(pageCsp({ view: "graph", cspSource: "vscode-resource:", nonce: "n0nce", inline: { script: "", style: "" } }), /style-src vscode-resource: 'nonce-n0nce';/);
+    assert.ok(html.includes('data-layout-worker="/w/layoutWorker.js"'), "the worker is still fetched");
+  });
+
+  it("puts initial data in a JSON element no value can break out of, and reads it back", () => {
+    const initial = { title: "</script><script>alert(1)</script><!--", n: 1 };
+    const html = pageHtml({ view: "graph", cspSource: "x", nonce: "n", asset: (f) => f, title: "g", initial });
+    assert.ok(!html.includes("<script>alert"), html);
+    const body = /<script type="application\/json" id="burr-initial">([^<]*)<\/script>/.exec(html)?.[1];
+    assert.ok(body, html);
+    assert.deepEqual(readInitial({ getElementById: (id) => (id === "burr-initial" ? { textContent: body } : null) }), initial);
+    assert.equal(readInitial({ getElementById: () => null }), undefined);
+    assert.equal(readInitial({ getElementById: () => ({ textContent: "{not json" }) }), undefined);
   });
 });

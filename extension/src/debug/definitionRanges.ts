@@ -15,6 +15,8 @@ export interface RangeLookup {
   definitionRange(params: DefinitionRangeParams): Promise<DefinitionRangeResult>;
   /** Stops a server started for this session only. */
   close?(): void;
+  /** Gets ready to answer about `file` (the program) before the first question: start-up off the first stop's path. */
+  warm?(file: string): void;
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;

@@ -19,6 +19,8 @@ import {
 import type { FrameData, SourceEvents, StepSource, StepSummary } from "./source.js";
 import type { ProgramCommand } from "./programCommand.js";
 import { widenSources, type RangeLookup } from "./definitionRanges.js";
+import type { PrewarmedPrograms } from "./prewarm.js";
+import { mark } from "../timing.js";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const HELLO_TIMEOUT_MS = 5_000;
@@ -55,6 +57,8 @@ export class ProgramSource implements StepSource {
   constructor(
     private readonly command: ProgramCommand,
     private readonly ranges: RangeLookup | null = null,
+    /** A process started for this command before the launch (prewarm.ts), used if there is one. */
+    private readonly prewarmed: PrewarmedPrograms | null = null,
   ) {}
 
   get port(): number | null {
@@ -69,12 +73,15 @@ export class ProgramSource implements StepSource {
       this.server?.once("error", reject);
       this.server?.listen({ host: "127.0.0.1", port: 0 }, () => resolve());
     });
-    const child = spawn(this.command.executable, this.command.args, {
+    const gate = { [DEBUG_PORT_ENV]: String(this.port), [DEBUG_TOKEN_ENV]: this.token };
+    const early = this.prewarmed?.take(this.command) ?? null;
+    const child = early?.child ?? spawn(this.command.executable, this.command.args, {
       cwd: this.command.cwd,
-      env: { ...process.env, ...this.command.env, [DEBUG_PORT_ENV]: String(this.port), [DEBUG_TOKEN_ENV]: this.token },
+      env: { ...process.env, ...this.command.env, ...gate },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    mark(early ? "debug.adopted" : "debug.spawned");
     child.stdout?.setEncoding("utf8");
     child.stderr?.setEncoding("utf8");
     child.stdout?.on("data", (text: string) => events.output("stdout", text));
@@ -90,6 +97,13 @@ export class ProgramSource implements StepSource {
         resolve();
       });
     });
+    // Its output is listened to first, then it is handed the program (and the gate's port and token).
+    early?.run(gate);
+  }
+
+  /** Lets the range lookup prepare for the program's file while the program starts (see RangeLookup.warm). */
+  warmRanges(): void {
+    this.ranges?.warm?.(this.command.program);
   }
 
   resume(appId: string, retry: boolean): void {
@@ -166,6 +180,7 @@ export class ProgramSource implements StepSource {
         decoder.maxLineChars = Number.POSITIVE_INFINITY;
         this.tokenUsed = true;
         this.link = socket;
+        mark("debug.connected");
         this.send({ type: "welcome", accepted: true });
       },
       (line) => {
@@ -204,7 +219,12 @@ export class ProgramSource implements StepSource {
     };
     switch (message.type) {
       case "app":
-        inOrder(async () => events.app(message.appId, await widenSources(message.graph, this.command.program, this.ranges), message.parent ?? null));
+        mark("debug.app");
+        inOrder(async () => {
+          const graph = await widenSources(message.graph, this.command.program, this.ranges);
+          mark("debug.widened");
+          events.app(message.appId, graph, message.parent ?? null);
+        });
         return;
       case "beforeStep":
         inOrder(() => events.beforeStep(message.step));

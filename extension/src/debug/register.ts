@@ -2,19 +2,26 @@
 // paint the graph view), defaults for F5 without a launch.json, and the
 // "Debug" code lens command.
 import * as vscode from "vscode";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { GraphHighlighter } from "../graph/highlighter.js";
 import type { RangeLookup } from "./definitionRanges.js";
 import { debugPanelKey } from "./panelKey.js";
+import { ProgramPrewarmer } from "./prewarm.js";
+import { resolveProgramCommand, type BurrLaunchArguments } from "./programCommand.js";
 import { BurrDebugSession } from "./session.js";
+import { mark } from "../timing.js";
 
 const DEBUG_TYPE = "burr";
 
 export function registerDebug(context: vscode.ExtensionContext, graph: GraphHighlighter, output: vscode.LogOutputChannel, ranges: RangeLookup): void {
+  const adapterDir = join(context.extensionPath, "dist");
+  const prewarmer = new ProgramPrewarmer(adapterDir);
   context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(context, graph, output, ranges)),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider()),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    prewarmer,
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(adapterDir, graph, output, ranges, prewarmer)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(adapterDir, prewarmer)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new BurrConfigurationProvider(adapterDir, prewarmer), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // The code lens sends [uri string, appId]; the palette sends nothing.
     vscode.commands.registerCommand("burr.debugApp", (uri?: vscode.Uri | string, appId?: unknown) =>
       debugApp(typeof uri === "string" ? vscode.Uri.parse(uri) : uri, typeof appId === "string" ? appId : undefined),
@@ -58,29 +65,43 @@ async function rerunStep(output: vscode.LogOutputChannel): Promise<unknown> {
 
 class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly adapterDir: string,
     private readonly graph: GraphHighlighter,
     private readonly output: vscode.LogOutputChannel,
     private readonly ranges: RangeLookup,
+    private readonly prewarmed: ProgramPrewarmer,
   ) {}
 
+  /** The panel key each launch (by session name) painted last: its next session reuses that panel. */
+  private readonly lastPanel = new Map<string, string>();
+
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    mark("debug.adapterCreated");
     const shown = new Map<string, string>();
+    // A panel opened at launch, whose page loads while the program starts; the first app's graph takes it over.
+    const placeholder = `debug-launch:${randomUUID()}`;
     const session = new BurrDebugSession({
-      adapterDir: join(this.context.extensionPath, "dist"),
+      adapterDir: this.adapterDir,
       ranges: this.ranges,
+      prewarmed: this.prewarmed,
       onPosition: (appId, model, highlight, sessionName) => {
         // One panel per app (its launch and its graph), reused by the next session, not one per run's id.
         const key = debugPanelKey(sessionName, model);
         if (shown.has(key)) return this.graph.setHighlight(key, highlight);
         const title = `${sessionName} · ${appId.slice(0, 8)}`;
         shown.set(key, title);
-        this.graph.showModel(key, title, model, highlight).then(undefined, (err: unknown) => {
+        this.lastPanel.set(sessionName, key);
+        this.graph.showModel(key, title, model, highlight, placeholder).then(undefined, (err: unknown) => {
           this.output.error(`Burr debugger: could not show the graph of app ${appId}: ${err instanceof Error ? err.message : String(err)}`);
         });
       },
       onEnded: () => {
+        this.graph.discard(placeholder);
         for (const [key, title] of shown) this.graph.markEnded(key, `${title} (session ended)`);
+      },
+      onLaunched: (sessionName) => {
+        const last = this.lastPanel.get(sessionName);
+        if (last === undefined || !this.graph.has(last)) this.graph.prepare(placeholder, sessionName, "Starting the program…");
       },
     });
     return new vscode.DebugAdapterInlineImplementation(session as unknown as vscode.DebugAdapter);
@@ -88,6 +109,11 @@ class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 }
 
 class BurrConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(
+    private readonly adapterDir: string,
+    private readonly prewarmer: ProgramPrewarmer,
+  ) {}
+
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
     const file = activeProgram();
     return [{ type: DEBUG_TYPE, request: "launch", name: "Debug burr-ts app", program: file ?? "${file}", stopOnEntry: true }];
@@ -106,6 +132,19 @@ class BurrConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!config.program && !config.replay) {
       void vscode.window.showErrorMessage('Burr: the launch configuration needs "program" (the file that runs your app) or "replay" (a tracked run).');
       return undefined;
+    }
+    return config;
+  }
+
+  /** The last step before VS Code starts the session: the program's Node and tsx start loading now. */
+  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    mark("debug.resolved");
+    if (config.type === DEBUG_TYPE && config.request === "launch" && typeof config.program === "string" && !config.replay) {
+      try {
+        this.prewarmer.prepare(resolveProgramCommand(config as BurrLaunchArguments, this.adapterDir));
+      } catch {
+        // The launch reports what is wrong with the configuration.
+      }
     }
     return config;
   }

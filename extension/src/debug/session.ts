@@ -22,11 +22,13 @@ import { DebugEngine, type PathHighlight } from "./engine.js";
 import { resolveProgramCommand, resolveReplayProgramCommand, type BurrLaunchArguments, type ProgramCommand } from "./programCommand.js";
 import { rerunCurrentStep, type RerunShown } from "./rerunStep.js";
 import type { RangeLookup } from "./definitionRanges.js";
+import type { PrewarmedPrograms } from "./prewarm.js";
 import { ProgramSource } from "./programSource.js";
 import { ReplaySource } from "./replaySource.js";
 import { ServerRanges } from "./serverRanges.js";
 import type { StepSource } from "./source.js";
 import { parseEditedValue, VariableStore, type ScopeName, type ValueRef } from "./variables.js";
+import { mark } from "../timing.js";
 
 const THREAD_ID = 1;
 const CONFIGURATION_WAIT_MS = 2000;
@@ -37,8 +39,12 @@ export interface SessionHost {
   /** Called at every stop with the app's graph and the path taken (the graph view paints it). */
   onPosition?(appId: string, graph: GraphModel, highlight: PathHighlight, sessionName: string): void;
   onEnded?(): void;
+  /** The launch started (a program or a replay): the graph view can get ready for the first app. */
+  onLaunched?(sessionName: string): void;
   /** Widens the runtime's definition points (the extension's language client); without it a server is started next to the adapter. */
   ranges?: RangeLookup;
+  /** Programs started when their configuration was resolved, before the launch (the extension's prewarm.ts). */
+  prewarmed?: PrewarmedPrograms;
 }
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & BurrLaunchArguments;
@@ -68,6 +74,7 @@ export class BurrDebugSession extends DebugSession {
         event.body.description = info.description;
         if (info.breakpointIds) event.body.hitBreakpointIds = info.breakpointIds;
         event.body.allThreadsStopped = true;
+        mark("debug.stopped", { reason: info.reason });
         this.sendEvent(event);
       },
       output: (category, text) => this.output(category, text),
@@ -78,6 +85,7 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    mark("debug.initialize");
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -97,11 +105,13 @@ export class BurrDebugSession extends DebugSession {
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    mark("debug.configurationDone");
     this.configured();
     this.sendResponse(response);
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+    mark("debug.launch");
     // The program starts at once (tsx and its imports take most of a first stop); its steps wait for the breakpoints.
     const configured = Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, CONFIGURATION_WAIT_MS))]);
     const name = (args as { name?: unknown }).name;
@@ -124,7 +134,7 @@ export class BurrDebugSession extends DebugSession {
         this.output("console", `Running ${command.program} (${command.note})\n`);
         this.programName = basename(command.program);
         if (command.fork) this.engine.fork = { project: command.fork.project, appId: command.fork.appId, sequenceId: command.fork.sequenceId };
-        source = new ProgramSource(command, this.host.ranges ?? new ServerRanges(this.host.adapterDir ?? __dirname));
+        source = new ProgramSource(command, this.host.ranges ?? new ServerRanges(this.host.adapterDir ?? __dirname), this.host.prewarmed);
       }
     } catch (err) {
       return this.sendErrorResponse(response, { id: 1001, format: (err as Error).message, showUser: true });
@@ -139,7 +149,10 @@ export class BurrDebugSession extends DebugSession {
     } catch (err) {
       return this.sendErrorResponse(response, { id: 1002, format: `Could not start: ${(err as Error).message}`, showUser: true });
     }
+    // After the spawn, so the program starts first; the standalone adapter's server then starts beside it.
+    if (source instanceof ProgramSource) source.warmRanges();
     this.sendResponse(response);
+    this.host.onLaunched?.(this.sessionName);
   }
 
   // ── breakpoints ──────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 // "Burr: Show Graph" (also the code lens "Show graph", with [uri, appId]) and
 // "Burr: Export Graph as SVG".
 import * as vscode from "vscode";
+import { mark } from "../timing.js";
 import type { GraphPanels } from "./manager.js";
 
 export function registerGraphCommands(context: vscode.ExtensionContext, panels: GraphPanels, output: vscode.LogOutputChannel): void {
@@ -12,6 +13,7 @@ export function registerGraphCommands(context: vscode.ExtensionContext, panels: 
 
   context.subscriptions.push(
     vscode.commands.registerCommand("burr.showGraph", async (uri?: vscode.Uri | string, appId?: string) => {
+      mark("showGraph.command");
       const target = toUri(uri) ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) {
         void vscode.window.showInformationMessage("Burr: open a TypeScript or JavaScript file that builds a burr-ts app, then run Show Graph.");

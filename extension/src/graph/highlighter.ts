@@ -20,7 +20,16 @@ export interface GraphHighlighter {
    * session). `appKey` identifies the panel: calling again with the same key
    * reuses it. Resolves once the panel has received the graph.
    */
-  showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight): Promise<void>;
+  showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight, placeholder?: string): Promise<void>;
+  /**
+   * Open a panel for a graph still to come (a debug session's first app), so its page loads meanwhile:
+   * showModel with `placeholder` set to this key takes it over, unless `appKey` already has a panel.
+   */
+  prepare(placeholder: string, title: string, note: string): void;
+  /** Close a prepared panel nobody took over (no-op once taken or closed). */
+  discard(placeholder: string): void;
+  /** Whether a panel for appKey is open. */
+  has(appKey: string): boolean;
   /** Paint (or clear with null) the highlight of the panel for appKey; ignored if none is open. */
   setHighlight(appKey: string, highlight: Highlight | null): void;
   /** A session that fed this panel has ended: clear its highlight and say so in its title; ignored if none is open. */

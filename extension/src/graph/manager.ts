@@ -7,8 +7,9 @@ import type { AppGraph } from "../../../server/src/protocol.js";
 import type { BurrClient } from "../client/languageClient.js";
 import type { GraphViewModel } from "../../../webview/src/protocol/graph.js";
 import type { GraphHighlighter, Highlight } from "./highlighter.js";
-import { GRAPH_VIEW_TYPE, GraphPanel, type PanelEvents } from "./panel.js";
+import { GRAPH_VIEW_TYPE, GraphPanel, type FirstGraph, type PanelEvents } from "./panel.js";
 import { openSource } from "./source.js";
+import { mark } from "../timing.js";
 
 /** Where a live panel's graph comes from. */
 interface Followed {
@@ -53,6 +54,7 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
 
   async showForDocument(uri: vscode.Uri, appId?: string): Promise<string | undefined> {
     const apps = await this.client.graphs(uri);
+    mark("showGraph.graphs", { apps: apps.length });
     this.onApps(uri.toString(), apps);
     const app = appId !== undefined ? apps.find((a) => a.id === appId) : await this.chooseApp(uri, apps);
     if (!app) {
@@ -63,18 +65,37 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
       }
       return undefined;
     }
-    const panel = this.panelFor(app.id, title(app));
+    const model = viewModel(app);
+    const panel = this.panelFor(app.id, title(app), { model, highlight: null });
     this.followed.set(panel, { uri: uri.toString(), appId: app.id, index: apps.indexOf(app) });
     panel.reveal();
-    await panel.show(viewModel(app));
+    await panel.show(model);
     return panel.key;
   }
 
-  async showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight): Promise<void> {
-    const panel = this.panelFor(appKey, title);
+  async showModel(appKey: string, title: string, graph: GraphModel, highlight?: Highlight, placeholder?: string): Promise<void> {
+    const first: FirstGraph = { model: { appKey, title, graph, problems: [] }, highlight: highlight ?? null };
+    const prepared = placeholder !== undefined && !this.panels.has(appKey) ? this.panels.get(placeholder) : undefined;
+    if (prepared) this.rekey(prepared, appKey);
+    const panel = this.panelFor(appKey, title, first);
     this.followed.delete(panel);
     panel.reveal();
-    await panel.show({ appKey, title, graph, problems: [] }, highlight ?? null);
+    await panel.show(first.model, first.highlight);
+  }
+
+  prepare(placeholder: string, title: string, note: string): void {
+    if (this.panels.has(placeholder)) return;
+    const panel = GraphPanel.create(this.extensionUri, placeholder, title, this.events);
+    this.panels.set(placeholder, panel);
+    panel.showEmpty(note);
+  }
+
+  discard(placeholder: string): void {
+    this.panels.get(placeholder)?.panel.dispose();
+  }
+
+  has(appKey: string): boolean {
+    return this.panels.has(appKey);
   }
 
   setHighlight(appKey: string, highlight: Highlight | null): void {
@@ -132,10 +153,11 @@ export class GraphPanels implements GraphHighlighter, vscode.Disposable {
     }, Math.max(0, delay)));
   }
 
-  private panelFor(key: string, title: string): GraphPanel {
+  /** The panel showing `key`, or a new one whose page starts from `first`. */
+  private panelFor(key: string, title: string, first: FirstGraph): GraphPanel {
     let panel = this.panels.get(key);
     if (!panel) {
-      panel = GraphPanel.create(this.extensionUri, key, title, this.events);
+      panel = GraphPanel.create(this.extensionUri, key, title, this.events, first);
       this.panels.set(key, panel);
     }
     this.lastActive = panel;

@@ -5,6 +5,8 @@ import * as vscode from "vscode";
 import type { SourceRange } from "../../../runtime/src/graph/model.js";
 import type { GraphToHostMessage, GraphViewModel, Highlight, HostToGraphMessage } from "../../../webview/src/protocol/graph.js";
 import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
+import { mark } from "../timing.js";
+import { inlineAssets } from "./pageAssets.js";
 
 export const GRAPH_VIEW_TYPE = "burr.graph";
 
@@ -16,8 +18,18 @@ export interface PanelEvents {
   focused(panel: GraphPanel): void;
 }
 
+/** A panel's first graph, put into its page so the first picture needs no message round trip. */
+export interface FirstGraph {
+  model: GraphViewModel;
+  highlight: Highlight | null;
+}
+
 export class GraphPanel {
   private ready = false;
+  /** What the page was made with, until its first `ready`: not sent again if nothing changed meanwhile. */
+  private embedded: FirstGraph | null = null;
+  /** What a panel with no graph yet says (a debug session's panel before its program's first app). */
+  private emptyReason: string | null = null;
   private model: GraphViewModel | null = null;
   private highlight: Highlight | null = null;
   private delivered: Array<() => void> = [];
@@ -25,9 +37,10 @@ export class GraphPanel {
   private nextRequest = 1;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static create(extensionUri: vscode.Uri, key: string, title: string, events: PanelEvents): GraphPanel {
+  static create(extensionUri: vscode.Uri, key: string, title: string, events: PanelEvents, first?: FirstGraph): GraphPanel {
     const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
-    return new GraphPanel(panel, extensionUri, key, events);
+    mark("panel.created", { key });
+    return new GraphPanel(panel, extensionUri, key, events, first);
   }
 
   /** `key` identifies the app shown; the manager may change it (an app renamed in the file). */
@@ -36,6 +49,7 @@ export class GraphPanel {
     extensionUri: vscode.Uri,
     public key: string,
     private readonly events: PanelEvents,
+    first?: FirstGraph,
   ) {
     const root = vscode.Uri.joinPath(extensionUri, "dist", "webview");
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "burr.svg");
@@ -49,7 +63,14 @@ export class GraphPanel {
       panel.onDidDispose(() => this.dispose()),
     );
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title });
+    if (first) {
+      this.model = first.model;
+      this.highlight = first.highlight;
+      this.embedded = first;
+    }
+    const inline = inlineAssets(extensionUri.fsPath, "graph");
+    panel.webview.html = pageHtml({ view: "graph", cspSource: panel.webview.cspSource, nonce: makeNonce(), asset, title: panel.title, inline, initial: first });
+    mark("panel.html", { key });
   }
 
   get current(): GraphViewModel | null {
@@ -59,11 +80,18 @@ export class GraphPanel {
   /** Sends a graph; resolves when the view has it (after its `ready`). */
   show(model: GraphViewModel, highlight?: Highlight | null): Promise<void> {
     this.model = model;
+    this.emptyReason = null;
     if (highlight !== undefined) this.highlight = highlight;
     this.panel.title = model.title;
     if (!this.ready) return new Promise((resolve) => this.delivered.push(resolve));
     this.post({ type: "graph", model, highlight: this.highlight });
     return Promise.resolve();
+  }
+
+  /** Shows `reason` instead of a graph (until one is shown). */
+  showEmpty(reason: string): void {
+    this.emptyReason = reason;
+    if (this.ready) this.post({ type: "empty", reason });
   }
 
   setHighlight(highlight: Highlight | null): void {
@@ -97,8 +125,15 @@ export class GraphPanel {
   private onMessage(message: GraphToHostMessage): void {
     switch (message.type) {
       case "ready":
+        markPage("panel.ready", this.key, message.timing);
         this.ready = true;
-        if (this.model) this.post({ type: "graph", model: this.model, highlight: this.highlight });
+        // The page drew what it was made with; a reload (the panel hidden and shown again) needs the graph again.
+        if (this.model && !(this.embedded?.model === this.model && this.embedded.highlight === this.highlight)) {
+          this.post({ type: "graph", model: this.model, highlight: this.highlight });
+        } else if (!this.model && this.emptyReason) {
+          this.post({ type: "empty", reason: this.emptyReason });
+        }
+        this.embedded = null;
         for (const resolve of this.delivered.splice(0)) resolve();
         break;
       case "openSource":
@@ -109,6 +144,7 @@ export class GraphPanel {
         this.exports.delete(message.requestId);
         break;
       case "rendered":
+        markPage("panel.rendered", this.key, message.timing);
         this.events.rendered(message, this);
         break;
       case "error":
@@ -118,6 +154,12 @@ export class GraphPanel {
         ignore(message);
     }
   }
+}
+
+/** The host's mark, then the page's own milestones on their clock. */
+function markPage(event: string, key: string, timing: Record<string, number> | undefined): void {
+  mark(event, { key });
+  for (const [name, at] of Object.entries(timing ?? {})) mark(`page.${name}`, { key }, at);
 }
 
 /** Compile-time exhaustiveness; at run time a message of another kind is not ours. */

@@ -17,6 +17,7 @@ import { chooseSourceFiles, workspaceRoots } from "./code/placeFiles.js";
 import { RunViewPanel } from "./runViewPanel.js";
 import type { RunsTreeProvider } from "./treeProvider.js";
 import type { AppNode, StepNode } from "./nodes.js";
+import { mark } from "../timing.js";
 
 interface Deps {
   model: RunsTreeModel;
@@ -59,7 +60,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: Deps
   };
 
   const openGraph = async (app: AppNode) => {
+    mark("runGraph.command");
     const run = await model.readApp(app.store, app.project, app.app);
+    mark("runGraph.read");
     if (!run.graph) {
       void vscode.window.showWarningMessage(`App ${app.app.appId} has no graph to show: ${run.warnings[0] ?? "its store records none"}.`);
       return;

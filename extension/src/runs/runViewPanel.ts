@@ -3,6 +3,7 @@
 // from a run is put into HTML.
 import * as vscode from "vscode";
 import { makeNonce, pageHtml } from "../../../webview/src/shared/page.js";
+import { inlineAssets } from "../graph/pageAssets.js";
 import type { StepAnnotationSession } from "./annotations/session.js";
 import type { HostToRunView, RunViewCommand, RunViewToHost, StepViewData } from "../../../webview/src/protocol/runs.js";
 
@@ -101,5 +102,6 @@ export class RunViewPanel {
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview", f)).toString();
-  return pageHtml({ view: "runs", cspSource: webview.cspSource, nonce: makeNonce(), asset, title: "Burr run" });
+  const inline = inlineAssets(extensionUri.fsPath, "runs");
+  return pageHtml({ view: "runs", cspSource: webview.cspSource, nonce: makeNonce(), asset, title: "Burr run", ...(inline ? { inline } : {}) });
 }

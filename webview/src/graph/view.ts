@@ -8,6 +8,7 @@ import { quickLayout } from "../layout/quick.js";
 import { alignToPrevious, planLayout, type LayoutInput } from "../layout/stable.js";
 import type { LayoutResult } from "../layout/types.js";
 import { clear, htmlEl, withText } from "../shared/dom.js";
+import { markPage, takeMarks } from "../shared/timing.js";
 import type { Chrome } from "./chrome.js";
 import { exportSvg } from "./exportSvg.js";
 import { applyHighlight } from "./highlight.js";
@@ -110,7 +111,8 @@ export class GraphView {
     }
     document.body.dataset.rendered = String(generation);
     delete document.body.dataset.quick;
-    this.post({ type: "rendered", nodes: scene.nodes.length, edges: scene.edges.length, layoutMs: Math.round(layout.layoutMs), reusedPositions: kept });
+    markPage("rendered");
+    this.post({ type: "rendered", nodes: scene.nodes.length, edges: scene.edges.length, layoutMs: Math.round(layout.layoutMs), reusedPositions: kept, timing: takeMarks() });
   }
 
   /** The layout came (or failed): answer the exports asked for meanwhile. */
@@ -125,6 +127,7 @@ export class GraphView {
     this.viewport.fit();
     applyHighlight(drawn, this.ui.badges, this.highlight);
     document.body.dataset.quick = "true";
+    markPage("quickDrawn");
   }
 
   setHighlight(highlight: Highlight | null): void {

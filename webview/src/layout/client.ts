@@ -1,6 +1,7 @@
 // The page's side of the layout worker. Webview resources are served through a
 // service worker that does not serve Worker scripts, so the script is fetched
 // and started from a blob: URL (the CSP allows `worker-src blob:`).
+import { markPage } from "../shared/timing.js";
 import type { FromLayoutWorker, LayoutRequest, LayoutResult, ToLayoutWorker } from "./types.js";
 
 export class LayoutClient {
@@ -42,6 +43,7 @@ export class LayoutClient {
     const response = await fetch(this.workerUrl);
     if (!response.ok) throw new Error(`cannot load the layout worker (${response.status} from ${this.workerUrl})`);
     const blob = new Blob([await response.text()], { type: "text/javascript" });
+    markPage("workerFetched");
     const worker = new Worker(URL.createObjectURL(blob));
     worker.onmessage = (event: MessageEvent<FromLayoutWorker>) => this.settle(event.data);
     worker.onerror = (event) => {

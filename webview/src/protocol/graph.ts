@@ -37,13 +37,16 @@ export type HostToGraphMessage =
   | { type: "empty"; reason: string };
 
 /** Webview → host. */
+/** Epoch milliseconds of a page's milestones (its own clock), for the first-interaction bench's trace. */
+export type PageTiming = Record<string, number>;
+
 export type GraphToHostMessage =
-  | { type: "ready" }
+  | { type: "ready"; timing?: PageTiming }
   /** The user clicked a node or an edge that knows where it is defined. */
   | { type: "openSource"; source: SourceRange; what: string }
   | { type: "svgExport"; requestId: number; svg: string }
   /** A layout finished: how many nodes it placed and how long elkjs took (for logs and tests). */
-  | { type: "rendered"; nodes: number; edges: number; layoutMs: number; reusedPositions: number }
+  | { type: "rendered"; nodes: number; edges: number; layoutMs: number; reusedPositions: number; timing?: PageTiming }
   | { type: "error"; message: string };
 
 /** Exhaustiveness check for switches over the unions above. */
