@@ -4,6 +4,8 @@
 // app in it reaches the debugger, and a process that does not match the launch
 // is not used.
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProgramPrewarmer } from "../../extension/src/debug/prewarm.js";
 import { resolveProgramCommand } from "../../extension/src/debug/programCommand.js";
@@ -74,6 +76,38 @@ describe("debugger: a program started before its launch", function () {
     }
   });
 
+  // A stand-in burr-ts (ESM, as the real one) that counts its evaluations; tsx gives a CommonJS program a
+  // required copy and an ES module the imported one, so the prewarmed process must load the program's kind.
+  const probes = {
+    "an ES module": ["probe.mts", 'const before = (globalThis as { burrLoads?: number }).burrLoads ?? 0;\nawait import("burr-ts");\n'],
+    // A .ts file with no "type": "module" above it is CommonJS, as examples/chatbot/app.ts is.
+    "a CommonJS program": ["probe.ts", 'const before = (globalThis as { burrLoads?: number }).burrLoads ?? 0;\nrequire("burr-ts");\n'],
+  } as const;
+  for (const [kind, [file, body]] of Object.entries(probes)) {
+    it(`has burr-ts loaded when ${kind} starts, as the one copy the program gets`, async () => {
+      const workspace = mkdtempSync(join(tmpdir(), "burr-prewarm-"));
+      const prewarmer = new ProgramPrewarmer(dist);
+      try {
+        const pkg = join(workspace, "node_modules/burr-ts");
+        mkdirSync(pkg, { recursive: true });
+        writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "burr-ts", type: "module", exports: { ".": "./index.js" } }));
+        writeFileSync(join(pkg, "index.js"), "globalThis.burrLoads = (globalThis.burrLoads ?? 0) + 1;\nexport const loaded = true;\n");
+        const program = join(workspace, file);
+        writeFileSync(program, `${body}console.log(JSON.stringify({ before, after: (globalThis as { burrLoads?: number }).burrLoads }));\n`);
+        const command = resolveProgramCommand({ program, cwd: workspace }, dist);
+        prewarmer.prepare(command);
+        const warm = await run(new ProgramSource(command, null, prewarmer));
+        assert.equal(warm.ended, "program exited with code 0");
+        assert.deepEqual(JSON.parse(warm.stdout), { before: 1, after: 1 }, "loaded before the program, and not again");
+        const plain = await run(new ProgramSource(command, null));
+        assert.deepEqual(JSON.parse(plain.stdout), { before: 0, after: 1 }, "a plain spawn loads it when the program asks");
+      } finally {
+        prewarmer.dispose();
+        rmSync(workspace, { recursive: true, force: true });
+      }
+    });
+  }
+
   it("is not used for a launch that differs (cwd, environment), and ends when disposed", async () => {
     const prewarmer = new ProgramPrewarmer(dist);
     const program = join(fixtures, "whoami.cts");
@@ -81,6 +115,7 @@ describe("debugger: a program started before its launch", function () {
     prewarmer.prepare(prepared);
     assert.equal(prewarmer.take(resolveProgramCommand({ program, cwd: repoRoot, env: { WHO: "me" } }, dist)), null);
     assert.equal(prewarmer.take(resolveProgramCommand({ program, cwd: fixtures, env: { WHO: "you" } }, dist)), null);
+    assert.equal(prewarmer.take(resolveProgramCommand({ program: join(fixtures, "counter.ts"), cwd: fixtures, env: { WHO: "me" } }, dist)), null);
     const taken = prewarmer.take(prepared);
     assert.ok(taken, "the matching launch takes it");
     const exited = new Promise<number | null>((resolve) => taken.child.once("exit", (code) => resolve(code)));

@@ -38,8 +38,9 @@ export class ProgramPrewarmer implements PrewarmedPrograms {
     if (!key || !existsSync(host)) return;
     if (this.waiting?.key === key && isRunning(this.waiting.child)) return;
     this.dispose();
-    // Exactly the launch's command line up to the program (node --import <tsx>), with the host in its place.
-    const child = spawn(command.executable, [...command.args.slice(0, 2), host], {
+    // Exactly the launch's command line up to the program (node --import <tsx>), with the host in its place;
+    // the host is told the program it expects, to load the runtime that program will import.
+    const child = spawn(command.executable, [...command.args.slice(0, 2), host, command.program], {
       cwd: command.cwd,
       env: { ...process.env, ...command.env },
       stdio: ["ignore", "pipe", "pipe", "pipe"],
@@ -89,7 +90,7 @@ export class ProgramPrewarmer implements PrewarmedPrograms {
 /** Which prepared process can serve `command`: TypeScript through tsx (`--import <tsx> program …`) only. */
 function keyOf(command: ProgramCommand): string | null {
   if (command.replay || command.args[0] !== "--import" || command.args[2] !== command.program) return null;
-  return JSON.stringify([command.executable, command.args[1], command.cwd, command.env]);
+  return JSON.stringify([command.executable, command.args[1], command.cwd, command.env, command.program]);
 }
 
 function isRunning(child: ChildProcess): boolean {
