@@ -15,39 +15,33 @@ export function readMarks(file: string): Mark[] {
   return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Mark);
 }
 
+/** A graph panel's, from its creation in the host to elkjs's drawing in its page. */
+const PANEL_MILESTONES: Array<[event: string, label: string]> = [
+  ["panel.created", "createWebviewPanel returned"],
+  ["panel.html", "html set"],
+  ["page.navigation", "page navigation began (iframe)"],
+  ["page.fakeFetch", "placeholder's fetch began (code-server's service worker wait before it)"],
+  ["page.fakeLoaded", "VS Code's placeholder page loaded"],
+  ["page.fakeReady", "placeholder DOMContentLoaded (VS Code writes ours next)"],
+  ["page.scriptStart", "page script started"],
+  ["panel.ready", "host got ready"],
+  ["page.graphReceived", "page got the graph"],
+  ["page.quickDrawn", "quick picture drawn"],
+  ["page.workerFetched", "layout worker script fetched"],
+  ["page.rendered", "elkjs layout drawn"],
+];
+
 /** The milestones of each interaction, in the order they should happen. */
 export const MILESTONES: Record<string, Array<[event: string, label: string]>> = {
   showGraph: [
     ["showGraph.command", "command reached the extension host"],
     ["showGraph.graphs", "LSP burr/graph answered"],
-    ["panel.created", "createWebviewPanel returned"],
-    ["panel.html", "html set"],
-    ["page.navigation", "page navigation began (iframe)"],
-    ["page.fakeFetch", "placeholder's fetch began (code-server's service worker wait before it)"],
-    ["page.fakeLoaded", "VS Code's placeholder page loaded"],
-    ["page.fakeReady", "placeholder DOMContentLoaded (VS Code writes ours next)"],
-    ["page.scriptStart", "page script started"],
-    ["panel.ready", "host got ready"],
-    ["page.graphReceived", "page got the graph"],
-    ["page.quickDrawn", "quick picture drawn"],
-    ["page.workerFetched", "layout worker script fetched"],
-    ["page.rendered", "elkjs layout drawn"],
+    ...PANEL_MILESTONES,
   ],
   runGraph: [
     ["runGraph.command", "command reached the extension host"],
     ["runGraph.read", "run read"],
-    ["panel.created", "createWebviewPanel returned"],
-    ["panel.html", "html set"],
-    ["page.navigation", "page navigation began (iframe)"],
-    ["page.fakeFetch", "placeholder's fetch began (code-server's service worker wait before it)"],
-    ["page.fakeLoaded", "VS Code's placeholder page loaded"],
-    ["page.fakeReady", "placeholder DOMContentLoaded (VS Code writes ours next)"],
-    ["page.scriptStart", "page script started"],
-    ["panel.ready", "host got ready"],
-    ["page.graphReceived", "page got the graph"],
-    ["page.quickDrawn", "quick picture drawn"],
-    ["page.workerFetched", "layout worker script fetched"],
-    ["page.rendered", "elkjs layout drawn"],
+    ...PANEL_MILESTONES,
   ],
   debug: [
     ["debug.resolved", "configuration resolved"],
