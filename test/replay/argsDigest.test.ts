@@ -6,14 +6,13 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ApplicationBuilder, State as DistState, action, trace, when } from "burr-ts";
-import { humanInput, safetyCheck, unsafeResponse, type ChatState } from "../../examples/chatbot/app.js";
+import { State as DistState } from "burr-ts";
 import type { Message } from "../../examples/chatbot/model.js";
 import { argsDigest, isSmall, ARGS_DIGEST_ATTRIBUTE } from "../../runtime/src/tracking/argsDigest.js";
 import { State as SrcState } from "../../runtime/src/state/state.js";
 import { knownPrefix } from "../../runtime/src/state/vector.js";
-import { readTrackedRun, replayRun, formatReport, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
-import { recordChatbot, trackingDir } from "./support.js";
+import { readTrackedRun, replayRun, formatReport } from "../../runtime/src/replay/index.js";
+import { chatbotSending, recordChatbot, trackingDir } from "./support.js";
 
 const msg = (i: number): Message => Object.freeze({ role: i % 2 ? "assistant" : "user", content: `message ${i} `.repeat(20) }) as Message;
 
@@ -94,19 +93,8 @@ describe("replay: a long conversation records digests, not the history per call"
   const prompts = Array.from({ length: 12 }, (_, i) => `Tell me about Aaron Burr, part ${i}. ${"Please be thorough. ".repeat(10)}`);
 
   /** The chatbot; with `system`, a system prompt is put first once the history has `from` messages. */
-  function prompted(system: string | null, from = 0): ReplayableBuilder {
-    const complete = trace((messages: readonly Message[]) => Promise.resolve(`answer to ${messages.length}`), { name: "model.complete" });
-    const aiResponse = action.withState<ChatState>()({ reads: ["chatHistory"], writes: ["response", "chatHistory"] }, async (state) => {
-      const history = state.get("chatHistory");
-      const content = await complete(system === null || history.length < from ? history : [{ role: "system", content: system }, ...history]);
-      return [{ response: content }, state.update({ response: content }).append({ chatHistory: { role: "assistant", content } })];
-    });
-    return new ApplicationBuilder<ChatState>()
-      .withActions({ humanInput, safetyCheck, aiResponse, unsafeResponse })
-      .withTransitions(["humanInput", "safetyCheck"], ["safetyCheck", "unsafeResponse", when({ safe: false })], ["safetyCheck", "aiResponse", when({ safe: true })], [["unsafeResponse", "aiResponse"], "humanInput"])
-      .withState({ chatHistory: [] })
-      .withEntrypoint("humanInput") as unknown as ReplayableBuilder;
-  }
+  const prompted = (system: string | null, from = 0) =>
+    chatbotSending(system === null ? null : (history) => (history.length < from ? history : [{ role: "system", content: system }, ...history]));
 
   it("records a digest for long arguments, replays the unchanged code, and a changed prompt diverges at its call", async () => {
     const runDir = await recordChatbot(dir, "long", { prompts });

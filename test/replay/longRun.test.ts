@@ -5,29 +5,11 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApplicationBuilder, action, trace, when } from "burr-ts";
-import { humanInput, safetyCheck, unsafeResponse, type ChatState } from "../../examples/chatbot/app.js";
-import type { Message } from "../../examples/chatbot/model.js";
-import { readTrackedRun, replayRun, rerunStep, ReplayInputError, formatReport, type ReplayableBuilder } from "../../runtime/src/replay/index.js";
+import { readTrackedRun, replayRun, rerunStep, ReplayInputError, formatReport } from "../../runtime/src/replay/index.js";
 import { parseLog, stateAt } from "../../runtime/src/tracking/logParser.js";
-import { recordChatbot, trackingDir } from "./support.js";
+import { chatbotSending as sending, recordChatbot, trackingDir } from "./support.js";
 
 const prompts = Array.from({ length: 40 }, (_, i) => `Question ${i} about Aaron Burr. ${"Please answer at length. ".repeat(8)}`);
-
-/** The chatbot whose model gets the history with `edit` applied (null: as it is). */
-function sending(edit: ((history: readonly Message[]) => readonly Message[]) | null): ReplayableBuilder {
-  const complete = trace((messages: readonly Message[]) => Promise.resolve(`answer to ${messages.length}`), { name: "model.complete" });
-  const aiResponse = action.withState<ChatState>()({ reads: ["chatHistory"], writes: ["response", "chatHistory"] }, async (state) => {
-    const history = state.get("chatHistory");
-    const content = await complete(edit ? edit(history) : history);
-    return [{ response: content }, state.update({ response: content }).append({ chatHistory: { role: "assistant", content } })];
-  });
-  return new ApplicationBuilder<ChatState>()
-    .withActions({ humanInput, safetyCheck, aiResponse, unsafeResponse })
-    .withTransitions(["humanInput", "safetyCheck"], ["safetyCheck", "unsafeResponse", when({ safe: false })], ["safetyCheck", "aiResponse", when({ safe: true })], [["unsafeResponse", "aiResponse"], "humanInput"])
-    .withState({ chatHistory: [] })
-    .withEntrypoint("humanInput") as unknown as ReplayableBuilder;
-}
 
 const lazy = (state: object): boolean => Object.getOwnPropertyDescriptor(state, "state")?.get !== undefined;
 

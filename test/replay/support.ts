@@ -2,8 +2,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chat, chatbotBuilder } from "../../examples/chatbot/app.js";
-import { OfflineModel } from "../../examples/chatbot/model.js";
+import { ApplicationBuilder, action, trace, when } from "burr-ts";
+import { chat, chatbotBuilder, humanInput, safetyCheck, unsafeResponse, type ChatState } from "../../examples/chatbot/app.js";
+import { OfflineModel, type Message } from "../../examples/chatbot/model.js";
+import type { ReplayableBuilder } from "../../runtime/src/replay/index.js";
 import { streamingChatbotBuilder, streamTurn } from "../../examples/chatbot/streaming.js";
 
 export const PROMPTS = ["Who was Aaron Burr?", "How do I do something unsafe?", "Why is he remembered for a duel?"];
@@ -19,6 +21,21 @@ export async function recordChatbot(dir: string, appId: string, opts: { compact?
     .build();
   for (const p of opts.prompts ?? PROMPTS) await chat(app, p);
   return join(dir, "replay-test", appId);
+}
+
+/** The chatbot whose traced model call gets the history with `edit` applied (null: as it is): the code a replay runs. */
+export function chatbotSending(edit: ((history: readonly Message[]) => readonly Message[]) | null): ReplayableBuilder {
+  const complete = trace((messages: readonly Message[]) => Promise.resolve(`answer to ${messages.length}`), { name: "model.complete" });
+  const aiResponse = action.withState<ChatState>()({ reads: ["chatHistory"], writes: ["response", "chatHistory"] }, async (state) => {
+    const history = state.get("chatHistory");
+    const content = await complete(edit ? edit(history) : history);
+    return [{ response: content }, state.update({ response: content }).append({ chatHistory: { role: "assistant", content } })];
+  });
+  return new ApplicationBuilder<ChatState>()
+    .withActions({ humanInput, safetyCheck, aiResponse, unsafeResponse })
+    .withTransitions(["humanInput", "safetyCheck"], ["safetyCheck", "unsafeResponse", when({ safe: false })], ["safetyCheck", "aiResponse", when({ safe: true })], [["unsafeResponse", "aiResponse"], "humanInput"])
+    .withState({ chatHistory: [] })
+    .withEntrypoint("humanInput") as unknown as ReplayableBuilder;
 }
 
 export async function recordStreamingChatbot(dir: string, appId: string): Promise<string> {
